@@ -1,0 +1,47 @@
+namespace Strata.Core.Findings;
+
+/// <summary>
+/// What a finding saw. Secret values are redacted when the evidence is created, so the full
+/// value never reaches a finding, a report or a log.
+/// </summary>
+public sealed record Evidence
+{
+    private Evidence(string text, bool redacted)
+    {
+        Text = text;
+        IsRedacted = redacted;
+    }
+
+    /// <summary>The evidence as it may be printed.</summary>
+    public string Text { get; }
+
+    /// <summary>True when <see cref="Text"/> is a redaction of a secret value.</summary>
+    public bool IsRedacted { get; }
+
+    /// <summary>Evidence that holds no secret (a setting, a syscall name, a line of configuration).</summary>
+    public static Evidence Plain(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        const int MaxLength = 512;
+        return new Evidence(text.Length > MaxLength ? string.Concat(text.AsSpan(0, MaxLength), "…") : text, false);
+    }
+
+    /// <summary>Evidence of a secret: keeps only a few leading characters and the length.</summary>
+    public static Evidence Secret(string value) => new(Redaction.Redact(value), true);
+
+    public override string ToString() => Text;
+}
+
+public static class Redaction
+{
+    /// <summary>
+    /// Shows at most four leading characters (fewer for short values: never more than a quarter)
+    /// followed by the value's length, e.g. <c>AKIA…(20 chars)</c>.
+    /// </summary>
+    public static string Redact(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var shown = Math.Min(4, value.Length / 4);
+        return string.Concat(value.AsSpan(0, shown), "…(", value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), " chars)");
+    }
+}

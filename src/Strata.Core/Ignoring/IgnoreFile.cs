@@ -1,0 +1,153 @@
+namespace Strata.Core.Ignoring;
+
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+/// <summary>One entry of a .strataignore file.</summary>
+/// <param name="Id">A rule ID (e.g. DKF-001) or a finding fingerprint.</param>
+/// <param name="Paths">Optional globs; the entry applies only to findings whose path or file matches one.</param>
+/// <param name="Reason">Why it is accepted; mandatory.</param>
+/// <param name="Expires">After this day the entry no longer suppresses.</param>
+/// <param name="Line">Line in the ignore file, for messages.</param>
+public sealed record IgnoreEntry(string Id, IReadOnlyList<string> Paths, string Reason, DateOnly? Expires, int Line);
+
+/// <summary>
+/// Reads .strataignore, a YAML list:
+/// <code>
+/// - id: DKF-001            # rule ID or fingerprint
+///   paths: ["examples/**"] # optional globs
+///   reason: demo image     # mandatory
+///   expires: 2027-01-31    # optional
+/// </code>
+/// </summary>
+public static class IgnoreFile
+{
+    public const string DefaultName = ".strataignore";
+
+    public static IReadOnlyList<IgnoreEntry> Load(string path)
+    {
+        string text;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > Limits.MaxDocumentBytes)
+            {
+                throw StrataException.BadInput($"{path}: ignore file is larger than {Limits.MaxDocumentBytes} bytes.");
+            }
+
+            text = File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw StrataException.Usage($"{path}: ignore file not found.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StrataException.Usage($"{path}: cannot read ignore file: {e.Message}");
+        }
+
+        return Parse(text, path);
+    }
+
+    public static IReadOnlyList<IgnoreEntry> Parse(string text, string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw StrataException.BadInput($"{path}:{e.Start.Line}: malformed YAML: {e.Message}");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return [];
+        }
+
+        var root = stream.Documents[0].RootNode;
+        if (root is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("ignores"), out var inner))
+        {
+            root = inner;
+        }
+
+        if (root is not YamlSequenceNode sequence)
+        {
+            throw StrataException.BadInput($"{path}:{root.Start.Line}: expected a list of entries (each with id and reason).");
+        }
+
+        var entries = new List<IgnoreEntry>();
+        foreach (var node in sequence)
+        {
+            var line = (int)node.Start.Line;
+            if (node is not YamlMappingNode entry)
+            {
+                throw StrataException.BadInput($"{path}:{line}: each entry must be a mapping with id and reason.");
+            }
+
+            string? id = null, reason = null;
+            DateOnly? expires = null;
+            var paths = new List<string>();
+            foreach (var (keyNode, valueNode) in entry.Children)
+            {
+                var key = ((YamlScalarNode)keyNode).Value;
+                var valueLine = (int)valueNode.Start.Line;
+                switch (key)
+                {
+                    case "id":
+                        id = Scalar(valueNode, path, valueLine, "id");
+                        break;
+                    case "reason":
+                        reason = Scalar(valueNode, path, valueLine, "reason");
+                        break;
+                    case "expires":
+                        var dateText = Scalar(valueNode, path, valueLine, "expires");
+                        if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                        {
+                            throw StrataException.BadInput($"{path}:{valueLine}: expires must be a date as YYYY-MM-DD, not '{dateText}'.");
+                        }
+
+                        expires = date;
+                        break;
+                    case "path":
+                        paths.Add(Scalar(valueNode, path, valueLine, "path"));
+                        break;
+                    case "paths":
+                        if (valueNode is YamlSequenceNode globs)
+                        {
+                            paths.AddRange(globs.Select(g => Scalar(g, path, (int)g.Start.Line, "paths")));
+                        }
+                        else
+                        {
+                            paths.Add(Scalar(valueNode, path, valueLine, "paths"));
+                        }
+
+                        break;
+                    default:
+                        throw StrataException.BadInput($"{path}:{keyNode.Start.Line}: unknown key '{key}' (expected id, paths, reason, expires).");
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                throw StrataException.BadInput($"{path}:{line}: entry has no id.");
+            }
+
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                throw StrataException.BadInput($"{path}:{line}: entry for {id} has no reason; every ignore must say why.");
+            }
+
+            entries.Add(new IgnoreEntry(id.Trim(), paths, reason.Trim(), expires, line));
+        }
+
+        return entries;
+    }
+
+    private static string Scalar(YamlNode node, string path, int line, string key) =>
+        node is YamlScalarNode { Value: { } value }
+            ? value
+            : throw StrataException.BadInput($"{path}:{line}: {key} must be a single value.");
+}

@@ -1,0 +1,110 @@
+namespace Strata.Core.Ignoring;
+
+using System.Text;
+using System.Text.RegularExpressions;
+using Strata.Core.Findings;
+
+/// <summary>A finding an ignore entry suppressed.</summary>
+public sealed record SuppressedFinding(Finding Finding, IgnoreEntry Entry);
+
+/// <summary>What applying an ignore file did.</summary>
+public sealed record IgnoreOutcome(IReadOnlyList<Finding> Kept, IReadOnlyList<SuppressedFinding> Suppressed, IReadOnlyList<string> Warnings);
+
+public static class IgnoreMatcher
+{
+    /// <summary>
+    /// Splits findings into kept and suppressed. Entries past their expiry date suppress nothing
+    /// and produce a warning, so an accepted risk cannot silently outlive its review date.
+    /// </summary>
+    public static IgnoreOutcome Apply(IReadOnlyList<Finding> findings, IReadOnlyList<IgnoreEntry> entries, DateOnly today, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentNullException.ThrowIfNull(entries);
+        var warnings = new List<string>();
+        var active = new List<(IgnoreEntry Entry, Regex[] Globs)>();
+        foreach (var entry in entries)
+        {
+            if (entry.Expires is DateOnly expires && expires < today)
+            {
+                warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {entry.Id} expired on {expires:yyyy-MM-dd}; its findings are reported again.");
+                continue;
+            }
+
+            active.Add((entry, [.. entry.Paths.Select(GlobToRegex)]));
+        }
+
+        var kept = new List<Finding>();
+        var suppressed = new List<SuppressedFinding>();
+        foreach (var finding in findings)
+        {
+            var match = active.FirstOrDefault(a => Matches(a.Entry, a.Globs, finding));
+            if (match.Entry is null)
+            {
+                kept.Add(finding);
+            }
+            else
+            {
+                suppressed.Add(new SuppressedFinding(finding, match.Entry));
+            }
+        }
+
+        return new IgnoreOutcome(kept, suppressed, warnings);
+    }
+
+    private static bool Matches(IgnoreEntry entry, Regex[] globs, Finding finding)
+    {
+        var idMatches = string.Equals(entry.Id, finding.RuleId, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(entry.Id, finding.Fingerprint, StringComparison.OrdinalIgnoreCase);
+        if (!idMatches)
+        {
+            return false;
+        }
+
+        if (globs.Length == 0)
+        {
+            return true;
+        }
+
+        string?[] candidates = [finding.Location.Path, finding.Location.File, finding.Target];
+        return candidates.Any(c => c is not null && globs.Any(g => g.IsMatch(c.TrimStart('/'))));
+    }
+
+    /// <summary>Glob to regex: <c>**</c> crosses directories, <c>*</c> and <c>?</c> do not.</summary>
+    internal static Regex GlobToRegex(string glob)
+    {
+        var pattern = new StringBuilder("^");
+        var g = glob.TrimStart('/');
+        for (var i = 0; i < g.Length; i++)
+        {
+            var c = g[i];
+            if (c == '*' && i + 1 < g.Length && g[i + 1] == '*')
+            {
+                i++;
+                if (i + 1 < g.Length && g[i + 1] == '/')
+                {
+                    i++;
+                    pattern.Append("(?:.*/)?");
+                }
+                else
+                {
+                    pattern.Append(".*");
+                }
+            }
+            else if (c == '*')
+            {
+                pattern.Append("[^/]*");
+            }
+            else if (c == '?')
+            {
+                pattern.Append("[^/]");
+            }
+            else
+            {
+                pattern.Append(Regex.Escape(c.ToString()));
+            }
+        }
+
+        pattern.Append('$');
+        return new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    }
+}

@@ -1,0 +1,38 @@
+namespace Strata.Core.Scanning;
+
+using Strata.Core.Findings;
+using Strata.Core.Ignoring;
+using Strata.Core.Targets;
+
+/// <summary>How scanning one target went.</summary>
+/// <param name="Error">Set when the target could not be scanned; its findings are then incomplete.</param>
+public sealed record TargetResult(ScanTarget Target, IReadOnlyList<string> Scanners, int FindingCount, string? Error);
+
+/// <summary>The outcome of a scan, as every report format renders it.</summary>
+public sealed record ScanReport
+{
+    /// <summary>Version of the JSON report schema (docs/json-schema.md).</summary>
+    public const string SchemaVersion = "1.0";
+
+    public required string ToolVersion { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required IReadOnlyList<TargetResult> Targets { get; init; }
+
+    /// <summary>Findings after ignore entries and the severity filter, ordered by layer, severity (highest first), rule and location.</summary>
+    public required IReadOnlyList<Finding> Findings { get; init; }
+
+    public IReadOnlyList<SuppressedFinding> Suppressed { get; init; } = [];
+
+    /// <summary>Things the user should know that are not findings: expired ignore entries, skipped targets.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public static IReadOnlyList<Finding> Order(IEnumerable<Finding> findings) =>
+        [.. findings
+            .OrderBy(f => f.Layer)
+            .ThenByDescending(f => f.Severity)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Target, StringComparer.Ordinal)
+            .ThenBy(f => f.Location.Describe(), StringComparer.Ordinal)];
+}
