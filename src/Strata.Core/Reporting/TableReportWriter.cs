@@ -44,7 +44,7 @@ public sealed class TableReportWriter : IReportWriter
         foreach (var target in report.Targets)
         {
             var status = target.Error is null ? $"{target.FindingCount} finding(s)" : $"[red]error:[/] {Markup.Escape(target.Error)}";
-            console.MarkupLine($"[bold]{Markup.Escape(target.Target.Name)}[/] ({target.Target.Kind.ToString().ToLowerInvariant()}): {status}");
+            console.MarkupLine($"[bold]{Markup.Escape(target.Target.Name)}[/] ({target.Target.Kind.ToName()}): {status}");
         }
 
         foreach (var layer in report.Findings.GroupBy(f => f.Layer).OrderBy(g => g.Key))

@@ -1,0 +1,155 @@
+namespace Strata.Cli.Commands;
+
+using System.CommandLine;
+using Strata.Core;
+using Strata.Core.Findings;
+using Strata.Core.Ignoring;
+using Strata.Core.Reporting;
+using Strata.Core.Scanning;
+using Strata.Core.Targets;
+using Strata.Engine;
+
+/// <summary><c>strata scan [TARGET…]</c>: the main job.</summary>
+internal static class ScanCommand
+{
+    public static Command Create(GlobalOptions global, CliIo io)
+    {
+        var targets = new Argument<string[]>("targets")
+        {
+            Description = "Images (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR, docker://REF or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, directories, or the word host. A KIND: prefix (dockerfile:, k8s:, seccomp:, runtime-config:, rootfs:) overrides detection. None: host and the bundled examples.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var kind = new Option<string?>("--kind")
+        {
+            Description = $"Treat every target as this kind instead of detecting it: {string.Join(", ", TargetKindNames.All)}.",
+        };
+        var hostRoot = new Option<string?>("--host-root")
+        {
+            Description = "Read host facts (/proc, /sys) under this directory instead of /.",
+            Hidden = true,
+        };
+
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot };
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => RunAsync(parse, global, io, targets, kind, hostRoot, cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, CancellationToken cancellationToken)
+    {
+        var format = parse.GetValue(global.Format)!;
+        var writers = ReportWriterFactory.Default(colour: false);
+        var writer = writers.Get(format);
+        var severities = ParseSeverities(parse.GetValue(global.Severity));
+        var failOn = parse.GetValue(global.FailOn) is { } failOnText
+            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{failOnText}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
+            : (Severity?)null;
+
+        TargetKind? forced = null;
+        if (parse.GetValue(kindOption) is { } kindText)
+        {
+            forced = TargetKindNames.TryParse(kindText, out var k) ? k : throw StrataException.Usage($"--kind '{kindText}': expected one of {string.Join(", ", TargetKindNames.All)}.");
+        }
+
+        var texts = parse.GetValue(targetsArgument) ?? [];
+        var resolved = texts.Length == 0 ? DefaultTargets() : [.. texts.Select(t => TargetResolver.Resolve(t, forced))];
+
+        var ignorePath = parse.GetValue(global.IgnoreFile);
+        IReadOnlyList<IgnoreEntry> ignores = [];
+        if (ignorePath is not null)
+        {
+            ignores = IgnoreFile.Load(ignorePath);
+        }
+        else if (File.Exists(IgnoreFile.DefaultName))
+        {
+            ignorePath = IgnoreFile.DefaultName;
+            ignores = IgnoreFile.Load(ignorePath);
+        }
+
+        using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(global.Quiet), parse.GetValue(global.Debug));
+        var logger = loggers.CreateLogger("strata");
+        var showProgress = !io.ErrorIsRedirected && !parse.GetValue(global.NoProgress) && !parse.GetValue(global.Quiet);
+        var context = new ScanContext
+        {
+            Logger = logger,
+            HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
+            Progress = showProgress ? new TerminalProgress(io.Error) : null,
+        };
+
+        var registry = ScannerRegistry.CreateDefault();
+        var engine = new ScanEngine(registry);
+        var report = await engine.ScanAsync(
+            resolved,
+            new ScanOptions
+            {
+                Severities = severities,
+                IgnoreEntries = ignores,
+                IgnoreSource = ignorePath ?? IgnoreFile.DefaultName,
+                Today = io.Today ?? DateOnly.FromDateTime(DateTime.UtcNow),
+            },
+            context,
+            cancellationToken);
+
+        foreach (var warning in report.Warnings)
+        {
+            if (!parse.GetValue(global.Quiet))
+            {
+                await io.Error.WriteLineAsync($"warning: {warning}");
+            }
+        }
+
+        await ReportOutput.WriteAsync(io, parse.GetValue(global.Output), stream => writer.WriteAsync(report, registry.Catalog, stream, cancellationToken));
+
+        if (report.Targets.Any(t => t.Error is not null))
+        {
+            foreach (var failed in report.Targets.Where(t => t.Error is not null))
+            {
+                await io.Error.WriteLineAsync($"strata: {failed.Target.Name}: {failed.Error}");
+            }
+
+            return (int)ExitCode.Error;
+        }
+
+        return failOn is Severity threshold && report.Findings.Any(f => f.Severity >= threshold) ? (int)ExitCode.Findings : (int)ExitCode.Clean;
+    }
+
+    private static HashSet<Severity>? ParseSeverities(string[]? values)
+    {
+        if (values is null || values.Length == 0)
+        {
+            return null;
+        }
+
+        var result = new HashSet<Severity>();
+        foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            result.Add(SeverityNames.TryParse(value, out var severity) ? severity : throw StrataException.Usage($"--severity '{value}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO."));
+        }
+
+        return result;
+    }
+
+    /// <summary>With no target: the host, and every file of the bundled example workload.</summary>
+    internal static List<ScanTarget> DefaultTargets()
+    {
+        var targets = new List<ScanTarget> { TargetResolver.Resolve("host") };
+        var examples = Path.Combine(AppContext.BaseDirectory, "examples");
+        if (!Directory.Exists(examples))
+        {
+            throw StrataException.BadInput($"{examples}: the bundled examples are missing from this installation.");
+        }
+
+        foreach (var file in Directory.EnumerateFiles(examples, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (Path.GetFileName(file).Equals("README.md", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var kind = TargetResolver.DetectFile(file);
+            var name = "examples/" + Path.GetRelativePath(examples, file).Replace('\\', '/');
+            targets.Add(new ScanTarget(kind, name, file));
+        }
+
+        return targets;
+    }
+}

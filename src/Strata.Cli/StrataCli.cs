@@ -1,0 +1,80 @@
+namespace Strata.Cli;
+
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Strata.Cli.Commands;
+using Strata.Core;
+
+/// <summary>The command line: parses, dispatches to a command, and maps failures to exit codes.</summary>
+public static class StrataCli
+{
+    public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        var global = new GlobalOptions();
+        var root = new RootCommand("Strata secures containers layer by layer: kernel, image, runtime, Kubernetes and application.");
+        global.AddTo(root);
+        root.Subcommands.Add(ScanCommand.Create(global, io));
+        root.Subcommands.Add(RulesCommand.Create(global, io));
+
+        var parse = root.Parse(args);
+        var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
+        await using (stdout.ConfigureAwait(false))
+        {
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                {
+                    await io.Error.WriteLineAsync($"strata: {error.Message}");
+                }
+
+                await io.Error.WriteLineAsync("Run 'strata --help' for usage.");
+                return (int)ExitCode.Usage;
+            }
+
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = io.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs a command body with the CLI's error handling: one clear line, the right exit code, a stack trace only with --debug.</summary>
+    internal static async Task<int> GuardAsync(CliIo io, bool debug, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (StrataException e)
+        {
+            await io.Error.WriteLineAsync($"strata: {e.Message}");
+            if (debug)
+            {
+                await io.Error.WriteLineAsync(e.ToString());
+            }
+
+            return (int)e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await io.Error.WriteLineAsync("strata: cancelled.");
+            return (int)ExitCode.Error;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
+        {
+            await io.Error.WriteLineAsync($"strata: {e.Message}{(debug ? string.Empty : " (run with --debug for details)")}");
+            if (debug)
+            {
+                await io.Error.WriteLineAsync(e.ToString());
+            }
+
+            return (int)ExitCode.Error;
+        }
+    }
+
+    internal static ILoggerFactory CreateLoggerFactory(CliIo io, bool quiet, bool debug) =>
+        LoggerFactory.Create(builder =>
+        {
+            var level = debug ? LogLevel.Debug : quiet ? LogLevel.Error : LogLevel.Information;
+            builder.SetMinimumLevel(level);
+            builder.AddProvider(new StderrLoggerProvider(io.Error, level));
+        });
+}

@@ -1,0 +1,194 @@
+namespace Strata.Core.Documents;
+
+using System.Text;
+using System.Text.Json;
+
+/// <summary>
+/// A JSON document read from a file with bounds, plus the line of every value, so findings can point at
+/// <c>file:line</c> and a JSON path.
+/// </summary>
+public sealed class JsonSource : IDisposable
+{
+    private readonly Dictionary<string, int> lines;
+
+    private JsonSource(string file, JsonDocument document, Dictionary<string, int> lines)
+    {
+        File = file;
+        Document = document;
+        this.lines = lines;
+    }
+
+    public string File { get; }
+
+    public JsonDocument Document { get; }
+
+    public JsonElement Root => Document.RootElement;
+
+    /// <summary>The one-based line where the value at <paramref name="jsonPath"/> starts, if known.</summary>
+    public int? LineOf(string jsonPath) => lines.TryGetValue(jsonPath, out var line) ? line : null;
+
+    public static JsonSource Load(string file)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                throw StrataException.Usage($"{file}: no such file.");
+            }
+
+            if (info.Length > Limits.MaxDocumentBytes)
+            {
+                throw StrataException.BadInput($"{file}: {info.Length} bytes is more than the {Limits.MaxDocumentBytes} bytes allowed for a document.");
+            }
+
+            bytes = System.IO.File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StrataException.Usage($"{file}: cannot read: {e.Message}");
+        }
+
+        return Parse(bytes, file);
+    }
+
+    public static JsonSource Parse(byte[] bytes, string file)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            IndexLines(bytes, lines);
+            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            return new JsonSource(file, document, lines);
+        }
+        catch (JsonException e)
+        {
+            var line = (e.LineNumber ?? 0) + 1;
+            var message = e.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            throw StrataException.BadInput($"{file}:{line}: malformed JSON: {(cut > 0 ? message[..cut] : message)}");
+        }
+    }
+
+    // One reader pass records the start line of each value under its JSON path.
+    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
+        var path = new List<PathPart>();
+        var lineStarts = LineStarts(bytes);
+        string? pendingProperty = null;
+        while (reader.Read())
+        {
+            var line = LineAt(lineStarts, reader.TokenStartIndex);
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    pendingProperty = reader.GetString();
+                    break;
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    Enter(path, ref pendingProperty);
+                    lines.TryAdd(Render(path), line);
+                    path.Add(reader.TokenType == JsonTokenType.StartArray ? PathPart.Array() : PathPart.Object());
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    path.RemoveAt(path.Count - 1);
+                    break;
+                default:
+                    Enter(path, ref pendingProperty);
+                    lines.TryAdd(Render(path), line);
+                    break;
+            }
+        }
+    }
+
+    private static void Enter(List<PathPart> path, ref string? pendingProperty)
+    {
+        if (path.Count == 0)
+        {
+            return;
+        }
+
+        var top = path[^1];
+        if (top.IsArray)
+        {
+            top.Index++;
+            top.Current = null;
+        }
+        else
+        {
+            top.Current = pendingProperty;
+            pendingProperty = null;
+        }
+    }
+
+    private static string Render(List<PathPart> path)
+    {
+        var text = new StringBuilder("$");
+        foreach (var part in path)
+        {
+            if (part.IsArray)
+            {
+                if (part.Index >= 0)
+                {
+                    text.Append('[').Append(part.Index).Append(']');
+                }
+            }
+            else if (part.Current is not null)
+            {
+                text.Append(JsonPaths.Member(part.Current));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static List<long> LineStarts(byte[] bytes)
+    {
+        var starts = new List<long> { 0 };
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == (byte)'\n')
+            {
+                starts.Add(i + 1);
+            }
+        }
+
+        return starts;
+    }
+
+    private static int LineAt(List<long> starts, long offset)
+    {
+        var index = starts.BinarySearch(offset);
+        return (index >= 0 ? index : ~index - 1) + 1;
+    }
+
+    public void Dispose() => Document.Dispose();
+
+    private sealed class PathPart
+    {
+        public bool IsArray { get; private init; }
+
+        public int Index { get; set; } = -1;
+
+        public string? Current { get; set; }
+
+        public static PathPart Array() => new() { IsArray = true };
+
+        public static PathPart Object() => new();
+    }
+}
+
+/// <summary>Builds JSON path strings the same way everywhere.</summary>
+public static class JsonPaths
+{
+    public static string Member(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && !char.IsAsciiDigit(name[0])
+            ? "." + name
+            : "['" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "']";
+
+    public static string Index(int index) => "[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+}

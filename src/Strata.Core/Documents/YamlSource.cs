@@ -1,0 +1,82 @@
+namespace Strata.Core.Documents;
+
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+/// <summary>A YAML file of one or more documents, read with bounds; nodes keep their line numbers.</summary>
+public sealed class YamlSource
+{
+    private YamlSource(string file, IReadOnlyList<YamlNode> documents)
+    {
+        File = file;
+        Documents = documents;
+    }
+
+    public string File { get; }
+
+    /// <summary>The root node of each non-empty document.</summary>
+    public IReadOnlyList<YamlNode> Documents { get; }
+
+    public static YamlSource Load(string file)
+    {
+        string text;
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                throw StrataException.Usage($"{file}: no such file.");
+            }
+
+            if (info.Length > Limits.MaxDocumentBytes)
+            {
+                throw StrataException.BadInput($"{file}: {info.Length} bytes is more than the {Limits.MaxDocumentBytes} bytes allowed for a document.");
+            }
+
+            text = System.IO.File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StrataException.Usage($"{file}: cannot read: {e.Message}");
+        }
+
+        return Parse(text, file);
+    }
+
+    public static YamlSource Parse(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
+            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {message}");
+        }
+
+        var documents = stream.Documents
+            .Select(d => d.RootNode)
+            .Where(n => n is not YamlScalarNode { Value: null or "" or "~" or "null" })
+            .ToList();
+        return new YamlSource(file, documents);
+    }
+
+    /// <summary>The child of a mapping, or null.</summary>
+    public static YamlNode? Child(YamlNode? node, string key) =>
+        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    /// <summary>The scalar text of a mapping's child, or null.</summary>
+    public static string? Scalar(YamlNode? node, string key) => Child(node, key) is YamlScalarNode { Value: { } value } ? value : null;
+
+    /// <summary>A YAML boolean (true/false/True/…), or null when absent or not a boolean.</summary>
+    public static bool? Boolean(YamlNode? node, string key) => Scalar(node, key)?.ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => null,
+    };
+
+    public static int LineOf(YamlNode node) => (int)(node?.Start.Line ?? 0);
+}

@@ -1,0 +1,31 @@
+namespace Strata.Kernel.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>Unprivileged processes may load eBPF programs.</summary>
+public sealed class UnprivilegedBpf : IHostCheck
+{
+    private const string Sysctl = "kernel.unprivileged_bpf_disabled";
+
+    public Rule Rule { get; } = new()
+    {
+        Id = "KRN-002",
+        Title = "Unprivileged eBPF is allowed",
+        Severity = Severity.Medium,
+        Layer = StackLayer.Kernel,
+        Explanation = "When kernel.unprivileged_bpf_disabled is 0, any process can load eBPF programs into the kernel. The eBPF verifier has had many bugs that turned this into kernel code execution (e.g. CVE-2021-3490, CVE-2022-23222), and eBPF also enables Spectre-style side channels.",
+        Remediation = "Set `sysctl -w kernel.unprivileged_bpf_disabled=2` (or 1, which cannot be undone until reboot) and persist it in /etc/sysctl.d/. Workloads that need eBPF should get CAP_BPF explicitly.",
+        References = ["https://www.kernel.org/doc/html/latest/admin-guide/sysctl/kernel.html#unprivileged-bpf-disabled"],
+    };
+
+    public IEnumerable<Finding> Evaluate(HostSnapshot host, string target)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var value = host.Sysctl(Sysctl);
+        if (value == "0")
+        {
+            yield return Finding.For(Rule, target, new Location { File = HostSnapshot.SysctlPath(Sysctl), Subject = Sysctl }, $"{Sysctl} = 0: any user may load eBPF programs.", Evidence.Plain($"{Sysctl}={value}"));
+        }
+    }
+}

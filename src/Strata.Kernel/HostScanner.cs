@@ -1,0 +1,39 @@
+namespace Strata.Kernel;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+using Strata.Core.Scanning;
+using Strata.Core.Targets;
+using Strata.Kernel.Checks;
+
+/// <summary>Scans the host Strata runs on: kernel settings and the capabilities of its own context.</summary>
+public sealed class HostScanner : ITargetScanner
+{
+    private readonly IReadOnlyList<IHostCheck> checks =
+    [
+        new UnprivilegedUserNamespaces(),
+        new UnprivilegedBpf(),
+        new ContainerWithDangerousCapabilities(),
+    ];
+
+    public string Name => "kernel";
+
+    public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Host };
+
+    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule);
+
+    public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
+        var host = new HostSnapshot(context.HostRoot);
+        var findings = new List<Finding>();
+        foreach (var check in checks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            findings.AddRange(check.Evaluate(host, target.Name));
+        }
+
+        return Task.FromResult<IReadOnlyList<Finding>>(findings);
+    }
+}

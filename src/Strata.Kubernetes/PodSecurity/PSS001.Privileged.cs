@@ -1,0 +1,42 @@
+namespace Strata.Kubernetes.PodSecurity;
+
+using Strata.Core.Documents;
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+public sealed class Privileged : IPodSecurityCheck
+{
+    public string UpstreamId => "privileged";
+
+    public PodSecurityLevel Level => PodSecurityLevel.Baseline;
+
+    public Rule Rule { get; } = new()
+    {
+        Id = "PSS-001",
+        Title = "Privileged container",
+        Severity = Severity.Critical,
+        Layer = StackLayer.Orchestrator,
+        Explanation = "securityContext.privileged: true gives the container every capability, every device of the host, and no seccomp or AppArmor confinement. Escaping to the host is then a matter of mounting its disk or loading a module. Pod Security Standards: forbidden from the baseline level up.",
+        Remediation = "Remove privileged: true; grant only the specific capabilities or devices the workload needs.",
+        References = ["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
+        Equivalents = ["pod-security-admission privileged", "kubescape C-0057"],
+        Examples =
+        [
+            new RuleExample("containers:\n- name: app\n  securityContext:\n    privileged: true", true),
+            new RuleExample("containers:\n- name: app\n  securityContext:\n    privileged: false", false),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(PodSpecView pod, string target)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        foreach (var (container, path, name) in pod.Containers())
+        {
+            var context = YamlSource.Child(container, "securityContext");
+            if (YamlSource.Boolean(context, "privileged") == true)
+            {
+                yield return Finding.For(Rule, target, pod.At(path + ".securityContext.privileged", YamlSource.Child(context, "privileged")), $"Container {name} of {pod.ObjectName} is privileged.");
+            }
+        }
+    }
+}

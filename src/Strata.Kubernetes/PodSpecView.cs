@@ -1,0 +1,131 @@
+namespace Strata.Kubernetes;
+
+using Strata.Core.Documents;
+using Strata.Core.Findings;
+using YamlDotNet.RepresentationModel;
+
+/// <summary>
+/// The pod spec inside any workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+/// CronJob, ReplicationController, PodTemplate), with the JSON path at which it sits.
+/// </summary>
+public sealed class PodSpecView
+{
+    private static readonly Dictionary<string, string[]> SpecPaths = new(StringComparer.Ordinal)
+    {
+        ["Pod"] = ["spec"],
+        ["PodTemplate"] = ["template", "spec"],
+        ["Deployment"] = ["spec", "template", "spec"],
+        ["StatefulSet"] = ["spec", "template", "spec"],
+        ["DaemonSet"] = ["spec", "template", "spec"],
+        ["ReplicaSet"] = ["spec", "template", "spec"],
+        ["ReplicationController"] = ["spec", "template", "spec"],
+        ["Job"] = ["spec", "template", "spec"],
+        ["CronJob"] = ["spec", "jobTemplate", "spec", "template", "spec"],
+    };
+
+    private PodSpecView(string file, string objectName, YamlMappingNode spec, string specPath, YamlNode? podMetadata)
+    {
+        File = file;
+        ObjectName = objectName;
+        Spec = spec;
+        SpecPath = specPath;
+        PodMetadata = podMetadata;
+    }
+
+    public string File { get; }
+
+    /// <summary>e.g. <c>Deployment/shop/web</c>.</summary>
+    public string ObjectName { get; }
+
+    public YamlMappingNode Spec { get; }
+
+    /// <summary>e.g. <c>$.spec.template.spec</c>.</summary>
+    public string SpecPath { get; }
+
+    public YamlNode? PodMetadata { get; }
+
+    /// <summary>Every container of the pod (init, regular, ephemeral) with its JSON path.</summary>
+    public IEnumerable<(YamlMappingNode Container, string Path, string Name)> Containers()
+    {
+        foreach (var field in new[] { "initContainers", "containers", "ephemeralContainers" })
+        {
+            if (YamlSource.Child(Spec, field) is YamlSequenceNode list)
+            {
+                var index = 0;
+                foreach (var item in list)
+                {
+                    if (item is YamlMappingNode container)
+                    {
+                        yield return (container, $"{SpecPath}.{field}[{index}]", YamlSource.Scalar(container, "name") ?? $"#{index}");
+                    }
+
+                    index++;
+                }
+            }
+        }
+    }
+
+    /// <summary>A location at <paramref name="path"/>, with the line of <paramref name="node"/>.</summary>
+    public Location At(string path, YamlNode? node) => new() { File = File, JsonPath = path, Line = node is null ? null : YamlSource.LineOf(node), Subject = ObjectName };
+
+    /// <summary>Finds the pod specs in every document of a YAML source (List objects included).</summary>
+    public static IEnumerable<PodSpecView> FindAll(YamlSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        foreach (var document in source.Documents)
+        {
+            foreach (var view in FromObject(source.File, document))
+            {
+                yield return view;
+            }
+        }
+    }
+
+    private static IEnumerable<PodSpecView> FromObject(string file, YamlNode node)
+    {
+        var kind = YamlSource.Scalar(node, "kind");
+        if (kind is null)
+        {
+            yield break;
+        }
+
+        if (kind.EndsWith("List", StringComparison.Ordinal) && YamlSource.Child(node, "items") is YamlSequenceNode items)
+        {
+            foreach (var item in items)
+            {
+                foreach (var view in FromObject(file, item))
+                {
+                    yield return view;
+                }
+            }
+
+            yield break;
+        }
+
+        if (!SpecPaths.TryGetValue(kind, out var path))
+        {
+            yield break;
+        }
+
+        YamlNode? current = node;
+        YamlNode? metadata = null;
+        foreach (var step in path)
+        {
+            if (step == "spec" && current != node)
+            {
+                metadata = YamlSource.Child(current, "metadata");
+            }
+
+            current = YamlSource.Child(current, step);
+        }
+
+        if (current is YamlMappingNode spec)
+        {
+            var meta = YamlSource.Child(node, "metadata");
+            var ns = YamlSource.Scalar(meta, "namespace");
+            var name = YamlSource.Scalar(meta, "name") ?? "(unnamed)";
+            var objectName = ns is null ? $"{kind}/{name}" : $"{kind}/{ns}/{name}";
+            yield return new PodSpecView(file, objectName, spec, "$." + string.Join('.', path), kind == "Pod" ? meta : metadata);
+        }
+    }
+}
