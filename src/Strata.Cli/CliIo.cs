@@ -7,6 +7,9 @@ public sealed record CliIo(Stream Out, TextWriter Error, bool ErrorIsRedirected 
     /// <summary>Root for host facts; "/" except in tests.</summary>
     public string HostRoot { get; init; } = "/";
 
+    /// <summary>Where relative defaults such as .strataignore are looked up.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>Today, for ignore-entry expiry; tests fix it.</summary>
     public DateOnly? Today { get; init; }
 }

@@ -44,6 +44,9 @@ public sealed class PodSpecView
 
     public YamlNode? PodMetadata { get; }
 
+    /// <summary>spec.os.name is windows: Linux-only checks do not apply (Pod Security Standards 1.25+).</summary>
+    public bool IsWindows => string.Equals(YamlSource.Scalar(YamlSource.Child(Spec, "os"), "name"), "windows", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Every container of the pod (init, regular, ephemeral) with its JSON path.</summary>
     public IEnumerable<(YamlMappingNode Container, string Path, string Name)> Containers()
     {

@@ -59,10 +59,10 @@ internal static class ScanCommand
         {
             ignores = IgnoreFile.Load(ignorePath);
         }
-        else if (File.Exists(IgnoreFile.DefaultName))
+        else if (File.Exists(Path.Combine(io.WorkingDirectory, IgnoreFile.DefaultName)))
         {
             ignorePath = IgnoreFile.DefaultName;
-            ignores = IgnoreFile.Load(ignorePath);
+            ignores = IgnoreFile.Load(Path.Combine(io.WorkingDirectory, IgnoreFile.DefaultName));
         }
 
         using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(global.Quiet), parse.GetValue(global.Debug));

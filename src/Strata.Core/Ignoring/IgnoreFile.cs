@@ -38,7 +38,7 @@ public static class IgnoreFile
 
             text = File.ReadAllText(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw StrataException.Usage($"{path}: ignore file not found.");
         }

@@ -5,6 +5,7 @@ using Spectre.Console.Rendering;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
+using Strata.Core.Targets;
 
 /// <summary>The human report: findings grouped by layer, then by severity, with a summary.</summary>
 public sealed class TableReportWriter : IReportWriter

@@ -24,5 +24,8 @@ public interface IPodSecurityCheck
 
     PodSecurityLevel Level { get; }
 
+    /// <summary>The first Pod Security Standards version (1.N) that has this check at <see cref="Level"/>.</summary>
+    Version MinimumVersion { get; }
+
     IEnumerable<Finding> Evaluate(PodSpecView pod, string target);
 }

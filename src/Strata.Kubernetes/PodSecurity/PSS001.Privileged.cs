@@ -8,6 +8,8 @@ public sealed class Privileged : IPodSecurityCheck
 {
     public string UpstreamId => "privileged";
 
+    public Version MinimumVersion { get; } = new(1, 0);
+
     public PodSecurityLevel Level => PodSecurityLevel.Baseline;
 
     public Rule Rule { get; } = new()

@@ -8,6 +8,8 @@ public sealed class HostNamespaces : IPodSecurityCheck
 {
     public string UpstreamId => "hostNamespaces";
 
+    public Version MinimumVersion { get; } = new(1, 0);
+
     public PodSecurityLevel Level => PodSecurityLevel.Baseline;
 
     public Rule Rule { get; } = new()

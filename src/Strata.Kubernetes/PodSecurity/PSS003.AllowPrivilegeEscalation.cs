@@ -8,6 +8,8 @@ public sealed class AllowPrivilegeEscalation : IPodSecurityCheck
 {
     public string UpstreamId => "allowPrivilegeEscalation";
 
+    public Version MinimumVersion { get; } = new(1, 8);
+
     public PodSecurityLevel Level => PodSecurityLevel.Restricted;
 
     public Rule Rule { get; } = new()
@@ -30,6 +32,11 @@ public sealed class AllowPrivilegeEscalation : IPodSecurityCheck
     public IEnumerable<Finding> Evaluate(PodSpecView pod, string target)
     {
         ArgumentNullException.ThrowIfNull(pod);
+        if (pod.IsWindows)
+        {
+            yield break;
+        }
+
         foreach (var (container, path, name) in pod.Containers())
         {
             var context = YamlSource.Child(container, "securityContext");

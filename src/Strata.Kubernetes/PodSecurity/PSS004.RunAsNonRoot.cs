@@ -8,6 +8,8 @@ public sealed class RunAsNonRoot : IPodSecurityCheck
 {
     public string UpstreamId => "runAsNonRoot";
 
+    public Version MinimumVersion { get; } = new(1, 0);
+
     public PodSecurityLevel Level => PodSecurityLevel.Restricted;
 
     public Rule Rule { get; } = new()

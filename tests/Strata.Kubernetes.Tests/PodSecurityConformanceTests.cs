@@ -1,0 +1,110 @@
+namespace Strata.Kubernetes.Tests;
+
+using Strata.Core.Documents;
+using Strata.Kubernetes.PodSecurity;
+using Strata.Testing;
+
+/// <summary>
+/// Runs each implemented check against the pod-security-admission conformance fixtures in
+/// ../shared/fixtures/pod-security: a fail pod named after the check must be flagged by it; a pass pod
+/// must not be flagged by any check that applies at that level and version.
+/// </summary>
+public sealed class PodSecurityConformanceTests
+{
+    private static readonly IPodSecurityCheck[] Checks = [new Privileged(), new HostNamespaces(), new AllowPrivilegeEscalation(), new RunAsNonRoot()];
+
+    public static TheoryData<string> Fixtures()
+    {
+        var data = new TheoryData<string>();
+        var root = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security");
+        foreach (var file in Directory.EnumerateFiles(root, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(root, file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Fixture_outcome_matches_upstream(string relative)
+    {
+        var parts = relative.Split(Path.DirectorySeparatorChar);
+        var level = parts[0] == "restricted" ? PodSecurityLevel.Restricted : PodSecurityLevel.Baseline;
+        var version = Version.Parse(parts[1].TrimStart('v'));
+        var expectPass = parts[2] == "pass";
+        var name = Path.GetFileNameWithoutExtension(parts[3]);
+        var path = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security", relative);
+
+        var pods = PodSpecView.FindAll(YamlSource.Load(path)).ToList();
+        Assert.NotEmpty(pods);
+        var applicable = Checks.Where(c => c.Level <= level && c.MinimumVersion <= version).ToList();
+        var flaggedBy = applicable.Where(c => pods.Any(p => c.Evaluate(p, relative).Any())).Select(c => c.UpstreamId.ToLowerInvariant()).ToList();
+
+        if (expectPass)
+        {
+            Assert.Empty(flaggedBy);
+        }
+        else
+        {
+            var check = applicable.FirstOrDefault(c => name.StartsWith(c.UpstreamId.ToLowerInvariant(), StringComparison.Ordinal));
+            if (check is not null)
+            {
+                Assert.Contains(check.UpstreamId.ToLowerInvariant(), flaggedBy);
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_implemented_check_has_failing_fixtures()
+    {
+        var root = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security");
+        var names = Directory.EnumerateFiles(root, "*.yaml", SearchOption.AllDirectories).Where(f => f.Contains($"{Path.DirectorySeparatorChar}fail{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).Select(Path.GetFileName).ToList();
+        foreach (var check in Checks)
+        {
+            Assert.Contains(names, n => n!.StartsWith(check.UpstreamId.ToLowerInvariant(), StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Workload_kinds_expose_their_pod_spec_with_paths_and_lines()
+    {
+        var source = YamlSource.Parse("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly, namespace: ops}
+            spec:
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      containers:
+                      - name: job
+                        securityContext:
+                          privileged: true
+            ---
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: p}
+              spec:
+                hostIPC: true
+                containers: [{name: c}]
+            """, "m.yaml");
+        var pods = PodSpecView.FindAll(source).ToList();
+        Assert.Equal(["CronJob/ops/nightly", "Pod/p"], pods.Select(p => p.ObjectName).ToArray());
+        var privileged = Assert.Single(new Privileged().Evaluate(pods[0], "m.yaml"));
+        Assert.Equal("$.spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged", privileged.Location.JsonPath);
+        Assert.Equal(12, privileged.Location.Line);
+        Assert.Single(new HostNamespaces().Evaluate(pods[1], "m.yaml"));
+    }
+
+    [Fact]
+    public void Malformed_yaml_names_file_and_line()
+    {
+        var error = Assert.Throws<Core.StrataException>(() => YamlSource.Parse("kind: Pod\nspec:\n  containers: [\n", "bad.yaml"));
+        Assert.StartsWith("bad.yaml:", error.Message, StringComparison.Ordinal);
+    }
+}
