@@ -177,7 +177,7 @@ public static class ImageExtractor
                 case EntryType.File:
                     await WriteFileAsync(full, entry, content!, cancellationToken);
                     files++;
-                    break;
+                    return;
                 case EntryType.Symlink:
                     File.CreateSymbolicLink(full, entry.LinkTarget!);
                     symlinks++;
@@ -244,6 +244,8 @@ public static class ImageExtractor
                 }
             }
 
+            // chown clears setuid/setgid, so ownership goes first.
+            SetOwner(full, entry);
             File.SetUnixFileMode(full, (UnixFileMode)entry.Mode);
             File.SetLastWriteTimeUtc(full, entry.ModifiedTime.UtcDateTime);
         }
