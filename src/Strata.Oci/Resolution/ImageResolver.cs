@@ -189,7 +189,8 @@ public static class ImageResolver
             throw StrataException.BadInput($"{what}: the index lists no image manifests.");
         }
 
-        if (wanted is null && candidates.Count == 1)
+        // The only entry, or a nested index with no platform of its own: the choice happens one level down.
+        if (candidates.Count == 1 && (wanted is null || (candidates[0].Platform is null && MediaTypes.IsIndex(candidates[0].MediaType))))
         {
             return candidates[0];
         }
@@ -218,6 +219,14 @@ public static class ImageResolver
         if (loose is not null)
         {
             return loose;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Platform is null && MediaTypes.IsIndex(candidate.MediaType))
+            {
+                return candidate;
+            }
         }
 
         var available = new List<string>();
