@@ -23,4 +23,11 @@ public interface IImageSource : IAsyncDisposable
 }
 
 /// <summary>Manifest bytes exactly as stored (digests are computed over these bytes).</summary>
-public sealed record RawManifest(byte[] Bytes, string? MediaType, Digest? ExpectedDigest, string Origin);
+public sealed record RawManifest(byte[] Bytes, string? MediaType, Digest? ExpectedDigest, string Origin)
+{
+    /// <summary>The size the referring descriptor declares, when there is one; checked with the digest.</summary>
+    public long? ExpectedSize { get; init; }
+
+    /// <summary>True when the source made these bytes up (docker-archive's manifest.json has no real manifest); the digest then identifies only this reading.</summary>
+    public bool Synthesized { get; init; }
+}

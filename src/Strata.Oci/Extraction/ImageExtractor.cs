@@ -1,0 +1,397 @@
+namespace Strata.Oci.Extraction;
+
+using System.Runtime.Versioning;
+using Strata.Core;
+using Strata.Oci.Layers;
+using Strata.Oci.Resolution;
+
+/// <summary>How to extract.</summary>
+public sealed record ExtractOptions
+{
+    /// <summary>Set files' uid/gid from the image (default: only when running as root; rootless extraction keeps the caller's).</summary>
+    public bool PreserveOwnership { get; init; } = Environment.IsPrivilegedProcess;
+
+    public static ExtractOptions Default { get; } = new();
+}
+
+/// <summary>What an extraction wrote and what it left out (device nodes, FIFOs).</summary>
+public sealed record ExtractionReport(long Files, long Directories, long Symlinks, long HardLinks, long BytesWritten, IReadOnlyList<string> Skipped);
+
+/// <summary>
+/// Writes an image's merged root filesystem into a directory, layer by layer in order, applying whiteouts and
+/// opaque directories. Safe against hostile layers: every path is normalised (no <c>..</c> above the root), no
+/// path component that is a symlink is ever followed (each parent is checked with lstat before use; a write
+/// through a symlinked parent is an error), files are created with O_EXCL after removing what was there, hard
+/// links must name a regular file or symlink already extracted, and device nodes are never created. Output is
+/// staged in <c>DIR/.strata-tmp-*</c> and moved into place only after every layer was read and verified, so a
+/// failure leaves DIR as it was (empty).
+/// </summary>
+public static class ImageExtractor
+{
+    private const int DirectoryWorkMode = 0x1C0; // 0700: the owner must be able to write while extracting.
+
+    public static async Task<ExtractionReport> ExtractAsync(ResolvedImage image, string targetDirectory, ExtractOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(targetDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            throw StrataException.Usage("extracting an image needs a Unix system.");
+        }
+
+        options ??= ExtractOptions.Default;
+        var target = Path.GetFullPath(targetDirectory);
+        if (File.Exists(target))
+        {
+            throw StrataException.Usage($"{targetDirectory}: exists and is not a directory.");
+        }
+
+        Directory.CreateDirectory(target);
+        if (Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            throw StrataException.Usage($"{targetDirectory}: directory is not empty; extract into a new or empty directory.");
+        }
+
+        var staging = Path.Combine(target, ".strata-tmp-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            var writer = new TreeWriter(staging, options);
+            var budget = new UncompressedBudget(image.Options.Limits.MaxImageUncompressedBytes);
+            foreach (var layer in image.Layers)
+            {
+                writer.BeginLayer(layer);
+                await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, writer.WriteAsync, cancellationToken);
+            }
+
+            writer.Finish();
+            foreach (var entry in Directory.EnumerateFileSystemEntries(staging))
+            {
+                var destination = Path.Combine(target, Path.GetFileName(entry));
+                if (NativeMethods.Rename(entry, destination) != 0)
+                {
+                    throw new StrataException($"{targetDirectory}: cannot move {Path.GetFileName(entry)} into place: {NativeMethods.LastError()}");
+                }
+            }
+
+            Directory.Delete(staging);
+            return writer.Report();
+        }
+        catch
+        {
+            TryDelete(staging);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private sealed class TreeWriter(string root, ExtractOptions options)
+    {
+        private readonly HashSet<string> verifiedDirectories = new(StringComparer.Ordinal) { string.Empty };
+        private readonly Dictionary<string, LayerEntry> directoryMetadata = new(StringComparer.Ordinal);
+        private readonly HashSet<string> upperPaths = new(StringComparer.Ordinal);
+        private readonly List<string> skipped = [];
+        private readonly byte[] copyBuffer = new byte[128 * 1024];
+        private ImageLayer? layer;
+        private long files;
+        private long directories;
+        private long symlinks;
+        private long hardLinks;
+        private long bytes;
+
+        public void BeginLayer(ImageLayer next)
+        {
+            layer = next;
+            upperPaths.Clear();
+        }
+
+        public ExtractionReport Report() => new(files, directories, symlinks, hardLinks, bytes, skipped);
+
+        public async ValueTask WriteAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+        {
+            var what = $"{layer!.Describe()}: entry '{entry.RawName}'";
+            switch (entry.Type)
+            {
+                case EntryType.Whiteout:
+                    if (!upperPaths.Contains(entry.Path) && CheckParents(entry.Path, what, create: false))
+                    {
+                        Remove(entry.Path);
+                    }
+
+                    return;
+                case EntryType.OpaqueWhiteout:
+                    if (CheckParents(entry.Path, what, create: false) && Kind(entry.Path) == NodeKind.Directory)
+                    {
+                        ClearLower(entry.Path);
+                    }
+
+                    return;
+                case EntryType.CharDevice or EntryType.BlockDevice or EntryType.Fifo:
+                    skipped.Add($"{layer.Describe()}: {entry.Path}: {entry.Type} {entry.DeviceMajor}:{entry.DeviceMinor} not created");
+                    return;
+            }
+
+            CheckParents(entry.Path, what, create: true);
+            MarkUpper(entry.Path);
+            var full = Full(entry.Path);
+            var existing = Kind(entry.Path);
+            if (entry.Type == EntryType.Directory)
+            {
+                if (existing != NodeKind.Directory)
+                {
+                    if (existing != NodeKind.Missing)
+                    {
+                        Remove(entry.Path);
+                    }
+
+                    Directory.CreateDirectory(full, (UnixFileMode)DirectoryWorkMode);
+                    directories++;
+                }
+
+                verifiedDirectories.Add(entry.Path);
+                directoryMetadata[entry.Path] = entry;
+                return;
+            }
+
+            if (existing != NodeKind.Missing)
+            {
+                Remove(entry.Path);
+            }
+
+            switch (entry.Type)
+            {
+                case EntryType.File:
+                    await WriteFileAsync(full, entry, content!, cancellationToken);
+                    files++;
+                    return;
+                case EntryType.Symlink:
+                    File.CreateSymbolicLink(full, entry.LinkTarget!);
+                    symlinks++;
+                    break;
+                case EntryType.HardLink:
+                    var target = entry.LinkTarget!;
+                    CheckParents(target, $"{what}: hard link target '{target}'", create: false);
+                    var targetKind = Kind(target);
+                    if (targetKind is not (NodeKind.File or NodeKind.Symlink))
+                    {
+                        throw StrataException.BadInput($"{what}: hard link target '{target}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
+                    }
+
+                    if (NativeMethods.Link(Full(target), full) != 0)
+                    {
+                        throw StrataException.BadInput($"{what}: cannot hard link to '{target}': {NativeMethods.LastError()}");
+                    }
+
+                    hardLinks++;
+                    return;
+            }
+
+            SetOwner(full, entry);
+        }
+
+        /// <summary>Applies directory modes and times last, deepest first, so read-only directories do not block writes.</summary>
+        public void Finish()
+        {
+            var paths = new List<string>(directoryMetadata.Keys);
+            paths.Sort(static (a, b) => b.Length.CompareTo(a.Length));
+            foreach (var path in paths)
+            {
+                if (Kind(path) != NodeKind.Directory)
+                {
+                    continue;
+                }
+
+                var entry = directoryMetadata[path];
+                var full = Full(path);
+                SetOwner(full, entry);
+                File.SetUnixFileMode(full, (UnixFileMode)entry.Mode);
+                Directory.SetLastWriteTimeUtc(full, entry.ModifiedTime.UtcDateTime);
+            }
+        }
+
+        private async ValueTask WriteFileAsync(string full, LayerEntry entry, Stream content, CancellationToken cancellationToken)
+        {
+            // CreateNew is O_CREAT|O_EXCL: it never follows a symlink planted at the final component.
+            var fileOptions = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                BufferSize = 0,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                PreallocationSize = entry.Size,
+            };
+            await using (var output = new FileStream(full, fileOptions))
+            {
+                int n;
+                while ((n = await content.ReadAsync(copyBuffer, cancellationToken)) > 0)
+                {
+                    await output.WriteAsync(copyBuffer.AsMemory(0, n), cancellationToken);
+                    bytes += n;
+                }
+            }
+
+            // chown clears setuid/setgid, so ownership goes first.
+            SetOwner(full, entry);
+            File.SetUnixFileMode(full, (UnixFileMode)entry.Mode);
+            File.SetLastWriteTimeUtc(full, entry.ModifiedTime.UtcDateTime);
+        }
+
+        private void SetOwner(string full, LayerEntry entry)
+        {
+            if (options.PreserveOwnership && entry.Uid is >= 0 and <= int.MaxValue && entry.Gid is >= 0 and <= int.MaxValue
+                && NativeMethods.LChown(full, (int)entry.Uid, (int)entry.Gid) != 0)
+            {
+                throw new StrataException($"{full}: cannot set owner {entry.Uid}:{entry.Gid}: {NativeMethods.LastError()}");
+            }
+        }
+
+        /// <summary>
+        /// Checks that every parent of <paramref name="path"/> is a real directory inside the root, never a symlink.
+        /// With <paramref name="create"/>, missing parents are made (0755); without, a missing parent returns false.
+        /// </summary>
+        private bool CheckParents(string path, string what, bool create)
+        {
+            var parent = EntryPaths.Parent(path);
+            if (parent is null || verifiedDirectories.Contains(parent))
+            {
+                return true;
+            }
+
+            var end = 0;
+            while (end < parent.Length)
+            {
+                var slash = parent.IndexOf('/', end);
+                end = slash < 0 ? parent.Length : slash;
+                var prefix = parent[..end];
+                end++;
+                if (verifiedDirectories.Contains(prefix))
+                {
+                    continue;
+                }
+
+                switch (Kind(prefix))
+                {
+                    case NodeKind.Directory:
+                        break;
+                    case NodeKind.Missing when create:
+                        Directory.CreateDirectory(Full(prefix), (UnixFileMode)DirectoryWorkMode);
+                        directoryMetadata.TryAdd(prefix, new LayerEntry { Path = prefix, Type = EntryType.Directory, RawName = prefix, Mode = 0x1ED });
+                        MarkUpper(prefix);
+                        directories++;
+                        break;
+                    case NodeKind.Missing:
+                        return false;
+                    case NodeKind.Symlink:
+                        throw StrataException.BadInput($"{what}: parent '{prefix}' is a symlink; refusing to write through it.");
+                    default:
+                        throw StrataException.BadInput($"{what}: parent '{prefix}' is not a directory.");
+                }
+
+                verifiedDirectories.Add(prefix);
+            }
+
+            return true;
+        }
+
+        private void MarkUpper(string path)
+        {
+            for (var p = path; !string.IsNullOrEmpty(p) && upperPaths.Add(p); p = EntryPaths.Parent(p))
+            {
+            }
+        }
+
+        /// <summary>Removes what lower layers put under an opaque directory, keeping this layer's own entries.</summary>
+        private void ClearLower(string directory)
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(Full(directory)))
+            {
+                var relative = EntryPaths.Join(directory, Path.GetFileName(child));
+                if (!upperPaths.Contains(relative))
+                {
+                    Remove(relative);
+                }
+                else if (Kind(relative) == NodeKind.Directory)
+                {
+                    ClearLower(relative);
+                }
+            }
+        }
+
+        /// <summary>Removes a path without following symlinks (Directory.Delete unlinks symlinks it meets, never recurses through them).</summary>
+        private void Remove(string path)
+        {
+            var full = Full(path);
+            switch (Kind(path))
+            {
+                case NodeKind.Directory:
+                    Directory.Delete(full, recursive: true);
+                    ForgetDirectories(path);
+                    break;
+                case NodeKind.Missing:
+                    break;
+                default:
+                    File.Delete(full);
+                    break;
+            }
+        }
+
+        private void ForgetDirectories(string path)
+        {
+            verifiedDirectories.RemoveWhere(p => EntryPaths.IsWithin(p, path) && p.Length > 0);
+            var stale = new List<string>();
+            foreach (var key in directoryMetadata.Keys)
+            {
+                if (EntryPaths.IsWithin(key, path))
+                {
+                    stale.Add(key);
+                }
+            }
+
+            foreach (var key in stale)
+            {
+                directoryMetadata.Remove(key);
+            }
+        }
+
+        private string Full(string path) => path.Length == 0 ? root : Path.Combine(root, path);
+
+        /// <summary>lstat: what is at a path, not following a final symlink.</summary>
+        private NodeKind Kind(string path)
+        {
+            var info = new FileInfo(Full(path));
+            if (info.LinkTarget is not null)
+            {
+                return NodeKind.Symlink;
+            }
+
+            if (!info.Exists)
+            {
+                return Directory.Exists(info.FullName) ? NodeKind.Directory : NodeKind.Missing;
+            }
+
+            return NodeKind.File;
+        }
+    }
+
+    private enum NodeKind
+    {
+        Missing,
+        File,
+        Directory,
+        Symlink,
+    }
+}

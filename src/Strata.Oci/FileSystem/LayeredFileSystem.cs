@@ -1,0 +1,403 @@
+namespace Strata.Oci.FileSystem;
+
+using Strata.Oci.Layers;
+using Strata.Oci.Resolution;
+
+/// <summary>How a layer changed a path.</summary>
+public enum PathChange
+{
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// <summary>One version of a path: what a layer put there (or that it deleted it), and the build step that did.</summary>
+/// <param name="Entry">The entry the layer wrote; for a deletion, the last entry before it.</param>
+/// <param name="Implicit">A parent directory the layer did not list but needed for its entries.</param>
+public sealed record PathVersion(int LayerIndex, PathChange Change, LayerEntry Entry, string? CreatedBy, bool Implicit = false);
+
+/// <summary>Every version of one path across the layers, oldest first.</summary>
+public sealed class PathHistory(string path)
+{
+    private readonly List<PathVersion> versions = [];
+
+    public string Path => path;
+
+    public IReadOnlyList<PathVersion> Versions => versions;
+
+    /// <summary>Whether the path exists in the merged image.</summary>
+    public bool Exists => versions.Count > 0 && versions[^1].Change != PathChange.Deleted;
+
+    /// <summary>The entry in the merged image, or null when the path was deleted.</summary>
+    public LayerEntry? Current => Exists ? versions[^1].Entry : null;
+
+    /// <summary>The layer that last added the path (after a deletion it may come back).</summary>
+    public int AddedIn
+    {
+        get
+        {
+            for (var i = versions.Count - 1; i >= 0; i--)
+            {
+                if (versions[i].Change == PathChange.Added)
+                {
+                    return versions[i].LayerIndex;
+                }
+            }
+
+            return versions[0].LayerIndex;
+        }
+    }
+
+    public IReadOnlyList<int> ModifiedIn => LayersWith(PathChange.Modified);
+
+    public IReadOnlyList<int> DeletedIn => LayersWith(PathChange.Deleted);
+
+    internal void Add(PathVersion version) => versions.Add(version);
+
+    internal void ReplaceLast(PathVersion version) => versions[^1] = version;
+
+    private List<int> LayersWith(PathChange change)
+    {
+        var layers = new List<int>();
+        foreach (var version in versions)
+        {
+            if (version.Change == change)
+            {
+                layers.Add(version.LayerIndex);
+            }
+        }
+
+        return layers;
+    }
+}
+
+/// <summary>What one layer did to the filesystem.</summary>
+public sealed record LayerChanges(int LayerIndex, int Entries, int Added, int Modified, int Deleted, long ContentBytes, long WastedBytes);
+
+/// <summary>
+/// The image's filesystem across its layers, built from one pass over each layer's tar headers: the merged tree
+/// (whiteouts, opaque directories, replacements applied) and, for every path ever present, each version with the
+/// layer and build step that made it. Files deleted or overwritten later stay listed, so scanners can reach them.
+/// </summary>
+public sealed class LayeredFileSystem
+{
+    private readonly Dictionary<string, PathHistory> histories;
+
+    private LayeredFileSystem(IReadOnlyList<ImageLayer> layers, Dictionary<string, PathHistory> histories, IReadOnlyList<LayerChanges> changes, long wastedBytes)
+    {
+        Layers = layers;
+        this.histories = histories;
+        LayerChanges = changes;
+        WastedBytes = wastedBytes;
+    }
+
+    public IReadOnlyList<ImageLayer> Layers { get; }
+
+    public IReadOnlyList<LayerChanges> LayerChanges { get; }
+
+    /// <summary>Bytes of file content a later layer overwrote or deleted (still shipped in the image).</summary>
+    public long WastedBytes { get; }
+
+    public int PathCount => histories.Count;
+
+    /// <summary>Reads every layer once and builds the filesystem.</summary>
+    public static async Task<LayeredFileSystem> BuildAsync(ResolvedImage image, CancellationToken cancellationToken)
+    {
+        var builder = new Builder();
+        await ImageWalker.WalkAsync(image, [builder], cancellationToken);
+        return builder.Build(image.Layers);
+    }
+
+    public PathHistory? Find(string path) => histories.GetValueOrDefault(EntryPaths.Normalize(path, "path"));
+
+    /// <summary>The merged-image entry at a path, or null.</summary>
+    public LayerEntry? Current(string path) => Find(path)?.Current;
+
+    /// <summary>Histories sorted by path; optionally only paths a layer touched, optionally with deleted paths.</summary>
+    public IReadOnlyList<PathHistory> List(bool includeDeleted = false, int? layerIndex = null)
+    {
+        var list = new List<PathHistory>(histories.Count);
+        foreach (var history in histories.Values)
+        {
+            if (!includeDeleted && !history.Exists)
+            {
+                continue;
+            }
+
+            if (layerIndex is int layer && !Touches(history, layer))
+            {
+                continue;
+            }
+
+            list.Add(history);
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return list;
+    }
+
+    private static bool Touches(PathHistory history, int layer)
+    {
+        foreach (var version in history.Versions)
+        {
+            if (version.LayerIndex == layer)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Collects entries per layer (metadata only) during a walk; <see cref="Build"/> merges them in layer order.</summary>
+    public sealed class Builder : IImageEntryVisitor
+    {
+        private readonly Dictionary<int, LayerCollector> collectors = [];
+
+        public ILayerEntryVisitor BeginLayer(ImageLayer layer)
+        {
+            ArgumentNullException.ThrowIfNull(layer);
+            var collector = new LayerCollector();
+            collectors[layer.Index] = collector;
+            return collector;
+        }
+
+        public LayeredFileSystem Build(IReadOnlyList<ImageLayer> layers)
+        {
+            ArgumentNullException.ThrowIfNull(layers);
+            var merge = new Merge();
+            var changes = new List<LayerChanges>(layers.Count);
+            foreach (var layer in layers)
+            {
+                changes.Add(merge.Apply(layer, collectors[layer.Index].Entries));
+            }
+
+            return new LayeredFileSystem(layers, merge.Histories, changes, merge.TotalWasted);
+        }
+    }
+
+    private sealed class LayerCollector : ILayerEntryVisitor
+    {
+        public List<LayerEntry> Entries { get; } = [];
+
+        public bool WantsContent(LayerEntry entry) => false;
+
+        public ValueTask VisitAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+        {
+            Entries.Add(entry);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask EndLayerAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>Applies layers in order to a live tree, recording each path's versions.</summary>
+    private sealed class Merge
+    {
+        private readonly Dictionary<string, LayerEntry> live = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> children = new(StringComparer.Ordinal);
+        private int layerIndex;
+        private string? createdBy;
+        private int added;
+        private int modified;
+        private int deleted;
+        private long wasted;
+
+        public Dictionary<string, PathHistory> Histories { get; } = new(StringComparer.Ordinal);
+
+        public long TotalWasted { get; private set; }
+
+        public LayerChanges Apply(ImageLayer layer, List<LayerEntry> entries)
+        {
+            layerIndex = layer.Index;
+            createdBy = layer.CreatedBy;
+            added = modified = deleted = 0;
+            wasted = 0;
+            long contentBytes = 0;
+
+            // A layer's whiteouts hide lower layers only, wherever they sit in its tar; apply them first.
+            foreach (var entry in entries)
+            {
+                if (entry.Type == EntryType.Whiteout)
+                {
+                    if (live.ContainsKey(entry.Path))
+                    {
+                        Delete(entry.Path);
+                    }
+                }
+                else if (entry.Type == EntryType.OpaqueWhiteout && children.TryGetValue(entry.Path, out var below))
+                {
+                    foreach (var child in below.ToArray())
+                    {
+                        Delete(child);
+                    }
+                }
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.Type is EntryType.Whiteout or EntryType.OpaqueWhiteout)
+                {
+                    continue;
+                }
+
+                contentBytes += entry.Size;
+                EnsureParents(entry.Path, entry);
+                Put(entry);
+            }
+
+            TotalWasted += wasted;
+            return new LayerChanges(layer.Index, entries.Count, added, modified, deleted, contentBytes, wasted);
+        }
+
+        private void Put(LayerEntry entry)
+        {
+            var history = HistoryOf(entry.Path);
+            if (live.TryGetValue(entry.Path, out var old))
+            {
+                var sameLayer = history.Versions[^1].LayerIndex == layerIndex;
+                if (old.Type == EntryType.Directory && entry.Type == EntryType.Directory)
+                {
+                    live[entry.Path] = entry;
+                    var metadataChanged = old.Mode != entry.Mode || old.Uid != entry.Uid || old.Gid != entry.Gid;
+                    if (sameLayer)
+                    {
+                        history.ReplaceLast(history.Versions[^1] with { Entry = entry, Implicit = false });
+                    }
+                    else if (metadataChanged)
+                    {
+                        history.Add(new PathVersion(layerIndex, PathChange.Modified, entry, createdBy));
+                        modified++;
+                    }
+
+                    return;
+                }
+
+                if (old.Type == EntryType.Directory)
+                {
+                    DeleteChildren(entry.Path);
+                }
+
+                if (old.Type == EntryType.File)
+                {
+                    wasted += old.Size;
+                }
+
+                live[entry.Path] = entry;
+                if (sameLayer)
+                {
+                    // A duplicate entry in one layer: the later one wins, as tar extraction does.
+                    history.ReplaceLast(history.Versions[^1] with { Entry = entry, Implicit = false });
+                }
+                else
+                {
+                    history.Add(new PathVersion(layerIndex, PathChange.Modified, entry, createdBy));
+                    modified++;
+                }
+
+                return;
+            }
+
+            live[entry.Path] = entry;
+            AddChild(entry.Path);
+            history.Add(new PathVersion(layerIndex, PathChange.Added, entry, createdBy));
+            added++;
+        }
+
+        private void EnsureParents(string path, LayerEntry from)
+        {
+            var parent = EntryPaths.Parent(path);
+            if (string.IsNullOrEmpty(parent))
+            {
+                return;
+            }
+
+            if (live.TryGetValue(parent, out var existing))
+            {
+                if (existing.Type == EntryType.Directory)
+                {
+                    return;
+                }
+
+                // A non-directory where this entry needs a directory: the layer replaced it.
+                Delete(parent);
+            }
+
+            EnsureParents(parent, from);
+            Put(new LayerEntry
+            {
+                Path = parent,
+                Type = EntryType.Directory,
+                RawName = parent + "/",
+                Mode = 0x1ED,
+                ModifiedTime = from.ModifiedTime,
+            });
+            var history = Histories[parent];
+            history.ReplaceLast(history.Versions[^1] with { Implicit = true });
+        }
+
+        private void Delete(string path)
+        {
+            var old = live[path];
+            if (old.Type == EntryType.Directory)
+            {
+                DeleteChildren(path);
+            }
+
+            if (old.Type == EntryType.File)
+            {
+                wasted += old.Size;
+            }
+
+            live.Remove(path);
+            RemoveChild(path);
+            HistoryOf(path).Add(new PathVersion(layerIndex, PathChange.Deleted, old, createdBy));
+            deleted++;
+        }
+
+        private void DeleteChildren(string directory)
+        {
+            if (children.Remove(directory, out var below))
+            {
+                foreach (var child in below)
+                {
+                    if (live.ContainsKey(child))
+                    {
+                        Delete(child);
+                    }
+                }
+            }
+        }
+
+        private PathHistory HistoryOf(string path)
+        {
+            if (!Histories.TryGetValue(path, out var history))
+            {
+                history = new PathHistory(path);
+                Histories[path] = history;
+            }
+
+            return history;
+        }
+
+        private void AddChild(string path)
+        {
+            var parent = EntryPaths.Parent(path) ?? string.Empty;
+            if (!children.TryGetValue(parent, out var set))
+            {
+                set = new HashSet<string>(StringComparer.Ordinal);
+                children[parent] = set;
+            }
+
+            set.Add(path);
+        }
+
+        private void RemoveChild(string path)
+        {
+            if (children.TryGetValue(EntryPaths.Parent(path) ?? string.Empty, out var set))
+            {
+                set.Remove(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+namespace Strata.Oci.Layers;
+
+using Strata.Core;
+
+/// <summary>The uncompressed bytes all layers of one image may still expand to, shared by layers read in parallel.</summary>
+public sealed class UncompressedBudget(long limit)
+{
+    private long used;
+
+    public long Used => Interlocked.Read(ref used);
+
+    internal void Take(long bytes, string what)
+    {
+        if (Interlocked.Add(ref used, bytes) > limit)
+        {
+            throw StrataException.BadInput($"{what}: the image expands to more than {limit} uncompressed bytes (limit MaxImageUncompressedBytes).");
+        }
+    }
+}
+
+/// <summary>
+/// Counts what a decompressor yields and stops a decompression bomb: per-layer and per-image byte limits,
+/// and the uncompressed/compressed ratio once past a grace amount.
+/// </summary>
+internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead, ReadLimits limits, UncompressedBudget? budget, string what) : Stream
+{
+    private long produced;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => produced;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return Account(inner.Read(buffer));
+        }
+        catch (InvalidDataException error)
+        {
+            throw StrataException.BadInput($"{what}: corrupt compressed stream: {error.Message}", error);
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int n;
+        try
+        {
+            n = await inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (InvalidDataException error)
+        {
+            throw StrataException.BadInput($"{what}: corrupt compressed stream: {error.Message}", error);
+        }
+
+        return Account(n);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Account(int n)
+    {
+        if (n <= 0)
+        {
+            return n;
+        }
+
+        produced += n;
+        if (produced > limits.MaxLayerUncompressedBytes)
+        {
+            throw StrataException.BadInput($"{what}: expands to more than {limits.MaxLayerUncompressedBytes} uncompressed bytes (limit MaxLayerUncompressedBytes): decompression bomb?");
+        }
+
+        budget?.Take(n, what);
+        if (produced > limits.CompressionRatioGraceBytes)
+        {
+            var ratio = (double)produced / Math.Max(1, compressedRead());
+            if (ratio > limits.MaxCompressionRatio)
+            {
+                throw StrataException.BadInput($"{what}: compression ratio above {limits.MaxCompressionRatio:0.#} after {produced} bytes (limit MaxCompressionRatio): decompression bomb?");
+            }
+        }
+
+        return n;
+    }
+}
