@@ -106,8 +106,8 @@ public sealed class CredentialStore
             }
         }
 
-        var where = searched.Count == 0 ? "no credentials file exists" : "none in " + string.Join(", ", searched);
-        notes.Insert(0, $"no credentials for {registry} ({where}; pass --creds or log in with skopeo, podman or docker)");
+        var where = searched.Count == 0 ? "no credentials file exists" : "searched " + string.Join(", ", searched);
+        notes.Insert(0, $"no credentials for {registry} ({where}); pass --creds or log in with skopeo, podman or docker");
         return new CredentialLookup(null, string.Join("; ", notes));
     }
 

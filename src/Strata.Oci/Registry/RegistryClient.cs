@@ -306,9 +306,10 @@ public sealed class RegistryClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                if (attempt >= options.MaxAttempts)
+                // A failed TLS handshake will fail the same way again.
+                if (attempt >= options.MaxAttempts || e.HttpRequestError == HttpRequestError.SecureConnectionError)
                 {
-                    throw StrataException.BadInput($"{context}: cannot reach {request.Reference.ApiHost}: {e.Message}{Attempts(attempt)}.", e);
+                    throw StrataException.BadInput($"{context}: cannot reach {request.Reference.ApiHost}: {Describe(e)}{Attempts(attempt)}.", e);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -324,6 +325,14 @@ public sealed class RegistryClient : IDisposable
                 : TimeSpan.FromMilliseconds(250 * (1 << Math.Min(attempt - 1, 4)));
             await Task.Delay(delay, cancellationToken);
         }
+    }
+
+    private static string Describe(HttpRequestException e)
+    {
+        var detail = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
+        return e.HttpRequestError == HttpRequestError.SecureConnectionError
+            ? $"TLS failed ({detail}); if the registry speaks plain http or has a certificate you trust otherwise, pass --tls-verify=false"
+            : detail;
     }
 
     private static string Attempts(int attempt) => attempt > 1 ? $" (after {attempt} attempts)" : string.Empty;
@@ -464,7 +473,7 @@ public sealed class RegistryClient : IDisposable
         var message = $"{context}: HTTP {(int)status} {ReasonOf(response)}{(summary.Length > 0 ? ": " + summary : string.Empty)}";
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return StrataException.Usage($"{message} ({authenticator.DescribeCredentials(request.Reference)}).");
+            return StrataException.Usage($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
         }
 
         // A missing tag or repository is the user's to fix; a missing blob of an existing image is a broken image.
