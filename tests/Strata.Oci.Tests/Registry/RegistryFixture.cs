@@ -1,5 +1,8 @@
 namespace Strata.Oci.Tests.Registry;
 
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Strata.Testing;
 
 /// <summary>
@@ -23,6 +26,7 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     private RegistryServer? basic;
     private RegistryServer? token;
     private TokenServer? tokenIssuer;
+    private RegistryServer? secure;
 
     public TestImageLayout Layout => layout ?? throw NotStarted();
 
@@ -36,6 +40,9 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     public RegistryServer Token => token ?? throw NotStarted();
 
     public TokenServer TokenIssuer => tokenIssuer ?? throw NotStarted();
+
+    /// <summary>No authentication, https only, with a self-signed certificate for 127.0.0.1.</summary>
+    public RegistryServer Secure => secure ?? throw NotStarted();
 
     public string Directory => temp.Path;
 
@@ -69,13 +76,23 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
                 issuer: {tokenIssuer.Issuer}
                 rootcertbundle: {bundle}
             """);
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var certificateFile = temp.WriteFile("tls.crt", certificate.ExportCertificatePem());
+        var keyFile = temp.WriteFile("tls.key", key.ExportPkcs8PrivateKeyPem());
+        secure = await RegistryServer.StartAsync(temp.Path, storage, null, (certificateFile, keyFile));
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var server in new[] { open, basic, token })
+        foreach (var server in new[] { open, basic, token, secure })
         {
             if (server is not null)
             {

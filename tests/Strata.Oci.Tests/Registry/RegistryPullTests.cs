@@ -283,11 +283,29 @@ public sealed class RegistryPullTests(RegistryFixture fixture)
     }
 
     [Fact]
+    public async Task Self_signed_https_registry_needs_tls_verify_false()
+    {
+        using (var trusting = new RegistryClient(Isolated()))
+        {
+            var manifest = await trusting.GetManifestAsync(Ref(fixture.Secure.HostPort, "test/single:v1"), CancellationToken.None);
+            Assert.Equal(fixture.Layout.Amd64.Manifest.Digest, manifest.Digest);
+        }
+
+        using var verifying = new RegistryClient(Isolated() with { TlsVerify = true });
+        var error = await Assert.ThrowsAsync<StrataException>(() => verifying.GetManifestAsync(Ref(fixture.Secure.HostPort, "test/single:v1"), CancellationToken.None));
+        Assert.Contains($"cannot reach {fixture.Secure.HostPort}: TLS failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--tls-verify=false", error.Message, StringComparison.Ordinal);
+        // A certificate failure is not retried.
+        Assert.DoesNotContain("attempts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plain_http_registry_needs_tls_verify_false()
     {
-        using var client = new RegistryClient(Isolated() with { TlsVerify = true, MaxAttempts = 1 });
+        using var client = new RegistryClient(Isolated() with { TlsVerify = true });
         var error = await Assert.ThrowsAsync<StrataException>(() => client.GetManifestAsync(Ref(fixture.Open.HostPort, "test/single:v1"), CancellationToken.None));
-        Assert.Contains($"cannot reach {fixture.Open.HostPort}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"cannot reach {fixture.Open.HostPort}: TLS failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--tls-verify=false", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

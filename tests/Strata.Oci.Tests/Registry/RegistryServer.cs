@@ -34,8 +34,10 @@ public sealed class RegistryServer : IAsyncDisposable
     }
 
     /// <summary>Starts a registry over <paramref name="storage"/> with the given YAML <c>auth:</c> section (or none).</summary>
-    public static async Task<RegistryServer> StartAsync(string directory, string storage, string? authYaml)
+    /// <param name="tls">A PEM certificate and key file to serve https with, or null for plain http.</param>
+    public static async Task<RegistryServer> StartAsync(string directory, string storage, string? authYaml, (string Certificate, string Key)? tls = null)
     {
+        var tlsYaml = tls is { } files ? $"\n  tls:\n    certificate: {files.Certificate}\n    key: {files.Key}" : string.Empty;
         for (var attempt = 1; ; attempt++)
         {
             var port = LoopbackHttpServer.FreePort();
@@ -54,7 +56,7 @@ public sealed class RegistryServer : IAsyncDisposable
                       enabled: false
                 http:
                   addr: 127.0.0.1:{port}
-                  secret: strata-test-not-a-secret
+                  secret: strata-test-not-a-secret{tlsYaml}
                 {authYaml ?? string.Empty}
                 """);
             var info = new ProcessStartInfo("timeout")
@@ -116,18 +118,20 @@ public sealed class RegistryServer : IAsyncDisposable
         }
     }
 
+    // A TCP connect is enough: the registry listens only once it is ready to serve (http or https alike).
     private async Task<bool> WaitUntilServingAsync(int port)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             try
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/v2/"));
+                using var client = new System.Net.Sockets.TcpClient();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync("127.0.0.1", port, timeout.Token);
                 return true;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
             {
                 await Task.Delay(100);
             }
