@@ -1,0 +1,273 @@
+namespace Strata.Oci.Registry;
+
+using System.Text;
+using System.Text.Json;
+using Strata.Core;
+
+/// <summary>What a credentials lookup found, and a note for error messages when it found nothing usable.</summary>
+public sealed record CredentialLookup(RegistryCredential? Credential, string Note);
+
+/// <summary>
+/// Registry credentials from containers <c>auth.json</c> files and docker's <c>config.json</c>, read in
+/// containers/image's order; the first file with an entry for the registry (most specific key first) wins.
+/// Credential helpers (<c>credsStore</c>, <c>credHelpers</c>) are not run: a lookup that meets one says so.
+/// </summary>
+public sealed class CredentialStore
+{
+    private const long MaxFileBytes = 1024 * 1024;
+
+    private readonly bool explicitFile;
+
+    public CredentialStore(IReadOnlyList<string> files, bool explicitFile = false)
+    {
+        Files = files;
+        this.explicitFile = explicitFile;
+    }
+
+    /// <summary>The files searched, in order.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>The files <paramref name="options"/> name: <c>--authfile</c> alone, else the default search path.</summary>
+    public static CredentialStore FromOptions(RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AuthFilePath is { } path
+            ? new CredentialStore([path], explicitFile: true)
+            : new CredentialStore(DefaultFiles(options.EnvironmentVariable));
+    }
+
+    /// <summary>
+    /// <c>$REGISTRY_AUTH_FILE</c> (else <c>$XDG_RUNTIME_DIR/containers/auth.json</c>), <c>~/.config/containers/auth.json</c>,
+    /// <c>$DOCKER_CONFIG/config.json</c> (else <c>~/.docker/config.json</c>), <c>~/.dockercfg</c>.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultFiles(Func<string, string?> environmentVariable)
+    {
+        ArgumentNullException.ThrowIfNull(environmentVariable);
+        var files = new List<string>();
+        string? Variable(string name) => environmentVariable(name) is { Length: > 0 } value ? value : null;
+
+        if (Variable("REGISTRY_AUTH_FILE") is { } authFile)
+        {
+            files.Add(authFile);
+        }
+        else if (Variable("XDG_RUNTIME_DIR") is { } runtimeDir)
+        {
+            files.Add(Path.Combine(runtimeDir, "containers", "auth.json"));
+        }
+
+        var home = Variable("HOME");
+        if (home is not null)
+        {
+            files.Add(Path.Combine(home, ".config", "containers", "auth.json"));
+        }
+
+        if (Variable("DOCKER_CONFIG") is { } dockerConfig)
+        {
+            files.Add(Path.Combine(dockerConfig, "config.json"));
+        }
+        else if (home is not null)
+        {
+            files.Add(Path.Combine(home, ".docker", "config.json"));
+        }
+
+        if (home is not null)
+        {
+            files.Add(Path.Combine(home, ".dockercfg"));
+        }
+
+        return files;
+    }
+
+    /// <summary>Finds credentials for <paramref name="registry"/> (as in the reference, e.g. docker.io) and repository.</summary>
+    public CredentialLookup Find(string registry, string repository)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(repository);
+        var keys = CandidateKeys(NormalizeRegistry(registry), repository);
+        var notes = new List<string>();
+        var searched = new List<string>();
+        foreach (var file in Files)
+        {
+            if (!File.Exists(file))
+            {
+                if (explicitFile)
+                {
+                    throw StrataException.Usage($"--authfile {file}: no such file.");
+                }
+
+                continue;
+            }
+
+            searched.Add(file);
+            var found = ReadFile(file, keys, notes);
+            if (found is not null)
+            {
+                return new CredentialLookup(found, $"credentials for {found}");
+            }
+        }
+
+        var where = searched.Count == 0 ? "no credentials file exists" : "searched " + string.Join(", ", searched);
+        notes.Insert(0, $"no credentials for {registry} ({where}); pass --creds or log in with skopeo, podman or docker");
+        return new CredentialLookup(null, string.Join("; ", notes));
+    }
+
+    /// <summary>Most specific first: registry/a/b, registry/a, registry.</summary>
+    private static List<string> CandidateKeys(string registry, string repository)
+    {
+        var keys = new List<string>();
+        var path = repository;
+        while (path.Length > 0)
+        {
+            keys.Add($"{registry}/{path}");
+            var slash = path.LastIndexOf('/');
+            path = slash < 0 ? string.Empty : path[..slash];
+        }
+
+        keys.Add(registry);
+        return keys;
+    }
+
+    private static string NormalizeRegistry(string registry) =>
+        registry is "index.docker.io" or "registry-1.docker.io" ? ImageReference.DockerHub : registry;
+
+    /// <summary>Legacy docker keys are URLs (<c>https://index.docker.io/v1/</c>): keep only the host. Others may be namespaced.</summary>
+    private static string NormalizeKey(string key)
+    {
+        foreach (var scheme in (ReadOnlySpan<string>)["https://", "http://"])
+        {
+            if (key.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                var host = key[scheme.Length..];
+                var slash = host.IndexOf('/', StringComparison.Ordinal);
+                return NormalizeRegistry(slash < 0 ? host : host[..slash]);
+            }
+        }
+
+        var firstSlash = key.IndexOf('/', StringComparison.Ordinal);
+        return firstSlash < 0 ? NormalizeRegistry(key) : NormalizeRegistry(key[..firstSlash]) + key[firstSlash..];
+    }
+
+    private static RegistryCredential? ReadFile(string file, List<string> keys, List<string> notes)
+    {
+        var length = new FileInfo(file).Length;
+        if (length > MaxFileBytes)
+        {
+            throw StrataException.BadInput($"{file}: {length} bytes, more than the {MaxFileBytes} a credentials file may have.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            // JsonException messages quote position, not content, so no secret leaks through them.
+            throw StrataException.BadInput($"{file}: not valid JSON (line {e.LineNumber + 1}).");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw StrataException.BadInput($"{file}: expected a JSON object.");
+            }
+
+            // ~/.dockercfg is the bare auths map.
+            var isLegacy = Path.GetFileName(file) == ".dockercfg";
+            var auths = isLegacy ? root : root.TryGetProperty("auths", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
+            if (auths.ValueKind == JsonValueKind.Object)
+            {
+                var entries = new Dictionary<string, (string Key, JsonElement Entry)>(StringComparer.Ordinal);
+                foreach (var property in auths.EnumerateObject())
+                {
+                    entries.TryAdd(NormalizeKey(property.Name), (property.Name, property.Value));
+                }
+
+                foreach (var key in keys)
+                {
+                    if (entries.TryGetValue(key, out var entry) && ParseEntry(file, entry.Key, entry.Entry) is { } credential)
+                    {
+                        return credential;
+                    }
+                }
+            }
+
+            NoteHelpers(file, root, keys[^1], notes);
+            return null;
+        }
+    }
+
+    private static RegistryCredential? ParseEntry(string file, string key, JsonElement entry)
+    {
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            throw StrataException.BadInput($"{file}: auths.\"{key}\" is not an object.");
+        }
+
+        var username = StringProperty(file, key, entry, "username");
+        var password = StringProperty(file, key, entry, "password");
+        var identityToken = StringProperty(file, key, entry, "identitytoken");
+        if (StringProperty(file, key, entry, "auth") is { Length: > 0 } auth)
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth));
+            }
+            catch (FormatException)
+            {
+                throw StrataException.BadInput($"{file}: auths.\"{key}\".auth is not base64 (value not shown).");
+            }
+
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                throw StrataException.BadInput($"{file}: auths.\"{key}\".auth does not decode to USERNAME:PASSWORD (value not shown).");
+            }
+
+            username = decoded[..colon];
+            password = decoded[(colon + 1)..];
+        }
+
+        if (string.IsNullOrEmpty(identityToken) && (string.IsNullOrEmpty(username) || password is null))
+        {
+            return null;
+        }
+
+        return new RegistryCredential(username ?? string.Empty, password ?? string.Empty, file, identityToken);
+    }
+
+    private static string? StringProperty(string file, string key, JsonElement entry, string name) =>
+        !entry.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null
+            ? null
+            : value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : throw StrataException.BadInput($"{file}: auths.\"{key}\".{name} is not a string.");
+
+    private static void NoteHelpers(string file, JsonElement root, string registry, List<string> notes)
+    {
+        string? helper = null;
+        if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in helpers.EnumerateObject())
+            {
+                if (NormalizeKey(property.Name) == registry && property.Value.ValueKind == JsonValueKind.String)
+                {
+                    helper = property.Value.GetString();
+                }
+            }
+        }
+
+        if (helper is null && root.TryGetProperty("credsStore", out var store) && store.ValueKind == JsonValueKind.String)
+        {
+            helper = store.GetString();
+        }
+
+        if (!string.IsNullOrEmpty(helper))
+        {
+            notes.Add($"{file} names credential helper docker-credential-{helper}, which Strata does not run");
+        }
+    }
+}

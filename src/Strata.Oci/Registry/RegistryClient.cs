@@ -1,0 +1,489 @@
+namespace Strata.Oci.Registry;
+
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Text.Json;
+using Strata.Core;
+using Strata.Oci.Model;
+
+/// <summary>
+/// A client of the OCI Distribution API (pull side): manifests by tag or digest, blobs streamed.
+/// Every manifest is checked against the digest asked for and the registry's <c>Docker-Content-Digest</c>;
+/// blobs come raw from <see cref="OpenBlobAsync"/> or verified from <see cref="OpenVerifiedBlobAsync"/>.
+/// Requests are bounded: a timeout per response and per blob read, a few retries on transient failures,
+/// at most <see cref="MaxRedirects"/> redirects, and the Authorization header never leaves the registry's own origin.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    public const int MaxRedirects = 5;
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly RegistryOptions options;
+    private readonly HttpClient http;
+    private readonly RegistryAuthenticator authenticator;
+    private readonly ConcurrentDictionary<string, Uri> baseUris = new(StringComparer.Ordinal);
+
+    public RegistryClient(RegistryOptions options)
+        : this(options, CreateHandler(options))
+    {
+    }
+
+    internal RegistryClient(RegistryOptions options, HttpMessageHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxAttempts < 1 || options.Timeout <= TimeSpan.Zero || options.MaxManifestBytes < 1)
+        {
+            throw new ArgumentException("MaxAttempts, Timeout and MaxManifestBytes must be positive.", nameof(options));
+        }
+
+        this.options = options;
+        http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("strata", "0.1"));
+        authenticator = new RegistryAuthenticator(http, options);
+    }
+
+    public RegistryOptions Options => options;
+
+    /// <summary>Token requests made so far; a cached token is reused until it expires.</summary>
+    public int TokenRequests => authenticator.TokenRequests;
+
+    /// <summary>The manifest or index the reference names (its digest if it has one, else its tag).</summary>
+    public Task<RegistryManifest> GetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return GetManifestAsync(reference, reference.ManifestReference, cancellationToken);
+    }
+
+    /// <summary>A manifest or index of the reference's repository by tag or digest.</summary>
+    public async Task<RegistryManifest> GetManifestAsync(ImageReference reference, string tagOrDigest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(tagOrDigest);
+        Digest? requested = Digest.TryParse(tagOrDigest, out var d) ? d : null;
+        var request = ManifestRequest(HttpMethod.Get, reference, tagOrDigest);
+        using var response = await SendAsync(request, cancellationToken);
+        var context = Context(request);
+        byte[] bytes;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(options.Timeout);
+            try
+            {
+                bytes = await ReadBoundedAsync(response, options.MaxManifestBytes, truncate: false, context, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw StrataException.BadInput($"{context}: the manifest did not arrive within {Seconds(options.Timeout)}.");
+            }
+        }
+
+        var mediaType = MediaTypeOf(response, bytes, context);
+        var headerDigest = ContentDigestHeader(response, context);
+        if (headerDigest is { } header && !header.Matches(bytes))
+        {
+            throw StrataException.BadInput($"{context}: Docker-Content-Digest header says {header} but the manifest bytes hash to {Rehash(header, bytes)}.");
+        }
+
+        if (requested is { } wanted && !wanted.Matches(bytes))
+        {
+            throw StrataException.BadInput($"{context}: digest mismatch: asked for {wanted}, the registry's bytes hash to {Rehash(wanted, bytes)}.");
+        }
+
+        return new RegistryManifest(bytes, mediaType, requested ?? headerDigest ?? Digest.Sha256Of(bytes));
+    }
+
+    /// <summary>HEAD of the manifest the reference names: its digest, media type and size, without the body.</summary>
+    public async Task<ManifestHead> HeadManifestAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var request = ManifestRequest(HttpMethod.Head, reference, reference.ManifestReference);
+        using var response = await SendAsync(request, cancellationToken);
+        var context = Context(request);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (ManifestMediaTypes.IsSchema1(mediaType))
+        {
+            throw Schema1(context);
+        }
+
+        var digest = ContentDigestHeader(response, context);
+        if (reference.Digest is { } wanted && digest is { } got && got != wanted)
+        {
+            throw StrataException.BadInput($"{context}: Docker-Content-Digest header says {got}, not the digest asked for.");
+        }
+
+        return new ManifestHead(ManifestMediaTypes.IsManifest(mediaType) ? mediaType : null, digest ?? reference.Digest, response.Content.Headers.ContentLength);
+    }
+
+    /// <summary>
+    /// Opens a blob of the reference's repository as the registry streams it, following redirects to storage.
+    /// The stream is NOT verified (it is what <see cref="Sources.IImageSource"/> hands out): verify it, or use
+    /// <see cref="OpenVerifiedBlobAsync"/>. A Content-Length that contradicts <paramref name="size"/> fails at once.
+    /// </summary>
+    public async Task<Stream> OpenBlobAsync(ImageReference reference, Digest digest, long? size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var request = new RegistryRequest(HttpMethod.Get, reference, $"/v2/{reference.Repository}/blobs/{digest}", $"blob {digest}", []);
+        var response = await SendAsync(request, cancellationToken);
+        try
+        {
+            var context = Context(request);
+            if (size is long expected && response.Content.Headers.ContentLength is long announced && announced != expected)
+            {
+                throw StrataException.BadInput($"{context}: the registry announces {announced} bytes, the descriptor says {expected}.");
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return new RegistryBlobStream(response, stream, options.Timeout, context);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a blob that fails on reading unless it has exactly the descriptor's digest and size.</summary>
+    public async Task<VerifyingStream> OpenVerifiedBlobAsync(ImageReference reference, Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var raw = await OpenBlobAsync(reference, descriptor.Digest, descriptor.Size, cancellationToken);
+        return new VerifyingStream(raw, descriptor.Digest, descriptor.Size, $"docker://{reference.Original}: blob {descriptor.Digest}");
+    }
+
+    public void Dispose() => http.Dispose();
+
+    /// <summary>Reads a response body, failing (or, for error bodies, cutting) past <paramref name="maxBytes"/>.</summary>
+    internal static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, long maxBytes, bool truncate, string context, CancellationToken cancellationToken)
+    {
+        if (!truncate && response.Content.Headers.ContentLength is long announced && announced > maxBytes)
+        {
+            throw StrataException.BadInput($"{context}: {announced} bytes, more than the {maxBytes} accepted.");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            var room = maxBytes - buffer.Length;
+            if (read > room)
+            {
+                if (truncate)
+                {
+                    buffer.Write(chunk, 0, (int)room);
+                    break;
+                }
+
+                throw StrataException.BadInput($"{context}: more than the {maxBytes} bytes accepted.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static SocketsHttpHandler CreateHandler(RegistryOptions options)
+    {
+        var verify = options.TlsVerify;
+        var handler = new SocketsHttpHandler
+        {
+            // Redirects are followed by hand, to keep credentials on the registry's origin.
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = options.Timeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxResponseHeadersLength = 64,
+        };
+        // --tls-verify=false means what it says in skopeo: any certificate is accepted.
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, errors) => errors == SslPolicyErrors.None || !verify;
+        return handler;
+    }
+
+    private static RegistryRequest ManifestRequest(HttpMethod method, ImageReference reference, string tagOrDigest)
+    {
+        var what = Digest.TryParse(tagOrDigest, out var digest) ? $"manifest {digest}" : $"manifest '{tagOrDigest}'";
+        return new RegistryRequest(method, reference, $"/v2/{reference.Repository}/manifests/{tagOrDigest}", what, ManifestMediaTypes.Accepted);
+    }
+
+    private static string Context(RegistryRequest request) => $"docker://{request.Reference.Original}: {request.What}";
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+
+    private static string Rehash(Digest like, byte[] bytes)
+    {
+        using var hasher = like.CreateHasher();
+        hasher.AppendData(bytes);
+        return $"{like.Algorithm}:{Convert.ToHexStringLower(hasher.GetHashAndReset())}";
+    }
+
+    private static StrataException Schema1(string context) =>
+        StrataException.BadInput($"{context}: a Docker schema 1 manifest, which is deprecated and not supported; push the image again with a current client (schema 2 or OCI).");
+
+    private static Digest? ContentDigestHeader(HttpResponseMessage response, string context)
+    {
+        if (!response.Headers.TryGetValues("Docker-Content-Digest", out var values))
+        {
+            return null;
+        }
+
+        var text = values.FirstOrDefault()?.Trim() ?? string.Empty;
+        return Digest.TryParse(text, out var digest)
+            ? digest
+            : throw StrataException.BadInput($"{context}: Docker-Content-Digest header '{(text.Length > 80 ? text[..80] + "…" : text)}' is not a valid digest.");
+    }
+
+    /// <summary>The Content-Type if it is a manifest type; else the body's own mediaType (some registries say application/json).</summary>
+    private static string? MediaTypeOf(HttpResponseMessage response, byte[] bytes, string context)
+    {
+        var header = response.Content.Headers.ContentType?.MediaType;
+        if (ManifestMediaTypes.IsSchema1(header))
+        {
+            throw Schema1(context);
+        }
+
+        if (ManifestMediaTypes.IsManifest(header))
+        {
+            return header;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw StrataException.BadInput($"{context}: the manifest is not a JSON object.");
+            }
+
+            if (root.TryGetProperty("schemaVersion", out var version) && version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out var v) && v == 1)
+            {
+                throw Schema1(context);
+            }
+
+            return root.TryGetProperty("mediaType", out var type) && type.ValueKind == JsonValueKind.String && ManifestMediaTypes.IsManifest(type.GetString())
+                ? type.GetString()
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw StrataException.BadInput($"{context}: the manifest is not valid JSON (line {e.LineNumber + 1}).");
+        }
+    }
+
+    /// <summary>Sends with authentication, retrying transient failures; returns only a successful response.</summary>
+    private async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
+    {
+        var context = Context(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            try
+            {
+                var response = await SendAuthorizedAsync(request, context, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return response;
+                }
+
+                if (!IsTransient(response.StatusCode) || attempt >= options.MaxAttempts)
+                {
+                    using (response)
+                    {
+                        throw await ErrorAsync(request, response, context, attempt, cancellationToken);
+                    }
+                }
+
+                retryAfter = response.Headers.RetryAfter?.Delta;
+                response.Dispose();
+            }
+            catch (HttpRequestException e)
+            {
+                // A failed TLS handshake will fail the same way again.
+                if (attempt >= options.MaxAttempts || e.HttpRequestError == HttpRequestError.SecureConnectionError)
+                {
+                    throw StrataException.BadInput($"{context}: cannot reach {request.Reference.ApiHost}: {Describe(e)}{Attempts(attempt)}.", e);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= options.MaxAttempts)
+                {
+                    throw StrataException.BadInput($"{context}: {request.Reference.ApiHost} did not answer within {Seconds(options.Timeout)}{Attempts(attempt)}.");
+                }
+            }
+
+            var delay = retryAfter is { } wait && wait > TimeSpan.Zero
+                ? (wait < MaxRetryDelay ? wait : MaxRetryDelay)
+                : TimeSpan.FromMilliseconds(250 * (1 << Math.Min(attempt - 1, 4)));
+            await Task.Delay(delay, cancellationToken);
+        }
+    }
+
+    private static string Describe(HttpRequestException e)
+    {
+        var detail = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
+        return e.HttpRequestError == HttpRequestError.SecureConnectionError
+            ? $"TLS failed ({detail}); if the registry speaks plain http or has a certificate you trust otherwise, pass --tls-verify=false"
+            : detail;
+    }
+
+    private static string Attempts(int attempt) => attempt > 1 ? $" (after {attempt} attempts)" : string.Empty;
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.RequestTimeout;
+
+    /// <summary>One request, answering at most one authentication challenge.</summary>
+    private async Task<HttpResponseMessage> SendAuthorizedAsync(RegistryRequest request, string context, CancellationToken cancellationToken)
+    {
+        var scope = $"repository:{request.Reference.Repository}:pull";
+        var origin = await BaseUriAsync(request.Reference, cancellationToken);
+        var uri = new Uri(origin, request.Path);
+        var header = await authenticator.HeaderAsync(request.Reference, scope, context, cancellationToken);
+        var response = await SendFollowingRedirectsAsync(request, uri, header, context, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        var challenge = AuthChallenge.From(response.Headers.WwwAuthenticate);
+        if (challenge is null || !authenticator.Learn(request.Reference, challenge, scope, header))
+        {
+            return response;
+        }
+
+        response.Dispose();
+        header = await authenticator.HeaderAsync(request.Reference, scope, context, cancellationToken);
+        return await SendFollowingRedirectsAsync(request, uri, header, context, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(RegistryRequest request, Uri uri, AuthenticationHeaderValue? authorization, string context, CancellationToken cancellationToken)
+    {
+        var origin = uri;
+        for (var hop = 0; ; hop++)
+        {
+            using var message = new HttpRequestMessage(request.Method, uri);
+            foreach (var type in request.Accept)
+            {
+                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            // Registries redirect blobs to storage hosts: those must never see the registry's credentials.
+            if (authorization is not null && SameOrigin(uri, origin))
+            {
+                message.Headers.Authorization = authorization;
+            }
+
+            HttpResponseMessage response;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(options.Timeout);
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            }
+
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308))
+            {
+                return response;
+            }
+
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (location is null)
+            {
+                throw StrataException.BadInput($"{context}: redirect without a Location header.");
+            }
+
+            if (hop + 1 >= MaxRedirects)
+            {
+                throw StrataException.BadInput($"{context}: more than {MaxRedirects} redirects.");
+            }
+
+            var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+            if (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp)
+            {
+                throw StrataException.BadInput($"{context}: redirect to unsupported scheme '{next.Scheme}'.");
+            }
+
+            if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && options.TlsVerify)
+            {
+                throw StrataException.BadInput($"{context}: redirect from https to plain http ({next.Host}) refused; use --tls-verify=false to allow it.");
+            }
+
+            uri = next;
+        }
+    }
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    /// <summary>https, or with --tls-verify=false whichever of https and http the registry speaks (https first, as skopeo).</summary>
+    private async Task<Uri> BaseUriAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        var host = reference.ApiHost;
+        if (baseUris.TryGetValue(host, out var known))
+        {
+            return known;
+        }
+
+        var https = new Uri($"https://{host}/");
+        if (options.TlsVerify)
+        {
+            return baseUris.GetOrAdd(host, https);
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Timeout);
+            using var probe = await http.GetAsync(new Uri(https, "/v2/"), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return baseUris.GetOrAdd(host, https);
+        }
+        catch (HttpRequestException)
+        {
+            return baseUris.GetOrAdd(host, new Uri($"http://{host}/"));
+        }
+    }
+
+    private async Task<StrataException> ErrorAsync(RegistryRequest request, HttpResponseMessage response, string context, int attempt, CancellationToken cancellationToken)
+    {
+        var summary = string.Empty;
+        if (request.Method != HttpMethod.Head)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Timeout);
+                summary = authenticator.Scrub(RegistryErrorBody.Summarize(await ReadBoundedAsync(response, RegistryErrorBody.MaxBytes, truncate: true, context, timeout.Token)));
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // The status says enough; the body was a courtesy.
+            }
+        }
+
+        var status = response.StatusCode;
+        var message = $"{context}: HTTP {(int)status} {ReasonOf(response)}{(summary.Length > 0 ? ": " + summary : string.Empty)}";
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return StrataException.Usage($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
+        }
+
+        // A missing tag or repository is the user's to fix; a missing blob of an existing image is a broken image.
+        return status == HttpStatusCode.NotFound && request.Path.Contains("/manifests/", StringComparison.Ordinal)
+            ? StrataException.Usage(message + ".")
+            : StrataException.BadInput(message + Attempts(attempt) + ".");
+    }
+
+    private static string ReasonOf(HttpResponseMessage response) =>
+        string.IsNullOrWhiteSpace(response.ReasonPhrase) ? response.StatusCode.ToString() : response.ReasonPhrase;
+
+    private sealed record RegistryRequest(HttpMethod Method, ImageReference Reference, string Path, string What, IReadOnlyList<string> Accept);
+}
