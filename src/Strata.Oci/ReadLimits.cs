@@ -47,6 +47,9 @@ public sealed record ImageOpenOptions
 
     public ReadLimits Limits { get; init; } = ReadLimits.Default;
 
+    /// <summary>Credentials, TLS and timeouts for <c>docker://</c> sources.</summary>
+    public Registry.RegistryOptions Registry { get; init; } = new();
+
     /// <summary>Layers read at once (default: processor count, at most 4).</summary>
     public int MaxParallelLayers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 

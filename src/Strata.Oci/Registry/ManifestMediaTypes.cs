@@ -1,12 +1,14 @@
 namespace Strata.Oci.Registry;
 
+using Strata.Oci.Model;
+
 /// <summary>The manifest media types a registry may serve, in the order we ask for them.</summary>
 public static class ManifestMediaTypes
 {
-    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
-    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
-    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
-    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string OciIndex = MediaTypes.OciIndex;
+    public const string OciManifest = MediaTypes.OciManifest;
+    public const string DockerManifestList = MediaTypes.DockerManifestList;
+    public const string DockerManifest = MediaTypes.DockerManifest;
     public const string DockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json";
     public const string DockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 

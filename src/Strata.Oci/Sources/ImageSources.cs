@@ -1,20 +1,12 @@
 namespace Strata.Oci.Sources;
 
-using System.Collections.Concurrent;
 using Strata.Core;
+using Strata.Oci.Registry;
 
 /// <summary>Opens an image source from a containers-transports reference (<c>oci:</c>, <c>oci-archive:</c>, <c>docker-archive:</c>, <c>dir:</c>, <c>docker://</c>).</summary>
 public static class ImageSources
 {
-    /// <summary>Opens a source for <c>docker://</c> (or another transport) given the text after "transport:".</summary>
-    public delegate Task<IImageSource> TransportOpener(string reference, string remainder, ImageOpenOptions options, CancellationToken cancellationToken);
-
-    private static readonly ConcurrentDictionary<string, TransportOpener> Extra = new(StringComparer.Ordinal);
-
-    public static IReadOnlyList<string> Transports => ["oci", "oci-archive", "docker-archive", "dir", .. Extra.Keys];
-
-    /// <summary>Registers a transport implemented elsewhere (the registry client registers "docker").</summary>
-    public static void Register(string transport, TransportOpener opener) => Extra[transport] = opener;
+    public static IReadOnlyList<string> Transports { get; } = ["oci", "oci-archive", "docker-archive", "dir", "docker"];
 
     public static async Task<IImageSource> OpenAsync(string transportReference, ImageOpenOptions options, CancellationToken cancellationToken)
     {
@@ -57,14 +49,9 @@ public static class ImageSources
                 return DirectorySource.Open(transportReference, remainder);
         }
 
-        if (Extra.TryGetValue(transport, out var opener))
-        {
-            return await opener(transportReference, remainder, options, cancellationToken);
-        }
-
         if (transport == "docker")
         {
-            throw StrataException.Usage($"'{transportReference}': the registry source (docker://) is not available in this build.");
+            return RegistryImageSource.Open(transportReference, options.Registry);
         }
 
         throw StrataException.Usage($"'{transportReference}': unknown transport '{transport}' (known: {string.Join(", ", Transports)}).");
