@@ -27,31 +27,7 @@ public sealed class JsonSource : IDisposable
     /// <summary>The one-based line where the value at <paramref name="jsonPath"/> starts, if known.</summary>
     public int? LineOf(string jsonPath) => lines.TryGetValue(jsonPath, out var line) ? line : null;
 
-    public static JsonSource Load(string file)
-    {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(file);
-            if (!info.Exists)
-            {
-                throw StrataException.Usage($"{file}: no such file.");
-            }
-
-            if (info.Length > Limits.MaxDocumentBytes)
-            {
-                throw StrataException.BadInput($"{file}: {info.Length} bytes is more than the {Limits.MaxDocumentBytes} bytes allowed for a document.");
-            }
-
-            bytes = System.IO.File.ReadAllBytes(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw StrataException.Usage($"{file}: cannot read: {e.Message}");
-        }
-
-        return Parse(bytes, file);
-    }
+    public static JsonSource Load(string file) => Parse(BoundedFile.ReadAllBytes(file), file);
 
     public static JsonSource Parse(byte[] bytes, string file)
     {

@@ -17,31 +17,7 @@ public sealed class YamlSource
     /// <summary>The root node of each non-empty document.</summary>
     public IReadOnlyList<YamlNode> Documents { get; }
 
-    public static YamlSource Load(string file)
-    {
-        string text;
-        try
-        {
-            var info = new FileInfo(file);
-            if (!info.Exists)
-            {
-                throw StrataException.Usage($"{file}: no such file.");
-            }
-
-            if (info.Length > Limits.MaxDocumentBytes)
-            {
-                throw StrataException.BadInput($"{file}: {info.Length} bytes is more than the {Limits.MaxDocumentBytes} bytes allowed for a document.");
-            }
-
-            text = System.IO.File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw StrataException.Usage($"{file}: cannot read: {e.Message}");
-        }
-
-        return Parse(text, file);
-    }
+    public static YamlSource Load(string file) => Parse(BoundedFile.ReadAllText(file), file);
 
     public static YamlSource Parse(string text, string file)
     {

@@ -1,6 +1,7 @@
 namespace Strata.Core.Ignoring;
 
 using System.Globalization;
+using Strata.Core.Documents;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -27,27 +28,12 @@ public static class IgnoreFile
 
     public static IReadOnlyList<IgnoreEntry> Load(string path)
     {
-        string text;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > Limits.MaxDocumentBytes)
-            {
-                throw StrataException.BadInput($"{path}: ignore file is larger than {Limits.MaxDocumentBytes} bytes.");
-            }
-
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (!File.Exists(path))
         {
             throw StrataException.Usage($"{path}: ignore file not found.");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw StrataException.Usage($"{path}: cannot read ignore file: {e.Message}");
-        }
 
-        return Parse(text, path);
+        return Parse(BoundedFile.ReadAllText(path, Limits.MaxDocumentBytes, "an ignore file"), path);
     }
 
     public static IReadOnlyList<IgnoreEntry> Parse(string text, string path)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Documents;
 
 /// <summary>
 /// Parses Dockerfiles and Containerfiles as BuildKit and Buildah read them: parser directives
@@ -14,31 +15,7 @@ public static partial class DockerfileParser
     /// <summary>Largest Dockerfile parsed: 4 MiB.</summary>
     public const long MaxBytes = 4L * 1024 * 1024;
 
-    public static DockerfileDocument Load(string file)
-    {
-        string text;
-        try
-        {
-            var info = new FileInfo(file);
-            if (!info.Exists)
-            {
-                throw StrataException.Usage($"{file}: no such file.");
-            }
-
-            if (info.Length > MaxBytes)
-            {
-                throw StrataException.BadInput($"{file}: {info.Length} bytes is more than the {MaxBytes} bytes allowed for a Dockerfile.");
-            }
-
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw StrataException.Usage($"{file}: cannot read: {e.Message}");
-        }
-
-        return Parse(text, file);
-    }
+    public static DockerfileDocument Load(string file) => Parse(BoundedFile.ReadAllText(file, MaxBytes, "a Dockerfile"), file);
 
     public static DockerfileDocument Parse(string text, string file)
     {
