@@ -14,7 +14,6 @@ using Strata.Core.Targets;
 public sealed class SarifReportWriter : IReportWriter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
-    public const string InformationUri = "https://github.com/strata-security/strata";
 
     public string Format => "sarif";
 
@@ -56,7 +55,6 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteStartObject("driver");
         json.WriteString("name", "Strata");
         json.WriteString("semanticVersion", report.ToolVersion);
-        json.WriteString("informationUri", InformationUri);
         json.WriteStartArray("rules");
         foreach (var rule in rules)
         {
