@@ -3,6 +3,7 @@ namespace Strata.Engine;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
+using Strata.Images;
 using Strata.Images.Dockerfile;
 using Strata.Kernel;
 using Strata.Kubernetes;
@@ -26,6 +27,7 @@ public sealed class ScannerRegistry
     [
         new HostScanner(),
         new DockerfileScanner(),
+        new ImageScanner(),
         new RuntimeConfigScanner(),
         new SeccompScanner(),
         new KubernetesManifestScanner(),

@@ -1,0 +1,38 @@
+namespace Strata.Images.Hardening.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>Reports the distribution and version the image is built on, from os-release.</summary>
+public sealed class ImageOs : IImageCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "IMG-001",
+        Title = "Image operating system",
+        Severity = Severity.Info,
+        Layer = StackLayer.Image,
+        Explanation = "The distribution and release an image is built on decide which security updates it can get and for how long. It is read from os-release (/etc/os-release, else /usr/lib/os-release). An image without one is usually built FROM scratch or on distroless static, with no distribution packages at all.",
+        Remediation = "Nothing to fix: this is information. Prefer a maintained, minimal base (distroless, a slim variant, Alpine, UBI micro) and rebuild when it is updated.",
+        References = ["https://www.freedesktop.org/software/systemd/man/latest/os-release.html"],
+        Examples =
+        [
+            new RuleExample("/etc/os-release\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"", true, "reported as information"),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(ImageView image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var os = OsRelease.Read(image);
+        if (os is null)
+        {
+            yield return Finding.For(Rule, image.Target, new Location { Path = "/etc/os-release" }, "No os-release file: the distribution cannot be identified (an image FROM scratch or distroless static has none).");
+            yield break;
+        }
+
+        var file = image.Resolve(os.Path) ?? throw new InvalidOperationException("os-release vanished");
+        var evidence = $"ID={os.Id} VERSION_ID={os.VersionId ?? "(none)"}" + (os.PrettyName is null ? string.Empty : $" PRETTY_NAME=\"{os.PrettyName}\"");
+        yield return Finding.For(Rule, image.Target, ImageView.LocationOf(file), $"The image runs {os.Describe()} (from {os.Path}).", Evidence.Plain(evidence));
+    }
+}

@@ -1,0 +1,252 @@
+namespace Strata.Images.Hardening;
+
+using System.Text;
+using Strata.Core.Findings;
+using Strata.Oci.FileSystem;
+using Strata.Oci.Layers;
+using Strata.Oci.Model;
+using Strata.Oci.Resolution;
+
+/// <summary>
+/// What the image checks look at: the merged filesystem (every path's metadata, the layer and build step that last
+/// wrote it), the content of the few small files the checks read, the config, and the bytes later layers hid.
+/// Built from one walk over the layers, or from a directory tree for root filesystems (no layers, no config).
+/// </summary>
+public sealed class ImageView
+{
+    /// <summary>Most symlinks followed while resolving one path, as Linux's MAXSYMLINKS.</summary>
+    private const int MaxSymlinkHops = 40;
+
+    private readonly Dictionary<string, ImageFile> byKey;
+    private readonly IReadOnlyDictionary<string, byte[]> contents;
+
+    private ImageView(string target, ImageConfig? config, IReadOnlyList<ImageLayer> layers, List<ImageFile> files, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<WastedFile> wasted, string? rootDirectory)
+    {
+        Target = target;
+        Config = config;
+        Layers = layers;
+        files.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        Files = files;
+        byKey = new Dictionary<string, ImageFile>(files.Count, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            byKey[file.Key] = file;
+        }
+
+        this.contents = contents;
+        Wasted = wasted;
+        RootDirectory = rootDirectory;
+    }
+
+    /// <summary>The target as the user named it; findings carry it.</summary>
+    public string Target { get; }
+
+    /// <summary>The image config; null for a root filesystem.</summary>
+    public ImageConfig? Config { get; }
+
+    /// <summary>The image's layers; empty for a root filesystem.</summary>
+    public IReadOnlyList<ImageLayer> Layers { get; }
+
+    /// <summary>The directory scanned, for a root filesystem; null for an image.</summary>
+    public string? RootDirectory { get; }
+
+    public bool IsRootFs => RootDirectory is not null;
+
+    /// <summary>Every path of the merged tree (the root itself excluded), sorted by path.</summary>
+    public IReadOnlyList<ImageFile> Files { get; }
+
+    /// <summary>File content hidden by later layers, largest first.</summary>
+    public IReadOnlyList<WastedFile> Wasted { get; }
+
+    public long WastedBytes => Wasted.Sum(w => w.Bytes);
+
+    /// <summary>The paths whose content <see cref="ReadBytes"/> can return (only these are read during the walk).</summary>
+    public static IReadOnlySet<string> ContentPaths { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "etc/os-release",
+        "usr/lib/os-release",
+        "etc/debian_version",
+        "etc/passwd",
+        "etc/shadow",
+        "etc/group",
+        "var/lib/dpkg/status",
+        "lib/apk/db/installed",
+        "usr/lib/apk/db/installed",
+    };
+
+    /// <summary>Largest file whose content is kept for the checks.</summary>
+    public const long MaxContentBytes = Strata.Core.Limits.MaxDocumentBytes;
+
+    /// <summary>The entry at a path, without following symlinks; null when absent.</summary>
+    public ImageFile? Find(string path) => byKey.GetValueOrDefault(KeyOf(path));
+
+    /// <summary>The entry a path leads to, following symlinks (within the image) in every component; null when absent or looping.</summary>
+    public ImageFile? Resolve(string path)
+    {
+        var pending = new Stack<string>();
+        PushComponents(pending, KeyOf(path));
+        var current = string.Empty;
+        var hops = 0;
+        while (pending.Count > 0)
+        {
+            var name = pending.Pop();
+            if (name is "" or ".")
+            {
+                continue;
+            }
+
+            if (name == "..")
+            {
+                current = EntryPaths.Parent(current) ?? string.Empty;
+                continue;
+            }
+
+            var candidate = EntryPaths.Join(current, name);
+            if (!byKey.TryGetValue(candidate, out var file))
+            {
+                return null;
+            }
+
+            if (file.Type == EntryType.Symlink && file.Entry.LinkTarget is { } link)
+            {
+                if (++hops > MaxSymlinkHops)
+                {
+                    return null;
+                }
+
+                PushComponents(pending, link);
+                if (link.StartsWith('/'))
+                {
+                    current = string.Empty;
+                }
+
+                continue;
+            }
+
+            current = candidate;
+        }
+
+        return current.Length == 0 ? null : byKey.GetValueOrDefault(current);
+    }
+
+    /// <summary>The content of one of <see cref="ContentPaths"/> (symlinks and hard links followed), or null.</summary>
+    public byte[]? ReadBytes(string path)
+    {
+        var file = Resolve(path);
+        if (file is { Type: EntryType.HardLink, Entry.LinkTarget: { } linked })
+        {
+            return contents.GetValueOrDefault(linked);
+        }
+
+        return file is null ? null : contents.GetValueOrDefault(file.Key);
+    }
+
+    public string? ReadText(string path) => ReadBytes(path) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>Files and directories below a directory (not the directory itself), sorted by path.</summary>
+    public IEnumerable<ImageFile> Below(string directory)
+    {
+        var key = KeyOf(directory);
+        var prefix = key + "/";
+        var start = LowerBound(prefix);
+        for (var i = start; i < Files.Count && Files[i].Key.StartsWith(prefix, StringComparison.Ordinal); i++)
+        {
+            yield return Files[i];
+        }
+    }
+
+    /// <summary>Where a file is: its path and, in an image, the layer and build step that last wrote it.</summary>
+    public static Location LocationOf(ImageFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return new Location { Path = file.Path, LayerDigest = file.LayerDigest, LayerIndex = file.LayerIndex, CreatedBy = file.CreatedBy };
+    }
+
+    public static Location LocationOf(WastedFile wasted)
+    {
+        ArgumentNullException.ThrowIfNull(wasted);
+        return new Location { Path = wasted.Path, LayerDigest = wasted.LayerDigest, LayerIndex = wasted.LayerIndex, CreatedBy = wasted.CreatedBy };
+    }
+
+    /// <summary>A normalised key: no leading slash, no empty or <c>.</c> components.</summary>
+    public static string KeyOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
+    }
+
+    /// <summary>The view of an image from its layered filesystem and the content collected per layer during the same walk.</summary>
+    internal static ImageView FromImage(string target, ResolvedImage image, LayeredFileSystem fileSystem, IReadOnlyList<IReadOnlyDictionary<string, byte[]>> contentByLayer)
+    {
+        var files = new List<ImageFile>(fileSystem.PathCount);
+        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var wasted = new List<WastedFile>();
+        foreach (var history in fileSystem.List(includeDeleted: true))
+        {
+            var versions = history.Versions;
+            for (var i = 0; i < versions.Count - 1; i++)
+            {
+                var version = versions[i];
+                if (version.Change != PathChange.Deleted && version.Entry.Type == EntryType.File && version.Entry.Size > 0)
+                {
+                    var next = versions[i + 1];
+                    wasted.Add(new WastedFile(history.Path, version.Entry.Size, version.LayerIndex, DigestOf(image, version.LayerIndex), version.CreatedBy, next.LayerIndex, next.Change == PathChange.Deleted));
+                }
+            }
+
+            if (!history.Exists || history.Path.Length == 0)
+            {
+                continue;
+            }
+
+            var last = versions[^1];
+            files.Add(new ImageFile(history.Path, last.Entry, last.LayerIndex, DigestOf(image, last.LayerIndex), last.CreatedBy));
+            var contentKey = last.Entry.Type == EntryType.HardLink && last.Entry.LinkTarget is { } linked ? linked : history.Path;
+            if (ContentPaths.Contains(history.Path) && contentByLayer[last.LayerIndex].TryGetValue(contentKey, out var bytes))
+            {
+                contents[contentKey] = bytes;
+            }
+        }
+
+        wasted.Sort(static (a, b) => b.Bytes != a.Bytes ? b.Bytes.CompareTo(a.Bytes) : string.CompareOrdinal(a.Key, b.Key));
+        return new ImageView(target, image.Config, image.Layers, files, contents, wasted, rootDirectory: null);
+    }
+
+    /// <summary>The view of a root filesystem: its entries (no layers) and the content read from disk.</summary>
+    internal static ImageView FromRootFs(string target, string rootDirectory, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>
+        new(target, null, [], [.. entries.Where(e => e.Path.Length > 0).Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory);
+
+    /// <summary>A view made directly from entries and content (rule examples, unit tests).</summary>
+    internal static ImageView FromEntries(string target, ImageConfig? config, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>
+        new(target, config, [], [.. entries.Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory: null);
+
+    private static string? DigestOf(ResolvedImage image, int layerIndex) => image.Layers[layerIndex].Descriptor.Digest.ToString();
+
+    private static void PushComponents(Stack<string> pending, string path)
+    {
+        var parts = path.Split('/');
+        for (var i = parts.Length - 1; i >= 0; i--)
+        {
+            pending.Push(parts[i]);
+        }
+    }
+
+    private int LowerBound(string prefix)
+    {
+        int low = 0, high = Files.Count;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (string.CompareOrdinal(Files[mid].Key, prefix) < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+}

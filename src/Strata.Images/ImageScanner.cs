@@ -1,0 +1,203 @@
+namespace Strata.Images;
+
+using Microsoft.Extensions.Logging;
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+using Strata.Core.Scanning;
+using Strata.Core.Targets;
+using Strata.Images.Hardening;
+using Strata.Images.Hardening.Checks;
+using Strata.Oci;
+using Strata.Oci.FileSystem;
+using Strata.Oci.Model;
+using Strata.Oci.Resolution;
+
+/// <summary>What the image scanner can be configured with.</summary>
+public sealed record ImageScannerOptions
+{
+    /// <summary>The clock end-of-life dates are compared with.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Bytes hidden by later layers below which IMG-018 stays quiet.</summary>
+    public long WastedBytesThreshold { get; init; } = WastedBytes.DefaultThreshold;
+
+    /// <summary>More analyzers run in the same pass (e.g. the secret scanner).</summary>
+    public IReadOnlyList<IImageAnalyzer> Analyzers { get; init; } = [];
+
+    /// <summary>Most entries read from a root filesystem directory.</summary>
+    public int MaxRootFsEntries { get; init; } = ReadLimits.Default.MaxEntriesPerLayer;
+}
+
+/// <summary>
+/// Scans images (any transport) and root filesystem directories: reads every layer once, builds the merged view, and
+/// runs the hardening checks (IMG-…) and any extra analyzers over it.
+/// </summary>
+public sealed partial class ImageScanner : ITargetScanner
+{
+    private readonly ImageScannerOptions options;
+    private readonly IReadOnlyList<IImageCheck> checks;
+
+    public ImageScanner()
+        : this(new ImageScannerOptions())
+    {
+    }
+
+    public ImageScanner(ImageScannerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        checks =
+        [
+            new ImageOs(),
+            new OsEndOfLife(options.Time, EndOfLifeTable.Default),
+            new PackageCount(),
+            new ShellPresent(),
+            new PackageManagerPresent(),
+            new BuildToolsPresent(),
+            new NetworkDebugToolsPresent(),
+            new PrivilegeToolsPresent(),
+            new SetuidSetgidFiles(),
+            new WorldWritablePaths(),
+            new RunsAsRoot(),
+            new NoHealthcheck(),
+            new RiskyExposedPorts(),
+            new VolumeOverKernelFs(),
+            new EmptyPasswords(),
+            new DuplicateIds(),
+            new LeftoverCaches(),
+            new WastedBytes(options.WastedBytesThreshold),
+        ];
+    }
+
+    public string Name => "image";
+
+    public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Image, TargetKind.RootFs };
+
+    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule).Concat(options.Analyzers.SelectMany(a => a.Rules));
+
+    public IReadOnlyList<IImageCheck> Checks => checks;
+
+    public async Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
+        var (view, analyses) = target.Kind == TargetKind.RootFs
+            ? await ReadRootFsAsync(target, context, cancellationToken)
+            : await ReadImageAsync(target, context, cancellationToken);
+
+        var findings = new List<Finding>(Evaluate(view));
+        foreach (var analysis in analyses)
+        {
+            findings.AddRange(await analysis.CompleteAsync(view, cancellationToken));
+        }
+
+        return findings;
+    }
+
+    /// <summary>Runs the hardening checks over a view (the analyzers' findings come from their analyses).</summary>
+    public IReadOnlyList<Finding> Evaluate(ImageView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return [.. checks.SelectMany(c => c.Evaluate(view))];
+    }
+
+    /// <summary>Reads the image once: the layered filesystem, the checks' file content and every analyzer share one walk.</summary>
+    public async Task<(ImageView View, IReadOnlyList<IImageAnalysis> Analyses)> ReadImageAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
+        var image = await ImageResolver.OpenAsync(target.Locator, OpenOptionsFor(context), cancellationToken);
+        await using (image.Source)
+        {
+            var subject = new ImageSubject(target.Name, target.Kind, image, ConfigTexts(image.Config), null);
+            var analyses = options.Analyzers.Select(a => a.Begin(subject)).ToList();
+            var fileSystem = new LayeredFileSystem.Builder();
+            var content = new ContentCollector(context.Progress, image.Layers.Count);
+            await ImageWalker.WalkAsync(image, [fileSystem, content, .. analyses], cancellationToken);
+            var view = ImageView.FromImage(target.Name, image, fileSystem.Build(image.Layers), content.ContentByLayer());
+            LogImageRead(context.Logger, target.Name, image.Layers.Count, view.Files.Count);
+            return (view, analyses);
+        }
+    }
+
+    /// <summary>Reads a root filesystem directory as one layer, with the same visitors.</summary>
+    public async Task<(ImageView View, IReadOnlyList<IImageAnalysis> Analyses)> ReadRootFsAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
+        var root = target.Locator;
+        var subject = new ImageSubject(target.Name, target.Kind, null, [], root);
+        var analyses = options.Analyzers.Select(a => a.Begin(subject)).ToList();
+        var collector = new ContentCollector(context.Progress, 1);
+        var content = collector.BeginRootFs();
+        var entries = await RootFsWalker.WalkAsync(root, [content, .. analyses.Select(a => a.BeginRootFs())], options.MaxRootFsEntries, cancellationToken);
+        var view = ImageView.FromRootFs(target.Name, root, entries, content.Contents);
+        LogRootFsRead(context.Logger, target.Name, view.Files.Count);
+        return (view, analyses);
+    }
+
+    /// <summary>
+    /// The single place where scan-wide image access settings become reader options. The CLI's ImageAccessOptions
+    /// (--platform, --creds, --authfile, --tls-verify on <see cref="ScanContext"/>) translate here once they land;
+    /// until then the defaults apply (linux/amd64 from an index, anonymous registry access, TLS verified).
+    /// </summary>
+    internal static ImageOpenOptions OpenOptionsFor(ScanContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ImageOpenOptions.Default;
+    }
+
+    /// <summary>Every free-text string of the config and its history, for analyzers that search text (secrets).</summary>
+    public static IReadOnlyList<ConfigText> ConfigTexts(ImageConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var texts = new List<ConfigText>();
+        for (var i = 0; i < config.Env.Count; i++)
+        {
+            texts.Add(new ConfigText(FormattableString.Invariant($"$.config.Env[{i}]"), config.Env[i]));
+        }
+
+        foreach (var (key, value) in config.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            texts.Add(new ConfigText($"$.config.Labels['{key.Replace("'", "\\'", StringComparison.Ordinal)}']", value));
+        }
+
+        AddAll(texts, "$.config.Entrypoint", config.Entrypoint);
+        AddAll(texts, "$.config.Cmd", config.Cmd);
+        AddAll(texts, "$.config.Healthcheck.Test", config.Healthcheck?.Test);
+        if (config.Author is { Length: > 0 } author)
+        {
+            texts.Add(new ConfigText("$.author", author));
+        }
+
+        for (var i = 0; i < config.History.Count; i++)
+        {
+            var entry = config.History[i];
+            if (entry.CreatedBy is { Length: > 0 } createdBy)
+            {
+                texts.Add(new ConfigText(FormattableString.Invariant($"$.history[{i}].created_by"), createdBy));
+            }
+
+            if (entry.Comment is { Length: > 0 } comment)
+            {
+                texts.Add(new ConfigText(FormattableString.Invariant($"$.history[{i}].comment"), comment));
+            }
+        }
+
+        return texts;
+    }
+
+    private static void AddAll(List<ConfigText> texts, string path, IReadOnlyList<string>? values)
+    {
+        for (var i = 0; values is not null && i < values.Count; i++)
+        {
+            texts.Add(new ConfigText(FormattableString.Invariant($"{path}[{i}]"), values[i]));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: read {Layers} layers, {Paths} paths in the merged image")]
+    private static partial void LogImageRead(ILogger logger, string target, int layers, int paths);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: read {Paths} paths from the root filesystem")]
+    private static partial void LogRootFsRead(ILogger logger, string target, int paths);
+}
