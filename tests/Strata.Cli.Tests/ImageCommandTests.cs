@@ -350,6 +350,32 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         Assert.Contains(Path.Combine(fixture.Directory, "oci"), result.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Json_shapes_have_exactly_the_documented_fields()
+    {
+        var documentation = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "json-schema.md"));
+        void AssertFields(JsonNode? node, string expected)
+        {
+            var keys = string.Join(' ', node!.AsObject().Select(p => p.Key));
+            Assert.Equal(expected, keys);
+            Assert.All(node.AsObject(), p => Assert.Contains($"`{p.Key}", documentation, StringComparison.Ordinal));
+        }
+
+        var inspect = JsonNode.Parse((await CliRunner.RunAsync("image", "inspect", Oci, "--format", "json")).StdOut);
+        AssertFields(inspect, "schemaVersion reference manifest indexDigests platform config layers totalSize wastedBytes");
+        AssertFields(inspect!["manifest"], "digest mediaType synthesized");
+        AssertFields(inspect["config"], "digest created author user entrypoint cmd workingDir env exposedPorts volumes labels healthcheck stopSignal");
+        AssertFields(inspect["layers"]![0], "index digest mediaType size diffId createdBy entries filesAdded filesModified filesDeleted contentBytes wastedBytes");
+
+        var files = JsonNode.Parse((await CliRunner.RunAsync("image", "files", Oci, "--format", "json")).StdOut);
+        AssertFields(files, "schemaVersion reference manifestDigest layer deletedOnly files");
+        AssertFields(files!["files"]![0], "path type mode modeOctal uid gid size linkTarget exists addedInLayer modifiedInLayers deletedInLayers createdBy");
+
+        using var temp = new TempDirectory("strata-cli-extract");
+        var extract = JsonNode.Parse((await CliRunner.RunAsync("image", "extract", Oci, temp.Combine("rootfs"), "--format", "json", "--quiet")).StdOut);
+        AssertFields(extract, "schemaVersion reference manifestDigest directory files directories symlinks hardLinks bytesWritten skipped");
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
