@@ -27,7 +27,7 @@ internal static class ImageCommand
 
         var filesTarget = new Argument<string>("target") { Description = TargetHelp };
         var filesAccess = new ImageAccessArguments();
-        var layer = new Option<int?>("--layer") { Description = "Only paths layer N (0 = the base layer, as numbered by 'image inspect') added, changed or deleted." };
+        var layer = new Option<int?>("--layer") { HelpName = "N", Description = "Only paths layer N (0 = the base layer, as numbered by 'image inspect') added, changed or deleted." };
         var deleted = new Option<bool>("--deleted") { Description = "Only paths a layer deleted (they are still shipped in a lower layer)." };
         var files = new Command("files", "List the image's files: type, mode, owner, size, link target, the layer that added it and the layers that changed or deleted it.") { filesTarget, layer, deleted };
         filesAccess.AddTo(files);
@@ -196,16 +196,19 @@ internal sealed class ImageAccessArguments
 {
     public Option<string?> Platform { get; } = new("--platform")
     {
+        HelpName = "os/arch[/variant]",
         Description = "Choose from a multi-platform image: os/arch[/variant], e.g. linux/arm64/v8 (default linux/amd64, or the only one).",
     };
 
     public Option<string?> Credentials { get; } = new("--creds")
     {
+        HelpName = "user:pass",
         Description = "USERNAME:PASSWORD for the registry; wins over credential files. Never printed.",
     };
 
     public Option<string?> AuthFile { get; } = new("--authfile")
     {
+        HelpName = "file",
         Description = "Read registry credentials only from this file (containers auth.json or docker config.json format).",
     };
 
