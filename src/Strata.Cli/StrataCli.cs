@@ -16,6 +16,7 @@ public static class StrataCli
         global.AddTo(root);
         root.Subcommands.Add(ScanCommand.Create(global, io));
         root.Subcommands.Add(RulesCommand.Create(global, io));
+        root.Subcommands.Add(ImageCommand.Create(global, io));
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

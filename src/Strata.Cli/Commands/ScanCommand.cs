@@ -29,12 +29,14 @@ internal static class ScanCommand
             Hidden = true,
         };
 
+        var imageAccess = new ImageAccessArguments();
         var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot };
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => RunAsync(parse, global, io, targets, kind, hostRoot, cancellationToken)));
+        imageAccess.AddTo(command);
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => RunAsync(parse, global, io, targets, kind, hostRoot, imageAccess.Read(parse), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, ImageAccessOptions imageAccess, CancellationToken cancellationToken)
     {
         var format = parse.GetValue(global.Format)!;
         var writers = ReportWriterFactory.Default(colour: false);
@@ -73,6 +75,7 @@ internal static class ScanCommand
             Logger = logger,
             HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
+            ImageAccess = imageAccess,
         };
 
         var registry = ScannerRegistry.CreateDefault();

@@ -16,6 +16,9 @@ public sealed class ScanContext
 
     /// <summary>Reports progress (e.g. bytes of a layer read); shown on stderr when it is a terminal.</summary>
     public IProgress<ScanProgress>? Progress { get; init; }
+
+    /// <summary>Platform, credentials and TLS for image targets (from <c>--platform</c>, <c>--creds</c>, <c>--authfile</c>, <c>--tls-verify</c>).</summary>
+    public ImageAccessOptions ImageAccess { get; init; } = ImageAccessOptions.Default;
 }
 
 /// <summary>A progress report: <paramref name="Done"/> of <paramref name="Total"/> units of one step.</summary>

@@ -1,5 +1,6 @@
 namespace Strata.Oci.Tests.Registry;
 
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -20,6 +21,7 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     public const string RefreshToken = "refresh-1a2b3c4d5e6f-never-print";
 
     private readonly TempDirectory temp = new("strata-registry");
+    private readonly ConcurrentDictionary<string, Lazy<Task>> pushed = new(StringComparer.Ordinal);
 
     private TestImageLayout? layout;
     private RegistryServer? open;
@@ -112,20 +114,31 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     public Task<string> SkopeoRawAsync(string repositoryAndTag) =>
         ExternalTool.RunCheckedAsync("skopeo", "--insecure-policy", "inspect", "--raw", "--tls-verify=false", $"docker://{Open.HostPort}/{repositoryAndTag}");
 
+    /// <summary>
+    /// Copies an image into the shared storage as <paramref name="destination"/> (REPOSITORY:TAG) once per run,
+    /// whichever test asks first; <paramref name="source"/> makes the transport reference to copy from.
+    /// </summary>
+    public Task PushOnceAsync(string destination, Func<Task<string>> source, params string[] extra) =>
+        pushed.GetOrAdd(destination, _ => new Lazy<Task>(async () => await PushFromAsync(await source(), destination, extra))).Value;
+
     private static InvalidOperationException NotStarted() => new("the registry fixture has not started");
 
-    private async Task PushAsync(string layoutTag, string destination, params string[] extra)
+    private Task PushAsync(string layoutTag, string destination, params string[] extra) =>
+        PushFromAsync($"oci:{Layout.Path}:{layoutTag}", destination, extra);
+
+    private async Task PushFromAsync(string source, string destination, string[] extra)
     {
         // Digests are preserved unless the manifest format is converted (then skopeo cannot preserve them).
         string[] preserve = extra.Contains("--format") ? [] : ["--preserve-digests"];
         await ExternalTool.RunCheckedAsync("skopeo", [
             "--insecure-policy", "copy", "--quiet", .. preserve, "--dest-tls-verify=false", .. extra,
-            $"oci:{Layout.Path}:{layoutTag}", $"docker://{Open.HostPort}/{destination}"]);
+            source, $"docker://{Open.HostPort}/{destination}"]);
     }
 }
 
+/// <summary>The registries, and the buildah-built image to push to them (cached, so cheap to share).</summary>
 [CollectionDefinition(Name)]
-public sealed class SharedRegistries : ICollectionFixture<RegistryFixture>
+public sealed class SharedRegistries : ICollectionFixture<RegistryFixture>, ICollectionFixture<BuiltImageFixture>
 {
     public const string Name = "registry";
 }

@@ -1,16 +1,18 @@
-namespace Strata.Oci.Tests.Support;
+namespace Strata.Testing.Images;
 
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Strata.Testing;
+using Xunit;
 
 /// <summary>
 /// A multi-layer image built once with buildah (COPY + busybox RUN steps: deletions, symlinks, a hard link,
 /// setuid/setgid, overwritten files) plus one hand-made layer (an opaque directory, a deleted directory, a
 /// directory replaced by a file, a hard link within the layer), copied with skopeo into every local format,
-/// and unpacked with umoci as the reference tree. Cached under .test-cache keyed by the recipe's hash.
+/// and unpacked with umoci as the reference tree. Cached under .test-cache keyed by the recipe's hash; several
+/// test assemblies share it, so the build holds a lock file and only one process builds.
+/// Each test assembly declares its own collection for it (xunit finds collection definitions only there).
 /// </summary>
 public sealed class BuiltImageFixture : IAsyncLifetime
 {
@@ -51,6 +53,12 @@ public sealed class BuiltImageFixture : IAsyncLifetime
             return;
         }
 
+        await using var gate = await LockAsync(Directory + ".lock");
+        if (File.Exists(Path.Combine(Directory, "complete")))
+        {
+            return;
+        }
+
         var work = Directory + ".partial-" + Guid.NewGuid().ToString("N")[..8];
         System.IO.Directory.CreateDirectory(work);
         try
@@ -71,6 +79,23 @@ public sealed class BuiltImageFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>An exclusive lock file (flock on Linux), held by one process at a time; waits up to 15 minutes.</summary>
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(15);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
 
     private static async Task BuildAsync(string work)
     {
@@ -149,10 +174,4 @@ public sealed class BuiltImageFixture : IAsyncLifetime
 
         return data;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class BuiltImageFixtureGroup : ICollectionFixture<BuiltImageFixture>
-{
-    public const string Name = "built image";
 }

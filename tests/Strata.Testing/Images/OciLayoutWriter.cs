@@ -1,4 +1,4 @@
-namespace Strata.Oci.Tests.Support;
+namespace Strata.Testing.Images;
 
 using System.Formats.Tar;
 using System.IO.Compression;

@@ -1,4 +1,4 @@
-namespace Strata.Oci.Tests.Support;
+namespace Strata.Testing.Images;
 
 using System.Security.Cryptography;
 using System.Text;
@@ -42,6 +42,11 @@ public static class TreeSnapshot
 
     private static void Walk(string root, string relative, SortedDictionary<string, string> result)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("tree snapshots compare Unix modes.");
+        }
+
         foreach (var info in new DirectoryInfo(Path.Combine(root, relative)).EnumerateFileSystemInfos())
         {
             var path = relative.Length == 0 ? info.Name : relative + "/" + info.Name;
