@@ -137,14 +137,13 @@ public sealed partial class ImageScanner : ITargetScanner
     }
 
     /// <summary>
-    /// The single place where scan-wide image access settings become reader options. The CLI's ImageAccessOptions
-    /// (--platform, --creds, --authfile, --tls-verify on <see cref="ScanContext"/>) translate here once they land;
-    /// until then the defaults apply (linux/amd64 from an index, anonymous registry access, TLS verified).
+    /// The single place where scan-wide image access settings (--platform, --creds, --authfile, --tls-verify
+    /// on <see cref="ScanContext.ImageAccess"/>) become reader options.
     /// </summary>
     internal static ImageOpenOptions OpenOptionsFor(ScanContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ImageOpenOptions.Default;
+        return context.ImageAccess.ToOpenOptions();
     }
 
     /// <summary>Every free-text string of the config and its history, for analyzers that search text (secrets).</summary>
