@@ -123,3 +123,20 @@ public sealed class DockerfileRuleTests
         Assert.Equal(["DKF-007", "DKF-012", "DKF-028"], ids);
     }
 }
+
+public sealed class DockerfileDocsTests
+{
+    /// <summary>docs/dockerfile-lint.md lists every DKF rule with its current title and equivalents.</summary>
+    [Fact]
+    public void The_lint_page_lists_every_rule_with_its_equivalents()
+    {
+        var page = File.ReadAllLines(Path.Combine(Strata.Testing.RepoPaths.Root, "docs", "dockerfile-lint.md"));
+        foreach (var rule in DockerfileScanner.Checks.Select(c => c.Rule))
+        {
+            var row = page.SingleOrDefault(l => l.StartsWith($"| [{rule.Id}]", StringComparison.Ordinal));
+            Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");
+            Assert.Contains($"| {rule.Title} |", row, StringComparison.Ordinal);
+            Assert.Contains(rule.Equivalents.Count == 0 ? "| — |" : $"| {string.Join(", ", rule.Equivalents)} |", row, StringComparison.Ordinal);
+        }
+    }
+}
