@@ -22,6 +22,15 @@ public readonly record struct ExpandedText(string Text, bool Unresolved);
 /// </summary>
 public sealed class ShellLexer
 {
+    /// <summary>Longest result of one substitution; ENV A=$A$A repeated would otherwise grow exponentially.</summary>
+    public const int MaxResultLength = 256 * 1024;
+
+    /// <summary>Deepest nesting of ${…:-${…}} accepted.</summary>
+    public const int MaxNesting = 32;
+
+    /// <summary>Longest value the pattern forms (${VAR#glob} …) work on; longer values are left as they are.</summary>
+    private const int MaxPatternSubject = 2048;
+
     private readonly char escape;
 
     public ShellLexer(char escape = '\\')
@@ -79,9 +88,18 @@ public sealed class ShellLexer
 
         public string Joined => all.ToString();
 
+        private void Grow(int length)
+        {
+            if (all.Length + length > MaxResultLength)
+            {
+                throw new FormatException($"a substitution result is longer than {MaxResultLength} characters");
+            }
+        }
+
         /// <summary>A character that splits words when it is whitespace (unquoted text, unquoted variable values).</summary>
         public void AddSplitting(char c)
         {
+            Grow(1);
             all.Append(c);
             if (char.IsWhiteSpace(c))
             {
@@ -110,6 +128,7 @@ public sealed class ShellLexer
         /// <summary>Text that belongs to the current word whatever it holds (quoted text, escaped characters).</summary>
         public void AddRaw(string text)
         {
+            Grow(text.Length);
             all.Append(text);
             word.Append(text);
             inWord = true;
@@ -128,7 +147,26 @@ public sealed class ShellLexer
 
         private char Peek => text[position];
 
+        private int depth;
+
         public WordList Process(char? stopAt)
+        {
+            if (++depth > MaxNesting)
+            {
+                throw new FormatException($"substitutions nested more than {MaxNesting} deep in '{Shorten(text)}'");
+            }
+
+            try
+            {
+                return ProcessLevel(stopAt);
+            }
+            finally
+            {
+                depth--;
+            }
+        }
+
+        private WordList ProcessLevel(char? stopAt)
         {
             var words = new WordList();
             while (!AtEnd)
@@ -307,6 +345,12 @@ public sealed class ShellLexer
 
                     var pattern = Process('}').Joined;
                     var value = Value(braced) ?? string.Empty;
+                    if (value.Length > MaxPatternSubject)
+                    {
+                        Unresolved = true;
+                        return value;
+                    }
+
                     return Trim(value, pattern, fromStart: op == '#', longest);
                 }
 
@@ -321,7 +365,7 @@ public sealed class ShellLexer
                     var pattern = Process('/').Joined;
                     var replacement = Process('}').Joined;
                     var value = Value(braced) ?? string.Empty;
-                    if (pattern.Length == 0)
+                    if (pattern.Length == 0 || value.Length > MaxPatternSubject)
                     {
                         return value;
                     }
