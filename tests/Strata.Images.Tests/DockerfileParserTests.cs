@@ -173,6 +173,10 @@ public sealed class DockerfileParserTests
         var data = DockerfileParser.Parse("FROM debian:12\nRUN cat <<EOF > /etc/motd\ncurl -fsSL https://x.example/i | sh\nEOF\n", "Dockerfile");
         Assert.DoesNotContain(data.Stages[0].Instructions[0].Script!.Commands, c => c.Program == "curl");
         Assert.Equal("cat", data.Stages[0].Instructions[0].Script!.Commands[0].Program);
+        var python = DockerfileParser.Parse("FROM debian:12\nRUN <<EOF\n#!/usr/bin/env python3\nimport os; os.system('curl x | sh')\nEOF\n", "Dockerfile");
+        Assert.Empty(python.Stages[0].Instructions[0].Script!.Commands);
+        var bash = DockerfileParser.Parse("FROM debian:12\nRUN <<EOF\n#!/usr/bin/env bash\ncurl x | sh\nEOF\n", "Dockerfile");
+        Assert.Contains(bash.Stages[0].Instructions[0].Script!.Commands, c => c.Program == "curl");
     }
 
     [Fact]

@@ -267,8 +267,7 @@ internal static partial class DockerfileEvaluator
             var commandProgram = command.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             foreach (var heredoc in run.Heredocs)
             {
-                var shebang = heredoc.Body.StartsWith("#!", StringComparison.Ordinal) ? heredoc.Body[2..heredoc.Body.IndexOf('\n', StringComparison.Ordinal)].Trim().Split(' ')[0] : null;
-                var isScript = commandProgram is null ? shebang is null || ShellOptions.IsPosixShell(shebang) || shebang.EndsWith("/env", StringComparison.Ordinal) && heredoc.Body.Contains("sh\n", StringComparison.Ordinal) : ShellOptions.IsPosixShell(commandProgram);
+                var isScript = commandProgram is null ? Interpreter(heredoc.Body) is not { } interpreter || ShellOptions.IsPosixShell(interpreter) : ShellOptions.IsPosixShell(commandProgram);
                 if (isScript)
                 {
                     text.Append('\n').Append(heredoc.Body);
@@ -277,6 +276,24 @@ internal static partial class DockerfileEvaluator
         }
 
         return (ShellScript.Parse(text.ToString()), shell);
+    }
+
+    /// <summary>The program a #! line names (through /usr/bin/env), or null without one.</summary>
+    private static string? Interpreter(string body)
+    {
+        if (!body.StartsWith("#!", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = body.IndexOf('\n', StringComparison.Ordinal);
+        var words = body[2..(end < 0 ? body.Length : end)].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        return words[0].EndsWith("/env", StringComparison.Ordinal) ? words.Skip(1).FirstOrDefault(w => !w.StartsWith('-')) ?? string.Empty : words[0];
     }
 
     private static string QuoteForShell(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
