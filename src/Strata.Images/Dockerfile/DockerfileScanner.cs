@@ -9,19 +9,55 @@ using Strata.Images.Dockerfile.Checks;
 /// <summary>Lints a Dockerfile or Containerfile.</summary>
 public sealed class DockerfileScanner : ITargetScanner
 {
-    private readonly IReadOnlyList<IDockerfileCheck> checks = [new LastUserIsRoot()];
+    /// <summary>Every Dockerfile check, in rule order.</summary>
+    public static IReadOnlyList<IDockerfileCheck> Checks { get; } =
+    [
+        new LastUserIsRoot(),
+        new SecretInArgOrEnv(),
+        new AddFromUrl(),
+        new AddWhereCopyFits(),
+        new BaseImageNotTagged(),
+        new BaseImageNotPinned(),
+        new DownloadPipedToShell(),
+        new AptInstallRecommends(),
+        new AptListsNotCleaned(),
+        new ApkAddWithCache(),
+        new Sudo(),
+        new PipeWithoutPipefail(),
+        new CopyWholeFilesystem(),
+        new NoHealthcheck(),
+        new AptUpgrade(),
+        new CdInRun(),
+        new Maintainer(),
+        new RepeatedCmdOrEntrypoint(),
+        new RelativeWorkdir(),
+        new RiskyExposedPort(),
+        new WorldWritable(),
+        new PipCache(),
+        new NpmInstallWithoutLock(),
+        new AptInstallWithoutYes(),
+        new ChownAfterCopy(),
+        new UnknownStageReference(),
+        new DuplicateStageName(),
+        new TlsVerificationDisabled(),
+        new SignatureVerificationDisabled(),
+        new AptUpdateAlone(),
+    ];
 
     public string Name => "dockerfile";
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Dockerfile };
 
-    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule);
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        cancellationToken.ThrowIfCancellationRequested();
         var document = DockerfileParser.Load(target.Locator) with { File = target.Name };
-        IReadOnlyList<Finding> findings = [.. checks.SelectMany(c => c.Evaluate(document, target.Name))];
-        return Task.FromResult(findings);
+        return Task.FromResult(Lint(document, target.Name));
     }
+
+    /// <summary>Runs every check over a parsed Dockerfile.</summary>
+    public static IReadOnlyList<Finding> Lint(DockerfileDocument dockerfile, string target) => [.. Checks.SelectMany(c => c.Evaluate(dockerfile, target))];
 }

@@ -1,0 +1,74 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>Secrets passed by ARG or ENV: secret-looking names, or values in a known credential format.</summary>
+public sealed class SecretInArgOrEnv : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-002",
+        Title = "Secret passed by ARG or ENV",
+        Severity = Severity.High,
+        Layer = StackLayer.Image,
+        Explanation = "ENV values are stored in the image configuration and visible to anyone who can pull the image (`docker inspect`); ARG values and build arguments are recorded in the image history of every RUN that sees them (`docker history`), and defaults written in the Dockerfile are in the source. A token, password or key passed this way leaks with the image.",
+        Remediation = "Pass secrets to the build with a secret mount, which is never written to a layer or the history: `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci` and `docker build --secret id=npm_token,env=NPM_TOKEN .` (or `,target=/run/secrets/…`). Give runtime secrets to the container at run time (orchestrator secrets, a mounted file such as `*_FILE`), never in ENV. Rotate any secret that was already built into an image.",
+        References = ["https://docs.docker.com/build/building/secrets/", "https://docs.docker.com/reference/dockerfile/#run---mounttypesecret"],
+        Equivalents = ["Dockle CIS-DI-0010"],
+        Examples =
+        [
+            new RuleExample("FROM alpine:3.20\nENV DB_PASSWORD=s3cr3t-Passw0rd", true),
+            new RuleExample("FROM alpine:3.20\nARG NPM_TOKEN\nRUN npm ci", true, "build argument recorded in the history"),
+            new RuleExample("FROM alpine:3.20\nARG GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\nENV API_TOKEN=$GITHUB_TOKEN", true),
+            new RuleExample("FROM alpine:3.20\nLABEL deploy.key=AKIAIOSFODNN7EXAMPLE", true, "a value in a known credential format, whatever the name"),
+            new RuleExample("FROM alpine:3.20\nENV POSTGRES_PASSWORD_FILE=/run/secrets/db GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", false, "a path to a secret; a public key fingerprint"),
+            new RuleExample("FROM alpine:3.20\nRUN --mount=type=secret,id=token,env=TOKEN ./fetch.sh", false),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        var placed = dockerfile.GlobalArguments.Select(i => ((DockerfileStage?)null, i))
+            .Concat(dockerfile.Stages.SelectMany(s => s.Instructions.Select(i => ((DockerfileStage?)s, i))));
+        foreach (var (stage, instruction) in placed)
+        {
+            if (instruction.Keyword is not ("ARG" or "ENV" or "LABEL"))
+            {
+                continue;
+            }
+
+            foreach (var pair in instruction.Pairs)
+            {
+                var written = pair.RawValue ?? string.Empty;
+                var known = SecretText.FindKnownSecrets(written).Concat(pair.Value is null ? [] : SecretText.FindKnownSecrets(pair.Value)).FirstOrDefault();
+                if (known.Value is not null)
+                {
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Kind}.", Severity.Critical, Evidence.Secret(known.Value));
+                    continue;
+                }
+
+                if (instruction.Keyword == "LABEL" || !SecretText.IsSecretName(pair.Key))
+                {
+                    continue;
+                }
+
+                if (instruction.Keyword == "ARG" && pair.RawValue is null)
+                {
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"ARG {pair.Key} takes a secret-looking build argument; its value is recorded in the history of every RUN that uses it.", Severity.Medium, Evidence.Plain("ARG " + pair.Key));
+                    continue;
+                }
+
+                var value = pair.Value ?? written;
+                if (!SecretText.IsPlausibleSecretValue(value) && !SecretText.IsPlausibleSecretValue(written))
+                {
+                    continue;
+                }
+
+                var where = instruction.Keyword == "ENV" ? "is stored in the image configuration" : "is written in the Dockerfile and the image history";
+                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} sets a secret-looking value that {where}.", evidence: Evidence.Secret(SecretText.IsPlausibleSecretValue(value) ? value : written));
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>COPY --from of another stage's or image's whole filesystem.</summary>
+public sealed class CopyWholeFilesystem : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-013",
+        Title = "COPY --from copies a whole filesystem",
+        Severity = Severity.Medium,
+        Layer = StackLayer.Image,
+        Explanation = "Copying `/` from a build stage or an image brings everything along: compilers, package managers, shells, caches, credentials fetched during the build, setuid binaries and the other image's package database. It defeats the point of a multi-stage build and makes the result hard to scan and to reason about.",
+        Remediation = "Copy only the artifacts the final image needs: `COPY --from=build /out/app /usr/local/bin/app`. To start from another stage's filesystem on purpose, say so with `FROM build`.",
+        References = ["https://docs.docker.com/build/building/multi-stage/"],
+        Equivalents = [],
+        Examples =
+        [
+            new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build / /", true),
+            new RuleExample("FROM alpine:3.20\nCOPY --from=busybox:1.36 /. /rootfs/", true),
+            new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app", false),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        foreach (var stage in dockerfile.Stages)
+        {
+            foreach (var copy in stage.Instructions.Where(i => i.Keyword == "COPY" && i.Flag("from") is not null && i.Words is { Count: >= 2 }))
+            {
+                var sources = copy.Words!.Take(copy.Words!.Count - 1);
+                if (sources.Any(s => s.TrimEnd('/', '.', '*').Length == 0 && s.StartsWith('/')))
+                {
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, copy, $"COPY --from={copy.Flag("from")} copies its whole filesystem.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>cd in a RUN where WORKDIR says it better.</summary>
+public sealed class CdInRun : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-016",
+        Title = "cd in RUN instead of WORKDIR",
+        Severity = Severity.Info,
+        Layer = StackLayer.Image,
+        Explanation = "A `cd` lasts only until the end of its RUN, so later instructions silently run somewhere else; chains of `cd` make the build hard to read and easy to break.",
+        Remediation = "Set the directory with WORKDIR (absolute path) before the RUN, or use the tool's own directory option (`make -C dir`, `git -C dir`, `tar -C dir`).",
+        References = ["https://docs.docker.com/build/building/best-practices/#workdir"],
+        Equivalents = ["Hadolint DL3003"],
+        Examples =
+        [
+            new RuleExample("FROM debian:12\nRUN cd /src && make", true),
+            new RuleExample("FROM debian:12\nWORKDIR /src\nRUN make", false),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        {
+            var cd = script.Commands.FirstOrDefault(c => c.Program == "cd");
+            if (cd is not null)
+            {
+                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"RUN changes directory with `{cd}`; use WORKDIR.");
+            }
+        }
+    }
+}

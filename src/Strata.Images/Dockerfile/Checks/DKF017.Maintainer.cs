@@ -1,0 +1,37 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>The deprecated MAINTAINER instruction.</summary>
+public sealed class Maintainer : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-017",
+        Title = "MAINTAINER is deprecated",
+        Severity = Severity.Info,
+        Layer = StackLayer.Image,
+        Explanation = "MAINTAINER has been deprecated since Docker 1.13; it sets a legacy config field that most tools ignore.",
+        Remediation = "Use the standard annotation label: `LABEL org.opencontainers.image.authors=\"team@example.com\"`.",
+        References = ["https://docs.docker.com/reference/dockerfile/#maintainer-deprecated", "https://github.com/opencontainers/image-spec/blob/main/annotations.md"],
+        Equivalents = ["Hadolint DL4000", "Checkov CKV_DOCKER_6"],
+        Examples =
+        [
+            new RuleExample("FROM debian:12\nMAINTAINER Jane <jane@example.com>", true),
+            new RuleExample("FROM debian:12\nLABEL org.opencontainers.image.authors=\"jane@example.com\"", false),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        foreach (var stage in dockerfile.Stages)
+        {
+            foreach (var maintainer in stage.Instructions.Where(i => i.Keyword == "MAINTAINER"))
+            {
+                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, maintainer, "MAINTAINER is deprecated; use LABEL org.opencontainers.image.authors.");
+            }
+        }
+    }
+}

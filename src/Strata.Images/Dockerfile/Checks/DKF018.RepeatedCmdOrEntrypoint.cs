@@ -1,0 +1,42 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage: only the last counts.</summary>
+public sealed class RepeatedCmdOrEntrypoint : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-018",
+        Title = "Several CMD, ENTRYPOINT or HEALTHCHECK in one stage",
+        Severity = Severity.Low,
+        Layer = StackLayer.Image,
+        Explanation = "Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones are silently dropped. A reader (or reviewer) who sees the first one is misled about what the container runs.",
+        Remediation = "Keep one of each per stage and delete the others.",
+        References = ["https://docs.docker.com/reference/dockerfile/#cmd"],
+        Equivalents = ["Hadolint DL4003", "Hadolint DL4004", "Hadolint DL3012"],
+        Examples =
+        [
+            new RuleExample("FROM debian:12\nCMD [\"/app\", \"--debug\"]\nCMD [\"/app\"]", true),
+            new RuleExample("FROM debian:12\nENTRYPOINT [\"/app\"]\nCMD [\"--serve\"]", false),
+            new RuleExample("FROM debian:12 AS test\nCMD [\"/test\"]\nFROM debian:12\nCMD [\"/app\"]", false, "one per stage"),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        foreach (var stage in dockerfile.Stages)
+        {
+            foreach (var keyword in new[] { "CMD", "ENTRYPOINT", "HEALTHCHECK" })
+            {
+                var all = stage.Instructions.Where(i => i.Keyword == keyword).ToList();
+                foreach (var dropped in all.Take(all.Count - 1))
+                {
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, dropped, $"This {keyword} is overridden by the {keyword} at line {all[^1].StartLine}.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>WORKDIR with a relative path.</summary>
+public sealed class RelativeWorkdir : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-019",
+        Title = "Relative WORKDIR",
+        Severity = Severity.Low,
+        Layer = StackLayer.Image,
+        Explanation = "A relative WORKDIR is resolved against the previous one, which may come from the base image and change when it does; where files land and where commands run then depends on something outside this Dockerfile.",
+        Remediation = "Use absolute paths: `WORKDIR /app`.",
+        References = ["https://docs.docker.com/reference/dockerfile/#workdir"],
+        Equivalents = ["Hadolint DL3000", "Checkov CKV_DOCKER_10"],
+        Examples =
+        [
+            new RuleExample("FROM debian:12\nWORKDIR app", true),
+            new RuleExample("FROM debian:12\nWORKDIR /app", false),
+            new RuleExample("FROM debian:12\nENV APP=/srv/app\nWORKDIR $APP", false, "resolved through ENV"),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        foreach (var stage in dockerfile.Stages)
+        {
+            foreach (var workdir in stage.Instructions.Where(i => i.Keyword == "WORKDIR" && !i.Unresolved && i.Words is [_]))
+            {
+                var path = workdir.Words![0];
+                var windows = path.Length >= 2 && path[1] == ':' && char.IsAsciiLetter(path[0]);
+                if (!path.StartsWith('/') && !windows && !path.StartsWith('\\'))
+                {
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, workdir, $"WORKDIR {path} is relative to the previous working directory.");
+                }
+            }
+        }
+    }
+}

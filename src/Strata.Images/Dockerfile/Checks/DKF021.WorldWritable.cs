@@ -1,0 +1,75 @@
+namespace Strata.Images.Dockerfile.Checks;
+
+using System.Globalization;
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+
+/// <summary>chmod (or COPY/ADD --chmod) that makes files world-writable.</summary>
+public sealed class WorldWritable : IDockerfileCheck
+{
+    public Rule Rule { get; } = new()
+    {
+        Id = "DKF-021",
+        Title = "World-writable permissions",
+        Severity = Severity.Medium,
+        Layer = StackLayer.Image,
+        Explanation = "`chmod 777` (or any mode that lets others write) lets every user in the container, including a compromised unprivileged process, replace programs, scripts and configuration that the application or root later runs.",
+        Remediation = "Give ownership to the account that needs to write (`COPY --chown=10001:10001`, `chown`) and use 755/644 (or 700/600); for shared scratch directories use the sticky bit (1777) as /tmp does.",
+        References = ["https://docs.docker.com/reference/dockerfile/#copy---chown---chmod"],
+        Equivalents = [],
+        Examples =
+        [
+            new RuleExample("FROM debian:12\nRUN chmod -R 777 /app", true),
+            new RuleExample("FROM debian:12\nRUN chmod o+w /etc/app.conf", true),
+            new RuleExample("FROM debian:12\nCOPY --chmod=0666 app.conf /etc/app.conf", true),
+            new RuleExample("FROM debian:12\nRUN chmod 755 /app/run && chmod 1777 /scratch", false, "the sticky bit keeps shared directories safe"),
+        ],
+    };
+
+    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        foreach (var stage in dockerfile.Stages)
+        {
+            foreach (var instruction in stage.Instructions)
+            {
+                string? mode = null;
+                if (instruction.Keyword is "COPY" or "ADD" && instruction.Flag("chmod") is { } chmod && IsWorldWritable(chmod))
+                {
+                    mode = chmod;
+                }
+                else if (instruction.Keyword == "RUN" && instruction.Script is { } script)
+                {
+                    mode = script.Running("chmod").SelectMany(c => c.Arguments).FirstOrDefault(IsWorldWritable);
+                }
+
+                if (mode is not null)
+                {
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"Mode {mode} makes files writable by every user.");
+                }
+            }
+        }
+    }
+
+    internal static bool IsWorldWritable(string mode)
+    {
+        if (mode.Length is >= 3 and <= 5 && mode.All(c => c is >= '0' and <= '7'))
+        {
+            var value = int.Parse(mode, NumberStyles.None, CultureInfo.InvariantCulture);
+            var bits = Convert.ToInt32(value.ToString(CultureInfo.InvariantCulture), 8);
+            return (bits & 0b010) != 0 && (bits & 0b1_000_000_000) == 0;
+        }
+
+        // Symbolic: o+w, a+rwx, ugo=rwx, +w for all (a) only when written as a/o.
+        foreach (var clause in mode.Split(','))
+        {
+            var op = clause.IndexOfAny(['+', '=']);
+            if (op > 0 && clause[..op].All(c => c is 'u' or 'g' or 'o' or 'a') && (clause[..op].Contains('o', StringComparison.Ordinal) || clause[..op].Contains('a', StringComparison.Ordinal)) && clause[(op + 1)..].Contains('w', StringComparison.Ordinal) && !clause[(op + 1)..].Contains('t', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

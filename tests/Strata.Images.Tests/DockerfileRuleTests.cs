@@ -1,0 +1,142 @@
+namespace Strata.Images.Tests;
+
+using Strata.Core.Findings;
+using Strata.Images.Dockerfile;
+using Strata.Images.Dockerfile.Checks;
+
+public sealed class DockerfileRuleTests
+{
+    public static TheoryData<string> RuleIds => [.. DockerfileScanner.Checks.Select(c => c.Rule.Id)];
+
+    /// <summary>Every rule's documented examples: flagged ones produce a finding of that rule, the others none.</summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Rule_examples_match_what_the_check_does(string id)
+    {
+        var check = DockerfileScanner.Checks.Single(c => c.Rule.Id == id);
+        Assert.Contains(check.Rule.Examples, e => e.Flagged);
+        Assert.Contains(check.Rule.Examples, e => !e.Flagged);
+        foreach (var example in check.Rule.Examples)
+        {
+            var findings = check.Evaluate(DockerfileParser.Parse(example.Text, "Dockerfile"), "Dockerfile").ToList();
+            Assert.True(example.Flagged == findings.Count > 0, $"{id}: expected {(example.Flagged ? "a finding" : "no finding")} for:\n{example.Text}\ngot: {string.Join("; ", findings.Select(f => f.Message))}");
+            Assert.All(findings, f =>
+            {
+                Assert.Equal(id, f.RuleId);
+                Assert.Equal("Dockerfile", f.Location.File);
+                Assert.InRange(f.Location.Line ?? 0, 1, example.Text.Split('\n').Length);
+            });
+        }
+    }
+
+    [Fact]
+    public void Rules_are_complete_numbered_and_name_their_equivalents()
+    {
+        var rules = DockerfileScanner.Checks.Select(c => c.Rule).ToList();
+        Assert.Equal(Enumerable.Range(1, rules.Count).Select(n => $"DKF-{n:000}"), rules.Select(r => r.Id));
+        foreach (var rule in rules)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(rule.Title));
+            Assert.NotEmpty(rule.References);
+            Assert.All(rule.Equivalents, e => Assert.Matches(@"^(Hadolint DL\d{4}|Dockle (CIS-DI|DKL-DI)-\d{4}|Checkov CKV2?_DOCKER_\d+)", e));
+        }
+
+        // Every check sits in a file named after its rule.
+        var folder = Path.Combine(Strata.Testing.RepoPaths.Root, "src", "Strata.Images", "Dockerfile", "Checks");
+        foreach (var check in DockerfileScanner.Checks)
+        {
+            Assert.True(File.Exists(Path.Combine(folder, $"{check.Rule.Id.Replace("-", string.Empty, StringComparison.Ordinal)}.{check.GetType().Name}.cs")), check.GetType().Name);
+        }
+    }
+
+    [Fact]
+    public void Secrets_never_appear_in_findings()
+    {
+        const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+        const string Password = "correct-horse-battery-staple";
+        var text = $"""
+            FROM debian:latest
+            ARG GITHUB_TOKEN={Token}
+            ENV DB_PASSWORD={Password} API_TOKEN=$GITHUB_TOKEN
+            ENV LEGACY_SECRET {Password}
+            RUN curl -H "Authorization: token {Token}" https://user:{Password}@example.com/i.sh | sh
+            RUN DB_PASSWORD={Password} ./migrate.sh && cd /x
+            ADD https://user:{Password}@example.com/a.tgz /opt/
+            """;
+        var findings = DockerfileScanner.Lint(DockerfileParser.Parse(text, "Dockerfile"), "Dockerfile");
+        Assert.Contains(findings, f => f.RuleId == "DKF-002" && f.Location.Line == 3 && f.Evidence!.IsRedacted);
+        Assert.Contains(findings, f => f.RuleId == "DKF-007" && f.Location.Line == 5);
+        Assert.Contains(findings, f => f.RuleId == "DKF-003");
+        foreach (var finding in findings)
+        {
+            var printed = string.Join('\n', finding.Message, finding.Evidence?.Text, finding.Location.Describe());
+            Assert.DoesNotContain(Token, printed, StringComparison.Ordinal);
+            Assert.DoesNotContain(Password, printed, StringComparison.Ordinal);
+            Assert.DoesNotContain(Token[..12], printed, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(4, findings.Count(f => f.RuleId == "DKF-002"));
+    }
+
+    [Fact]
+    public void Secret_names_and_values()
+    {
+        foreach (var name in new[] { "DB_PASSWORD", "GITHUB_TOKEN", "apiKey", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "STRIPE_KEY", "NPM_AUTH_TOKEN", "client-secret" })
+        {
+            Assert.True(SecretText.IsSecretName(name), name);
+        }
+
+        foreach (var name in new[] { "PWD", "POSTGRES_PASSWORD_FILE", "GPG_KEY", "GPG_KEYS", "TOKEN_URL", "KEY", "PASSTHROUGH", "SSH_AUTH_SOCK", "AWS_ACCESS_KEY_ID", "NODE_VERSION" })
+        {
+            Assert.False(SecretText.IsSecretName(name), name);
+        }
+
+        Assert.Equal("AWS access key ID", SecretText.FindKnownSecrets("x AKIAIOSFODNN7EXAMPLE y").Single().Kind);
+        Assert.Equal("pa55", SecretText.FindKnownSecrets("https://me:pa55@host/").Single().Value);
+        Assert.Empty(SecretText.FindKnownSecrets("https://host/path:8080@x"));
+    }
+
+    [Fact]
+    public void Findings_of_one_rule_have_distinct_fingerprints_that_survive_line_shifts()
+    {
+        const string Text = "FROM debian:12\nRUN cd /a && make\nRUN cd /b && make\n";
+        var first = DockerfileScanner.Lint(DockerfileParser.Parse(Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
+        var shifted = DockerfileScanner.Lint(DockerfileParser.Parse("# comment\n\n" + Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
+        Assert.Equal(2, first.Count);
+        Assert.NotEqual(first[0].Fingerprint, first[1].Fingerprint);
+        Assert.Equal(first.Select(f => f.Fingerprint), shifted.Select(f => f.Fingerprint));
+        Assert.Equal([4, 5], shifted.Select(f => f.Location.Line ?? 0));
+    }
+
+    [Fact]
+    public void Cache_rules_ignore_stages_that_do_not_ship_but_security_rules_do_not()
+    {
+        var document = DockerfileParser.Parse("""
+            FROM debian:12@sha256:ad86386827b083b3d71139050b47ffb32bbd9559ea9b1345a739b14fec2d9ecf AS build
+            RUN apt-get update && apt-get install -y gcc && pip install x && curl -k https://x.example/a | sh
+            FROM debian:12@sha256:ad86386827b083b3d71139050b47ffb32bbd9559ea9b1345a739b14fec2d9ecf
+            COPY --from=build /out /app
+            USER 10001
+            HEALTHCHECK NONE
+            """, "Dockerfile");
+        var ids = DockerfileScanner.Lint(document, "Dockerfile").Select(f => f.RuleId).Order().ToArray();
+        Assert.Equal(["DKF-007", "DKF-012", "DKF-028"], ids);
+    }
+}
+
+public sealed class DockerfileDocsTests
+{
+    /// <summary>docs/dockerfile-lint.md lists every DKF rule with its current title and equivalents.</summary>
+    [Fact]
+    public void The_lint_page_lists_every_rule_with_its_equivalents()
+    {
+        var page = File.ReadAllLines(Path.Combine(Strata.Testing.RepoPaths.Root, "docs", "dockerfile-lint.md"));
+        foreach (var rule in DockerfileScanner.Checks.Select(c => c.Rule))
+        {
+            var row = page.SingleOrDefault(l => l.StartsWith($"| [{rule.Id}]", StringComparison.Ordinal));
+            Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");
+            Assert.Contains($"| {rule.Title} |", row, StringComparison.Ordinal);
+            Assert.Contains(rule.Equivalents.Count == 0 ? "| — |" : $"| {string.Join(", ", rule.Equivalents)} |", row, StringComparison.Ordinal);
+        }
+    }
+}
