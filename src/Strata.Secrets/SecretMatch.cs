@@ -14,10 +14,10 @@ public sealed record SecretMatch
     /// <summary>The display path the caller gave (a path in an image or root filesystem, or a label such as <c>ENV</c>).</summary>
     public required string Path { get; init; }
 
-    /// <summary>One-based line of the start of the match.</summary>
+    /// <summary>One-based line where the secret value starts.</summary>
     public required int Line { get; init; }
 
-    /// <summary>One-based column (in bytes) of the start of the match.</summary>
+    /// <summary>One-based column (in bytes) where the secret value starts.</summary>
     public required int Column { get; init; }
 
     /// <summary>The secret, redacted to a short prefix and its length.</summary>

@@ -411,7 +411,8 @@ public sealed class SecretScanner
 
         public void Add(List<RawMatch> raw, ReadOnlySpan<byte> buffer)
         {
-            raw.Sort((a, b) => a.Index.CompareTo(b.Index));
+            // Lines and columns are those of the secret value itself, counted incrementally in order.
+            raw.Sort((a, b) => a.SecretStart.CompareTo(b.SecretStart));
             var counted = 0;
             var lines = 0;
             var lastNewlineInBuffer = -1;
@@ -427,7 +428,7 @@ public sealed class SecretScanner
                     continue;
                 }
 
-                var span = buffer[counted..match.Index];
+                var span = buffer[counted..match.SecretStart];
                 lines += span.Count((byte)'\n');
                 var last = span.LastIndexOf((byte)'\n');
                 if (last >= 0)
@@ -435,10 +436,10 @@ public sealed class SecretScanner
                     lastNewlineInBuffer = counted + last;
                 }
 
-                counted = match.Index;
+                counted = match.SecretStart;
                 var column = lastNewlineInBuffer >= 0
-                    ? match.Index - lastNewlineInBuffer
-                    : (int)(baseOffset + match.Index - lastNewline);
+                    ? match.SecretStart - lastNewlineInBuffer
+                    : (int)(baseOffset + match.SecretStart - lastNewline);
                 candidates.Add(new Candidate(
                     scanner.rules[match.Rule],
                     baseOffset + match.SecretStart,
