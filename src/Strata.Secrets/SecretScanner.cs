@@ -482,6 +482,11 @@ public sealed class SecretScanner
                     {
                         dropped[i] = true;
                     }
+                    else if (candidates[i].Start == candidates[j].Start && candidates[i].End == candidates[j].End)
+                    {
+                        // Two rules of equal precedence on the same value: one report is enough.
+                        dropped[string.CompareOrdinal(candidates[i].Rule.Id, candidates[j].Rule.Id) <= 0 ? j : i] = true;
+                    }
                 }
             }
 
