@@ -79,7 +79,7 @@ internal sealed class KeywordAutomaton
     public int[] KeywordLengths { get; }
 
     /// <summary>
-    /// Calls <paramref name="onHit"/> with (keyword index, index just past the hit) for every
+    /// Calls <paramref name="sink"/> with (keyword index, index just past the hit) for every
     /// occurrence, in increasing end order.
     /// </summary>
     public void Scan<TSink>(ReadOnlySpan<byte> text, ref TSink sink)

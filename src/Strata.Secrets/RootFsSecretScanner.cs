@@ -20,6 +20,9 @@ public sealed record RootFsScanResult
     public IReadOnlyList<string> Unreadable { get; init; } = [];
 
     public long BytesScanned { get; init; }
+
+    /// <summary>Regex windows abandoned at their time limit, over all files.</summary>
+    public int RegexTimeouts { get; init; }
 }
 
 /// <summary>
@@ -68,6 +71,7 @@ public sealed class RootFsSecretScanner(SecretScanner scanner)
             FilesAllowed = allowed,
             Unreadable = [.. unreadable.Order(StringComparer.Ordinal)],
             BytesScanned = all.Sum(r => r.BytesScanned),
+            RegexTimeouts = all.Sum(r => r.RegexTimeouts),
         };
     }
 

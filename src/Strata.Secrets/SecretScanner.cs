@@ -23,7 +23,8 @@ public enum SecretFileDisposition
 }
 
 /// <summary>The matches of one file and what was done with it.</summary>
-public sealed record SecretFileResult(string Path, IReadOnlyList<SecretMatch> Matches, SecretFileDisposition Disposition, long BytesScanned);
+/// <param name="RegexTimeouts">Windows where a rule's regex hit its time limit and was abandoned; non-zero means the file may hide a secret.</param>
+public sealed record SecretFileResult(string Path, IReadOnlyList<SecretMatch> Matches, SecretFileDisposition Disposition, long BytesScanned, int RegexTimeouts = 0);
 
 /// <summary>
 /// Finds secrets in files and strings. One Aho-Corasick pass over each chunk finds every rule
@@ -201,7 +202,7 @@ public sealed class SecretScanner
                 filled -= owned;
             }
 
-            return new SecretFileResult(displayPath, state.Finish(), truncated ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, total);
+            return new SecretFileResult(displayPath, state.Finish(), truncated ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, total, state.Timeouts);
         }
         finally
         {
