@@ -22,7 +22,7 @@ if [ ! -f "$debian/.strata-complete" ]; then
   rm -rf "$debian" && mv "$debian.partial" "$debian" && touch "$debian/.strata-complete"
 fi
 
-# 2. The bench tree: a copy of it plus the planted secrets (manifest: path, line, end line, rule).
+# 2. The bench tree: a copy of it plus the planted secrets (manifest: path, first line, last line, rule).
 rm -rf "$out" && mkdir -p "$out"
 tree="$out/rootfs"
 cp -a "$debian" "$tree"
@@ -46,46 +46,10 @@ echo '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}' > "$out
 
 # 4. Both tools on the same tree, one after the other, timed by GNU time.
 /usr/bin/time -v -o "$out/strata.time" dotnet "$bench" scan "$tree" > "$out/strata.tsv" 2> "$out/strata.log"
+# The same without Strata's built-in allowed paths (docs, package metadata), reading every file as secretlint does.
+/usr/bin/time -v -o "$out/strata-all.time" dotnet "$bench" scan-all "$tree" > "$out/strata-all.tsv" 2> "$out/strata-all.log"
 (cd "$tree" && /usr/bin/time -v -o "$out/secretlint.time" "$here/node_modules/.bin/secretlint" "**/*" \
   --secretlintrc "$out/secretlintrc.json" --format unix --no-color --output "$out/secretlint.txt" > /dev/null 2> "$out/secretlint.log") || true
 
 # 5. Figures: wall time, peak RSS, recall and false positives on the planted set.
-python3 - "$out" <<'PY' | tee -a "$out/summary.txt"
-import re, sys
-out = sys.argv[1]
-tree = out + "/rootfs"
-planted = [l.rstrip("\n").split("\t") for l in open(out + "/planted.tsv") if l.strip()]
-planted = [(p, int(a), int(b), r) for p, a, b, r in planted]
-
-def times(name):
-    text = open(f"{out}/{name}.time").read()
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)", text).group(1)
-    parts = [float(x) for x in wall.split(":")]
-    seconds = sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    return seconds, rss
-
-strata = [(l.split("\t")[0], int(l.split("\t")[1])) for l in open(out + "/strata.tsv") if l.strip()]
-secretlint = []
-for l in open(out + "/secretlint.txt"):
-    m = re.match(r"(.+?):(\d+):(\d+): ", l)
-    if m:
-        path = m.group(1)
-        path = path[len(tree):] if path.startswith(tree) else "/" + path.lstrip("./")
-        secretlint.append((path, int(m.group(2))))
-
-def score(findings):
-    found = {i for i, (p, a, b, r) in enumerate(planted) for f, line in findings if f == p and a <= line <= b}
-    fps = [(f, line) for f, line in findings if not any(f == p and a <= line <= b for p, a, b, r in planted)]
-    return len(found), fps
-
-rows = []
-for name, findings in (("strata", strata), ("secretlint", secretlint)):
-    seconds, rss = times(name)
-    found, fps = score(findings)
-    rows.append((name, seconds, rss, found, fps))
-    print(f"{name:10s} wall {seconds:8.2f} s  peak RSS {rss / 1024:7.1f} MiB  recall {found}/{len(planted)} ({100 * found / len(planted):.0f}%)  false positives {len(fps)}")
-    for f, line in fps[:20]:
-        print(f"    false positive: {f}:{line}")
-print(f"wall-time ratio secretlint/strata: {rows[1][1] / rows[0][1]:.1f}x")
-PY
+python3 "$here/score.py" "$out" | tee -a "$out/summary.txt"

@@ -2,8 +2,11 @@ namespace Strata.Secrets.Tests;
 
 using System.Text;
 
-/// <summary>A secret written into a planted tree: the file, the lines it spans and the rule that must find it.</summary>
-public sealed record PlantedSecret(string Path, int Line, int EndLine, string RuleId);
+/// <summary>
+/// A secret written into a planted tree: the file, the line of the secret value, the lines of the
+/// whole construct (a PEM block from BEGIN to END, a JSON key file) and the rule that must find it.
+/// </summary>
+public sealed record PlantedSecret(string Path, int Line, int FirstLine, int EndLine, string RuleId);
 
 /// <summary>
 /// Writes the credential files an image typically leaks (dotfiles, key files, app configs) with
@@ -38,21 +41,21 @@ public static class PlantedSecrets
         var planted = new List<PlantedSecret>();
         void Write(string path, string content, params (int Line, string RuleId)[] secrets)
         {
-            var full = Path.Combine(root, path.TrimStart('/'));
+            var full = InsideRoot(root, path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             File.WriteAllText(full, content);
             foreach (var (line, rule) in secrets)
             {
-                planted.Add(new PlantedSecret(path, line, line, rule));
+                planted.Add(new PlantedSecret(path, line, line, line, rule));
             }
         }
 
         void WriteKey(string path, string pem, string ruleId)
         {
-            var full = Path.Combine(root, path.TrimStart('/'));
+            var full = InsideRoot(root, path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             File.WriteAllText(full, pem);
-            planted.Add(new PlantedSecret(path, 2, pem.Count(c => c == '\n'), ruleId));
+            planted.Add(new PlantedSecret(path, 2, 1, pem.Count(c => c == '\n'), ruleId));
         }
 
         Write("/root/.npmrc", $"registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=npm_{Rnd(Alnum, 36)}\n", (2, "SEC-NPM-ACCESS-TOKEN"));
@@ -71,9 +74,9 @@ public static class PlantedSecrets
         WriteKey("/root/.ssh/id_ed25519", OpenSshKey(random, "none"), "SEC-PRIVATE-KEY-OPENSSH");
         var encrypted = Pem("RSA PRIVATE KEY", "MIIEpAIBAAKCAQEA", 1190).Replace("-----\n", $"-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{Rnd(Hex, 32).ToUpperInvariant()}\n\n", StringComparison.Ordinal);
         encrypted = encrypted.Replace("-----END RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED", "-----END RSA PRIVATE KEY-----", StringComparison.Ordinal);
-        var encryptedFull = Path.Combine(root, "root/.ssh/id_rsa_legacy");
+        var encryptedFull = InsideRoot(root, "/root/.ssh/id_rsa_legacy");
         File.WriteAllText(encryptedFull, encrypted);
-        planted.Add(new PlantedSecret("/root/.ssh/id_rsa_legacy", 5, encrypted.Count(c => c == '\n'), "SEC-PRIVATE-KEY-PEM-ENCRYPTED"));
+        planted.Add(new PlantedSecret("/root/.ssh/id_rsa_legacy", 5, 1, encrypted.Count(c => c == '\n'), "SEC-PRIVATE-KEY-PEM-ENCRYPTED"));
         Write(
             "/app/.env",
             "# application settings\n" +
@@ -100,6 +103,7 @@ public static class PlantedSecrets
             "/app/config/service-account.json",
             $"{{\n  \"type\": \"service_account\",\n  \"project_id\": \"internal-project\",\n  \"private_key_id\": \"{Rnd(Hex, 40)}\",\n  \"private_key\": \"{saKey}\",\n  \"client_email\": \"ci@internal-project.iam.gserviceaccount.com\"\n}}\n",
             (5, "SEC-GCP-SERVICE-ACCOUNT-KEY"));
+        planted[^1] = planted[^1] with { FirstLine = 1, EndLine = 7 };
         Write("/etc/nginx/.htpasswd", $"admin:$2y$05${Rnd("./" + Alnum, 53)}\n", (1, "SEC-HTPASSWD-BCRYPT"));
         Write(
             "/app/k8s/secret.yaml",
@@ -114,7 +118,7 @@ public static class PlantedSecrets
         Write("/opt/app/deploy.sh", $"#!/bin/sh\nset -e\nexport GITLAB_TOKEN=glpat-{Rnd(Alnum, 20)}\ncurl -fsS -H \"Authorization: Bearer {Rnd(Alnum, 40)}\" https://api.internal.test/deploy\n", (3, "SEC-GITLAB-PAT"), (4, "SEC-AUTHORIZATION-BEARER"));
         var jwtHeader = Base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
         var jwtPayload = Base64Url("{\"iss\":\"kubernetes/serviceaccount\",\"sub\":\"system:serviceaccount:app:default\"}");
-        Write("/var/run/app/token", $"{jwtHeader}.{jwtPayload}.{Rnd(Alnum + "-_", 86)}\n", (1, "SEC-JWT"));
+        Write("/srv/app/token", $"{jwtHeader}.{jwtPayload}.{Rnd(Alnum + "-_", 86)}\n", (1, "SEC-JWT"));
         Write(
             "/app/.env.production",
             $"OPENAI_API_KEY=sk-proj-{Rnd(Alnum, 40)}T3BlbkFJ{Rnd(Alnum, 40)}\nANTHROPIC_API_KEY=sk-ant-api03-{Rnd(Alnum, 93)}AA\nSENDGRID_API_KEY=SG.{Rnd(Alnum, 22)}.{Rnd(Alnum, 43)}\n",
@@ -129,6 +133,25 @@ public static class PlantedSecrets
             "DATABASE_URL=postgresql://app:${DB_PASSWORD}@db:5432/app\nGITHUB_TOKEN=<token>\nSECRET_KEY=xxxxxxxxxxxxxxxxxxxxxxxx\n");
         Write("/app/docker-compose.yml", "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      password_file: /run/secrets/db\n");
         return planted;
+    }
+
+    /// <summary>
+    /// The path under <paramref name="root"/>, refusing to go through a symbolic link: in a real
+    /// root filesystem /var/run links to /run, which would plant the file on the host.
+    /// </summary>
+    private static string InsideRoot(string root, string path)
+    {
+        var current = root;
+        foreach (var part in path.Trim('/').Split('/'))
+        {
+            current = Path.Combine(current, part);
+            if (new FileInfo(current).LinkTarget is not null)
+            {
+                throw new InvalidOperationException($"{current} is a symbolic link; refusing to plant through it.");
+            }
+        }
+
+        return current;
     }
 
     private static string Base64Url(string json) =>

@@ -1,5 +1,5 @@
 // bench/secrets entry point:
-//   SecretsBench plant DIR      writes the planted secrets into DIR and their manifest (TSV: path, line, end line, rule) to stdout
+//   SecretsBench plant DIR      writes the planted secrets into DIR and their manifest (TSV: path, first line, last line, rule) to stdout
 //   SecretsBench scan DIR       scans DIR like `trivy rootfs`; findings (TSV: path, line, rule) to stdout, statistics to stderr
 //   SecretsBench scan-all DIR   the same without the built-in allowed paths (docs, package metadata): every file is read
 //   SecretsBench warm DIR       scans twice in one process and reports both times (start-up and JIT versus steady state)
@@ -18,7 +18,7 @@ if (args[0] == "plant")
 {
     foreach (var secret in PlantedSecrets.Plant(args[1]))
     {
-        Console.WriteLine(string.Join('\t', secret.Path, secret.Line, secret.EndLine, secret.RuleId));
+        Console.WriteLine(string.Join('\t', secret.Path, secret.FirstLine, secret.EndLine, secret.RuleId));
     }
 
     return 0;
