@@ -1,9 +1,10 @@
 namespace Strata.Testing;
 
 /// <summary>
-/// A minimal Debian bookworm root filesystem made with debootstrap (--variant=minbase), as a tar, built once and shared
-/// by every test project: <c>TestCache/debootstrap-bookworm-minbase/rootfs.tar</c> (made with <c>tar -C rootfs -cf</c>).
-/// Needs root and the Debian mirror.
+/// A minimal Debian bookworm root filesystem made with debootstrap (--variant=minbase), built once and shared
+/// by every test project: the tree in <c>TestCache/debootstrap-bookworm-minbase/rootfs/</c> and the same tree as
+/// <c>rootfs.tar</c> (made with <c>tar -C rootfs -cf</c>). Needs root and the Debian mirror; if debootstrap fails,
+/// the tests that use it fail: they are never skipped.
 /// </summary>
 public static class DebianRootfs
 {
@@ -15,21 +16,40 @@ public static class DebianRootfs
 
     public static string TarPath => Path.Combine(Directory, "rootfs.tar");
 
+    /// <summary>The unpacked tree. Absolute symlinks in it (e.g. var/run -> /run) point at the host: never write through them.</summary>
+    public static string RootPath => Path.Combine(Directory, "rootfs");
+
     public static async Task<string> GetRootfsTarAsync()
     {
-        if (File.Exists(TarPath))
+        await EnsureAsync();
+        return TarPath;
+    }
+
+    public static async Task<string> GetRootfsDirectoryAsync()
+    {
+        await EnsureAsync();
+        return RootPath;
+    }
+
+    // The tar is written last, so its presence means the tree beside it is complete.
+    private static bool Complete => File.Exists(TarPath) && System.IO.Directory.Exists(RootPath);
+
+    private static async Task EnsureAsync()
+    {
+        if (Complete)
         {
-            return TarPath;
+            return;
         }
 
         System.IO.Directory.CreateDirectory(Directory);
         await using var held = await FixtureCache.LockAsync(Path.Combine(Directory, "build.lock"));
-        if (File.Exists(TarPath))
+        if (Complete)
         {
-            return TarPath;
+            return;
         }
 
-        var rootfs = Path.Combine(Directory, "rootfs");
+        File.Delete(TarPath);
+        var rootfs = RootPath;
         if (System.IO.Directory.Exists(rootfs))
         {
             System.IO.Directory.Delete(rootfs, recursive: true);
@@ -44,7 +64,5 @@ public static class DebianRootfs
         var partial = TarPath + ".partial";
         await ExternalTool.RunCheckedAsync("tar", "-C", rootfs, "-cf", partial, ".");
         File.Move(partial, TarPath, overwrite: true);
-        System.IO.Directory.Delete(rootfs, recursive: true);
-        return TarPath;
     }
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Scores a bench/secrets run: wall time, peak RSS, recall and false positives on the planted set.
+Usage: score.py OUT_DIR (as written by run.sh)."""
+import os, re, sys
+
+out = sys.argv[1]
+tree = os.path.abspath(os.path.join(out, "rootfs"))
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(out, "planted.tsv")) if l.strip()]
+planted = [(p, int(a), int(b), r) for p, a, b, r in rows if os.path.isfile(tree + p)]
+missing = [p for p, a, b, r in rows if not os.path.isfile(tree + p)]
+
+def times(name):
+    text = open(os.path.join(out, name + ".time")).read()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)", text).group(1)
+    seconds = sum(float(v) * 60 ** i for i, v in enumerate(reversed(wall.split(":"))))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([0-9.]+)", text))
+    return seconds, rss, cpu
+
+def tsv(name):
+    return [(l.split("\t")[0], int(l.split("\t")[1])) for l in open(os.path.join(out, name + ".tsv")) if l.strip()]
+secretlint = []
+for l in open(os.path.join(out, "secretlint.txt")):
+    m = re.match(r"(.+?):(\d+):(\d+): ", l)
+    if m:
+        path = m.group(1)
+        path = path[len(tree):] if path.startswith(tree) else "/" + path.lstrip("./")
+        secretlint.append((path, int(m.group(2))))
+
+def score(findings):
+    inside = lambda f, line: [i for i, (p, a, b, r) in enumerate(planted) if f == p and a <= line <= b]
+    found = {i for f, line in findings for i in inside(f, line)}
+    return found, [(f, line) for f, line in findings if not inside(f, line)]
+
+if missing:
+    print("planted files missing from the tree (left out): " + ", ".join(missing))
+results = {}
+runs = [("strata", tsv("strata"))]
+if os.path.exists(os.path.join(out, "strata-all.tsv")):
+    runs.append(("strata-all", tsv("strata-all")))
+runs.append(("secretlint", secretlint))
+for name, findings in runs:
+    seconds, rss, cpu = times(name)
+    found, fps = score(findings)
+    results[name] = (seconds, cpu)
+    print(f"{name:10s} wall {seconds:8.2f} s  CPU {cpu:8.2f} s  peak RSS {rss / 1024:7.1f} MiB  findings {len(findings):3d}  "
+          f"recall {len(found)}/{len(planted)} ({100 * len(found) / len(planted):.0f}%)  false positives {len(fps)}")
+    for f, line in fps[:20]:
+        print(f"    false positive: {f}:{line}")
+    for i, (p, a, b, r) in enumerate(planted):
+        if i not in found:
+            print(f"    missed: {p}:{a} ({r})")
+for name in [n for n, _ in runs if n != "secretlint"]:
+    print(f"secretlint/{name}: wall-time ratio {results['secretlint'][0] / results[name][0]:.0f}x, CPU-time ratio {results['secretlint'][1] / results[name][1]:.0f}x")

@@ -1,0 +1,509 @@
+namespace Strata.Secrets;
+
+using System.Buffers;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using Strata.Core;
+using Strata.Core.Rules;
+
+/// <summary>What happened to one file.</summary>
+public enum SecretFileDisposition
+{
+    Scanned,
+
+    /// <summary>Scanned up to <see cref="SecretScanOptions.MaxFileBytes"/>; the rest was not read.</summary>
+    Truncated,
+
+    /// <summary>Looked binary (NUL bytes or mostly control characters in its first 8 KiB).</summary>
+    Binary,
+
+    /// <summary>Under an allowed path; not read.</summary>
+    AllowedPath,
+}
+
+/// <summary>The matches of one file and what was done with it.</summary>
+/// <param name="RegexTimeouts">Windows where a rule's regex hit its time limit and was abandoned; non-zero means the file may hide a secret.</param>
+public sealed record SecretFileResult(string Path, IReadOnlyList<SecretMatch> Matches, SecretFileDisposition Disposition, long BytesScanned, int RegexTimeouts = 0);
+
+/// <summary>
+/// Finds secrets in files and strings. One Aho-Corasick pass over each chunk finds every rule
+/// keyword; only rules whose keyword occurred run their regex, and only on a window around the
+/// hit. Large inputs are read once, in chunks that overlap so a secret across a boundary is
+/// found, and reported, exactly once. Thread-safe: one instance serves parallel scans.
+/// </summary>
+public sealed class SecretScanner
+{
+    private const int BinaryProbeBytes = 8192;
+
+    /// <summary>Bytes carried from one chunk to the next: more than twice the largest rule window.</summary>
+    private const int Overlap = (2 * SecretRuleReader.MaxWindow) + (16 * 1024);
+
+    private static readonly Lazy<IReadOnlyList<SecretRule>> BuiltInRuleList = new(LoadBuiltInRules);
+    private static readonly Lazy<SecretScanner> DefaultScanner = new(() => new SecretScanner());
+
+    /// <summary>Names of files that are text whatever their first bytes look like.</summary>
+    private static readonly HashSet<string> KnownTextNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".env", ".npmrc", ".yarnrc", ".yarnrc.yml", ".netrc", "_netrc", ".git-credentials", ".pypirc", ".pgpass", ".htpasswd",
+        ".dockercfg", "config.json", "credentials", "kubeconfig", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+        "nuget.config", "settings.xml", "application.properties", "application.yml", "application.yaml",
+    };
+
+    private static readonly HashSet<string> KnownTextExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".pem", ".key", ".env", ".json", ".yaml", ".yml", ".properties", ".conf", ".cfg", ".ini", ".toml", ".xml", ".ppk", ".asc", ".tfvars",
+    };
+
+    private readonly SecretRule[] rules;
+    private readonly int[][] rulesByKeyword;
+    private readonly KeywordAutomaton automaton;
+    private readonly PathAllowList allowedPaths;
+    private readonly IReadOnlyList<Regex> allowRegexes;
+
+    public SecretScanner(SecretScannerConfig? config = null, SecretScanOptions? options = null)
+    {
+        Options = options ?? new SecretScanOptions();
+        Options.Validate();
+        config ??= new SecretScannerConfig();
+
+        var byId = new Dictionary<string, SecretRule>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rule in BuiltInRuleList.Value.Concat(config.Rules))
+        {
+            byId[rule.Id] = rule;
+        }
+
+        foreach (var id in config.Disable)
+        {
+            if (!byId.Remove(id))
+            {
+                throw StrataException.BadInput($"{config.Source}: disable names unknown rule '{id}'.");
+            }
+        }
+
+        rules = [.. byId.Values.OrderBy(r => r.Id, StringComparer.Ordinal)];
+        var keywords = new List<string>();
+        var keywordIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rulesPerKeyword = new List<List<int>>();
+        for (var r = 0; r < rules.Length; r++)
+        {
+            foreach (var keyword in rules[r].Keywords)
+            {
+                if (!keywordIndex.TryGetValue(keyword, out var k))
+                {
+                    k = keywords.Count;
+                    keywordIndex[keyword] = k;
+                    keywords.Add(keyword);
+                    rulesPerKeyword.Add([]);
+                }
+
+                rulesPerKeyword[k].Add(r);
+            }
+        }
+
+        rulesByKeyword = [.. rulesPerKeyword.Select(l => l.ToArray())];
+        automaton = new KeywordAutomaton(keywords);
+        allowedPaths = new PathAllowList((Options.UseBuiltInPathAllowList ? PathAllowList.BuiltIn : []).Concat(config.AllowPaths));
+        allowRegexes = config.AllowRegexes;
+    }
+
+    /// <summary>A scanner with the built-in rules and default options.</summary>
+    public static SecretScanner Default => DefaultScanner.Value;
+
+    /// <summary>The rules of the embedded catalog (Rules/secret-rules.yaml).</summary>
+    public static IReadOnlyList<SecretRule> BuiltInRules => BuiltInRuleList.Value;
+
+    public SecretScanOptions Options { get; }
+
+    /// <summary>The rules this scanner runs: the built-ins merged with the configuration.</summary>
+    public IReadOnlyList<SecretRule> SecretRules => rules;
+
+    /// <summary>The rules as catalog entries, with their examples, for <c>strata rules</c> and the docs.</summary>
+    public IEnumerable<Rule> Rules => rules.Select(r => r.ToRule());
+
+    /// <summary>True when files at this path are not scanned (built-in or configured allow paths).</summary>
+    public bool IsPathAllowed(string displayPath) => allowedPaths.IsAllowed(displayPath);
+
+    /// <summary>
+    /// Scans a string that is not a file: an image ENV value, a history <c>created_by</c> line, a
+    /// label. Path allow-lists do not apply; <paramref name="displayPath"/> names the source in results.
+    /// </summary>
+    public IReadOnlyList<SecretMatch> ScanText(string text, string displayPath, object? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(displayPath);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var state = new FileState(this, displayPath, context);
+        ProcessBuffer(bytes, bytes.Length, bytes.Length, state);
+        return state.Finish();
+    }
+
+    /// <summary>Scans a stream read once, front to back; the caller owns and disposes it.</summary>
+    public async Task<SecretFileResult> ScanAsync(Stream stream, string displayPath, object? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(displayPath);
+        if (IsPathAllowed(displayPath))
+        {
+            return new SecretFileResult(displayPath, [], SecretFileDisposition.AllowedPath, 0);
+        }
+
+        var capacity = Options.ChunkBytes + Overlap;
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        try
+        {
+            var state = new FileState(this, displayPath, context);
+            var filled = 0;
+            long total = 0;
+            var first = true;
+            var truncated = false;
+            while (true)
+            {
+                var endOfInput = false;
+                while (filled < capacity)
+                {
+                    var want = (int)Math.Min(capacity - filled, Options.MaxFileBytes - total);
+                    if (want == 0)
+                    {
+                        truncated = true;
+                        endOfInput = true;
+                        break;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(filled, want), cancellationToken);
+                    if (read == 0)
+                    {
+                        endOfInput = true;
+                        break;
+                    }
+
+                    filled += read;
+                    total += read;
+                }
+
+                if (first)
+                {
+                    first = false;
+                    if (!IsKnownTextName(displayPath) && LooksBinary(buffer.AsSpan(0, Math.Min(filled, BinaryProbeBytes))))
+                    {
+                        return new SecretFileResult(displayPath, [], SecretFileDisposition.Binary, Math.Min(filled, BinaryProbeBytes));
+                    }
+                }
+
+                var owned = endOfInput ? filled : filled - Overlap;
+                ProcessBuffer(buffer, filled, owned, state);
+                if (endOfInput)
+                {
+                    break;
+                }
+
+                state.Advance(buffer.AsSpan(0, owned));
+                buffer.AsSpan(owned, filled - owned).CopyTo(buffer);
+                filled -= owned;
+            }
+
+            return new SecretFileResult(displayPath, state.Finish(), truncated ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, total, state.Timeouts);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Scans a file on disk, shown as <paramref name="displayPath"/>.</summary>
+    public async Task<SecretFileResult> ScanFileAsync(string filePath, string displayPath, object? context = null, CancellationToken cancellationToken = default)
+    {
+        if (IsPathAllowed(displayPath))
+        {
+            return new SecretFileResult(displayPath, [], SecretFileDisposition.AllowedPath, 0);
+        }
+
+        var stream = new FileStream(filePath, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0, Options = FileOptions.SequentialScan });
+        await using (stream)
+        {
+            return await ScanAsync(stream, displayPath, context, cancellationToken);
+        }
+    }
+
+    internal static bool LooksBinary(ReadOnlySpan<byte> probe)
+    {
+        if (probe.Contains((byte)0))
+        {
+            return true;
+        }
+
+        var control = 0;
+        foreach (var b in probe)
+        {
+            if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0c or 0x1b or 0x08))
+            {
+                control++;
+            }
+        }
+
+        return control * 10 > probe.Length;
+    }
+
+    private static bool IsKnownTextName(string path)
+    {
+        var name = Path.GetFileName(path);
+        return KnownTextNames.Contains(name) || KnownTextExtensions.Contains(Path.GetExtension(name)) || name.StartsWith(".env.", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static IReadOnlyList<SecretRule> LoadBuiltInRules()
+    {
+        const string Name = "Strata.Secrets.Rules.secret-rules.yaml";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(Name)
+            ?? throw new InvalidOperationException($"embedded resource {Name} is missing.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return SecretRuleReader.Parse(reader.ReadToEnd(), "secret-rules.yaml");
+    }
+
+    /// <summary>Runs the keyword pass and the windowed regexes over one buffer; records matches that start before <paramref name="owned"/>.</summary>
+    private void ProcessBuffer(byte[] buffer, int filled, int owned, FileState state)
+    {
+        var collector = new WindowCollector(this, filled);
+        automaton.Scan(buffer.AsSpan(0, filled), ref collector);
+        var windows = collector.Finish();
+        if (windows.Count == 0)
+        {
+            return;
+        }
+
+        // Latin-1 maps each byte to one char, so string offsets are byte offsets.
+        var text = Encoding.Latin1.GetString(buffer, 0, filled);
+        var raw = new List<RawMatch>();
+        foreach (var window in windows)
+        {
+            var rule = rules[window.Rule];
+            try
+            {
+                for (var m = rule.Regex.Match(text, window.Start, window.End - window.Start); m.Success; m = m.NextMatch())
+                {
+                    if (m.Index >= owned)
+                    {
+                        break;
+                    }
+
+                    var secret = m.Groups["secret"];
+                    if (!secret.Success || secret.Length == 0 || !Accept(rule, secret.Value, m.Value))
+                    {
+                        continue;
+                    }
+
+                    raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, secret.Value));
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A pathological window: give up on this rule here rather than stall the scan.
+                state.Timeouts++;
+            }
+        }
+
+        state.Add(raw, buffer.AsSpan(0, filled));
+    }
+
+    private bool Accept(SecretRule rule, string secret, string matchText)
+    {
+        if (SecretChecks.IsPlaceholder(secret))
+        {
+            return false;
+        }
+
+        foreach (var allow in rule.Allow)
+        {
+            if (allow.IsMatch(secret) || allow.IsMatch(matchText))
+            {
+                return false;
+            }
+        }
+
+        foreach (var allow in allowRegexes)
+        {
+            if (allow.IsMatch(secret) || allow.IsMatch(matchText))
+            {
+                return false;
+            }
+        }
+
+        if (rule.EntropyFloor is double floor && SecretChecks.Entropy(secret) < floor)
+        {
+            return false;
+        }
+
+        return SecretChecks.Validate(rule.Validation, secret);
+    }
+
+    private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, string Secret);
+
+    private readonly record struct Window(int Rule, int Start, int End);
+
+    /// <summary>Turns keyword hits into merged, per-rule windows as the automaton reports them.</summary>
+    private struct WindowCollector : IKeywordSink
+    {
+        private readonly SecretScanner scanner;
+        private readonly int length;
+        private readonly int[] openStart;
+        private readonly int[] openEnd;
+        private readonly List<int> open;
+        private readonly List<Window> closed;
+
+        public WindowCollector(SecretScanner scanner, int length)
+        {
+            this.scanner = scanner;
+            this.length = length;
+            openStart = new int[scanner.rules.Length];
+            openEnd = new int[scanner.rules.Length];
+            Array.Fill(openEnd, -1);
+            open = [];
+            closed = [];
+        }
+
+        public readonly void OnHit(int keyword, int end)
+        {
+            var keywordStart = end - scanner.automaton.KeywordLengths[keyword];
+            foreach (var r in scanner.rulesByKeyword[keyword])
+            {
+                var rule = scanner.rules[r];
+                var start = Math.Max(0, keywordStart - rule.WindowBefore);
+                var stop = (int)Math.Min(length, (long)end + rule.WindowAfter);
+                if (openEnd[r] < 0)
+                {
+                    open.Add(r);
+                    openStart[r] = start;
+                    openEnd[r] = stop;
+                }
+                else if (start <= openEnd[r])
+                {
+                    openStart[r] = Math.Min(openStart[r], start);
+                    openEnd[r] = Math.Max(openEnd[r], stop);
+                }
+                else
+                {
+                    closed.Add(new Window(r, openStart[r], openEnd[r]));
+                    openStart[r] = start;
+                    openEnd[r] = stop;
+                }
+            }
+        }
+
+        public readonly List<Window> Finish()
+        {
+            foreach (var r in open)
+            {
+                closed.Add(new Window(r, openStart[r], openEnd[r]));
+            }
+
+            return closed;
+        }
+    }
+
+    /// <summary>Per-file bookkeeping: line numbers across chunks, deduplication, and precedence between overlapping matches.</summary>
+    private sealed class FileState(SecretScanner scanner, string path, object? context)
+    {
+        private readonly List<Candidate> candidates = [];
+        private readonly HashSet<(int Rule, long Start)> seen = [];
+        private long baseOffset;
+        private int baseLine = 1;
+        private long lastNewline = -1;
+
+        public int Timeouts { get; set; }
+
+        public void Add(List<RawMatch> raw, ReadOnlySpan<byte> buffer)
+        {
+            // Lines and columns are those of the secret value itself, counted incrementally in order.
+            raw.Sort((a, b) => a.SecretStart.CompareTo(b.SecretStart));
+            var counted = 0;
+            var lines = 0;
+            var lastNewlineInBuffer = -1;
+            foreach (var match in raw)
+            {
+                if (candidates.Count >= scanner.Options.MaxMatchesPerFile)
+                {
+                    return;
+                }
+
+                if (!seen.Add((match.Rule, baseOffset + match.Index)))
+                {
+                    continue;
+                }
+
+                var span = buffer[counted..match.SecretStart];
+                lines += span.Count((byte)'\n');
+                var last = span.LastIndexOf((byte)'\n');
+                if (last >= 0)
+                {
+                    lastNewlineInBuffer = counted + last;
+                }
+
+                counted = match.SecretStart;
+                var column = lastNewlineInBuffer >= 0
+                    ? match.SecretStart - lastNewlineInBuffer
+                    : (int)(baseOffset + match.SecretStart - lastNewline);
+                candidates.Add(new Candidate(
+                    scanner.rules[match.Rule],
+                    baseOffset + match.SecretStart,
+                    baseOffset + match.SecretEnd,
+                    baseLine + lines,
+                    column,
+                    Core.Findings.Evidence.Secret(match.Secret)));
+            }
+        }
+
+        /// <summary>Moves past the first bytes of the buffer, which the next chunk no longer holds.</summary>
+        public void Advance(ReadOnlySpan<byte> consumed)
+        {
+            baseLine += consumed.Count((byte)'\n');
+            var last = consumed.LastIndexOf((byte)'\n');
+            if (last >= 0)
+            {
+                lastNewline = baseOffset + last;
+            }
+
+            baseOffset += consumed.Length;
+        }
+
+        public IReadOnlyList<SecretMatch> Finish()
+        {
+            // Where matches overlap, the most specific rule (highest precedence) speaks for them.
+            candidates.Sort((a, b) => a.Start.CompareTo(b.Start));
+            var dropped = new bool[candidates.Count];
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                for (var j = i + 1; j < candidates.Count && candidates[j].Start < candidates[i].End; j++)
+                {
+                    var a = candidates[i].Rule.Precedence;
+                    var b = candidates[j].Rule.Precedence;
+                    if (a > b)
+                    {
+                        dropped[j] = true;
+                    }
+                    else if (b > a)
+                    {
+                        dropped[i] = true;
+                    }
+                    else if (candidates[i].Start == candidates[j].Start && candidates[i].End == candidates[j].End)
+                    {
+                        // Two rules of equal precedence on the same value: one report is enough.
+                        dropped[string.CompareOrdinal(candidates[i].Rule.Id, candidates[j].Rule.Id) <= 0 ? j : i] = true;
+                    }
+                }
+            }
+
+            var matches = new List<SecretMatch>();
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                if (!dropped[i])
+                {
+                    var c = candidates[i];
+                    matches.Add(new SecretMatch { Rule = c.Rule, Path = path, Line = c.Line, Column = c.Column, Evidence = c.Evidence, Context = context });
+                }
+            }
+
+            return [.. matches.OrderBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Rule.Id, StringComparer.Ordinal)];
+        }
+
+        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Core.Findings.Evidence Evidence);
+    }
+}

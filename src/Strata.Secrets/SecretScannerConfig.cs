@@ -1,0 +1,104 @@
+namespace Strata.Secrets;
+
+using System.Text.RegularExpressions;
+using Strata.Core;
+using YamlDotNet.RepresentationModel;
+
+/// <summary>
+/// A <c>strata-secrets.yaml</c>: rules to add (same format as the built-in catalog), built-in
+/// rules to disable, and paths and values to allow. Merged with the built-ins by <see cref="SecretScanner"/>.
+/// <code>
+/// rules:            # extra rules, same keys as the built-in catalog
+///   - id: SEC-ACME-TOKEN
+///     ...
+/// disable: [SEC-GENERIC-PASSWORD]
+/// allow:
+///   paths: ["srv/fixtures/**"]
+///   regexes: ["^acme_test_"]
+/// </code>
+/// </summary>
+public sealed class SecretScannerConfig
+{
+    public const string DefaultName = "strata-secrets.yaml";
+
+    private static readonly HashSet<string> TopKeys = new(StringComparer.Ordinal) { "rules", "disable", "allow" };
+
+    /// <summary>Where the configuration came from, for messages.</summary>
+    public string Source { get; init; } = DefaultName;
+
+    /// <summary>Rules to add; one with the ID of a built-in rule replaces it.</summary>
+    public IReadOnlyList<SecretRule> Rules { get; init; } = [];
+
+    /// <summary>Rule IDs not to run.</summary>
+    public IReadOnlyList<string> Disable { get; init; } = [];
+
+    /// <summary>Globs of paths not to scan.</summary>
+    public IReadOnlyList<string> AllowPaths { get; init; } = [];
+
+    /// <summary>A match whose secret or text matches one of these is not reported.</summary>
+    public IReadOnlyList<Regex> AllowRegexes { get; init; } = [];
+
+    public static SecretScannerConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > Limits.MaxDocumentBytes)
+            {
+                throw StrataException.BadInput($"{path}: larger than {Limits.MaxDocumentBytes} bytes.");
+            }
+
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw StrataException.Usage($"{path}: secret scanner configuration not found.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StrataException.Usage($"{path}: cannot read secret scanner configuration: {e.Message}");
+        }
+
+        return Parse(text, path);
+    }
+
+    public static SecretScannerConfig Parse(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var root = SecretRuleReader.LoadDocument(text, source);
+        foreach (var key in root.Children.Keys)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? string.Empty;
+            if (!TopKeys.Contains(name))
+            {
+                throw StrataException.BadInput($"{source}:{key.Start.Line}: unknown key '{name}' (rules, disable, allow).");
+            }
+        }
+
+        IReadOnlyList<string> allowPaths = [];
+        var allowRegexes = new List<Regex>();
+        if (root.Children.TryGetValue(new YamlScalarNode("allow"), out var allowNode))
+        {
+            if (allowNode is not YamlMappingNode allow)
+            {
+                throw StrataException.BadInput($"{source}:{allowNode.Start.Line}: 'allow' must be a mapping with paths and regexes.");
+            }
+
+            allowPaths = SecretRuleReader.StringList(allow, "paths", source);
+            foreach (var pattern in SecretRuleReader.StringList(allow, "regexes", source))
+            {
+                allowRegexes.Add(SecretRuleReader.CompileAllow(pattern, $"{source}:{allow.Start.Line}: allow"));
+            }
+        }
+
+        return new SecretScannerConfig
+        {
+            Source = source,
+            Rules = SecretRuleReader.ParseRules(root, source),
+            Disable = SecretRuleReader.StringList(root, "disable", source),
+            AllowPaths = allowPaths,
+            AllowRegexes = allowRegexes,
+        };
+    }
+}

@@ -1,0 +1,263 @@
+namespace Strata.Secrets.Tests;
+
+using System.Text;
+using System.Text.Json;
+using Strata.Core;
+using Strata.Core.Findings;
+using Strata.Testing;
+
+public sealed class SecretScannerTests
+{
+    private static readonly string GitHubToken = "ghp_" + new string([.. "q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi".Take(36)]);
+
+    [Fact]
+    public async Task A_secret_across_a_chunk_boundary_is_found_once_and_the_stream_is_read_once()
+    {
+        var scanner = new SecretScanner(options: new SecretScanOptions { ChunkBytes = 4096 });
+        for (var shift = -40; shift <= 8; shift += 4)
+        {
+            // Filler lines up to just before the 4 KiB boundary, the token across it, then three more boundaries.
+            var text = new StringBuilder();
+            while (text.Length < 4096 + shift - 13)
+            {
+                text.Append("filler line\n");
+            }
+
+            var tokenLine = text.ToString().Count(c => c == '\n') + 1;
+            text.Append("GITHUB_TOKEN=").Append(GitHubToken).Append('\n');
+            while (text.Length < 20000)
+            {
+                text.Append("more filler\n");
+            }
+
+            var secondLine = text.ToString().Count(c => c == '\n') + 1;
+            text.Append("token: ").Append(GitHubToken.Replace('q', 'w')).Append('\n');
+            var bytes = Encoding.ASCII.GetBytes(text.ToString());
+            using var stream = new CountingStream(bytes);
+            var result = await scanner.ScanAsync(stream, "/app/boundary.txt");
+
+            Assert.Equal(bytes.Length, stream.BytesRead);
+            var lines = result.Matches.Select(m => (m.Rule.Id, m.Line)).ToList();
+            Assert.Equal([("SEC-GITHUB-CLASSIC-PAT", tokenLine), ("SEC-GITHUB-CLASSIC-PAT", secondLine)], lines);
+            Assert.Equal(14, result.Matches[0].Column);
+        }
+    }
+
+    [Fact]
+    public async Task Binary_files_are_skipped_unless_their_name_says_text()
+    {
+        var content = Encoding.ASCII.GetBytes("\0\u0001\u0002ELF GITHUB_TOKEN=" + GitHubToken + "\n");
+        var binary = await SecretScanner.Default.ScanAsync(new MemoryStream(content), "/usr/bin/tool");
+        Assert.Equal(SecretFileDisposition.Binary, binary.Disposition);
+        Assert.Empty(binary.Matches);
+
+        var named = await SecretScanner.Default.ScanAsync(new MemoryStream(content), "/app/.env");
+        Assert.Equal(SecretFileDisposition.Scanned, named.Disposition);
+        Assert.Single(named.Matches);
+    }
+
+    [Fact]
+    public async Task Files_are_scanned_up_to_the_size_cap()
+    {
+        var scanner = new SecretScanner(options: new SecretScanOptions { MaxFileBytes = 10_000, ChunkBytes = 4096 });
+        var text = "A=" + GitHubToken + "\n" + new string('#', 20_000) + "\nB=" + GitHubToken.Replace('q', 'z') + "\n";
+        var result = await scanner.ScanAsync(new MemoryStream(Encoding.ASCII.GetBytes(text)), "/app/big.txt");
+        Assert.Equal(SecretFileDisposition.Truncated, result.Disposition);
+        Assert.Equal(10_000, result.BytesScanned);
+        Assert.Equal(1, Assert.Single(result.Matches).Line);
+    }
+
+    [Fact]
+    public void No_result_holds_the_full_secret_value()
+    {
+        var random = new Random(3);
+        string Rnd(int n) => new([.. Enumerable.Range(0, n).Select(_ => "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"[random.Next(56)])]);
+        string[] secrets = ["ghp_" + Rnd(36), "sk_live_" + Rnd(32), "xoxb-1234567890-1234567890123-" + Rnd(24), Rnd(20) + "Q9!", "glpat-" + Rnd(20)];
+        var text = $"GITHUB_TOKEN={secrets[0]}\nstripe: {secrets[1]}\nslack={secrets[2]}\nDB_PASSWORD={secrets[3]}\nurl=https://ci:{secrets[4]}@git.internal.test\n";
+        var context = new { Layer = "sha256:0123" };
+        var matches = SecretScanner.Default.ScanText(text, "history[2]", context);
+
+        Assert.Equal(5, matches.Count);
+        foreach (var match in matches)
+        {
+            Assert.Same(context, match.Context);
+            var finding = match.ToFinding("registry.internal.test/app:1", StackLayer.Image, new Location { LayerDigest = "sha256:0123", LayerIndex = 2 });
+            Assert.Equal("history[2]", finding.Location.Path);
+            Assert.Equal("sha256:0123", finding.Location.LayerDigest);
+            Assert.Equal(match.Line, finding.Location.Line);
+            Assert.True(finding.Evidence!.IsRedacted);
+            string[] renderings = [match.ToString(), match.Evidence.Text, finding.Message, JsonSerializer.Serialize(finding), JsonSerializer.Serialize(match.Evidence), finding.ToString()];
+            foreach (var secret in secrets)
+            {
+                foreach (var rendering in renderings)
+                {
+                    // Not the value, nor any eight characters of it.
+                    for (var i = 0; i + 8 <= secret.Length; i++)
+                    {
+                        Assert.DoesNotContain(secret.Substring(i, 8), rendering, StringComparison.Ordinal);
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("DB_PASSWORD=changeme")]
+    [InlineData("password: ${DB_PASSWORD}")]
+    [InlineData("API_KEY=<your-api-key>")]
+    [InlineData("api_key: your_api_key_here")]
+    [InlineData("SECRET_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    [InlineData("token: {{ .Values.token }}")]
+    [InlineData("password = os.environ['DB_PASSWORD']")]
+    [InlineData("AUTH_TOKEN=$AUTH_TOKEN")]
+    [InlineData("password: \"********\"")]
+    [InlineData("https://user:password@git.internal.test")]
+    [InlineData("postgresql://postgres:postgres@localhost:5432/app")]
+    [InlineData("GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    public void Placeholders_are_not_flagged(string line)
+    {
+        Assert.Empty(SecretScanner.Default.ScanText(line, "/app/config"));
+    }
+
+    [Fact]
+    public void Documentation_example_keys_are_not_reported_but_keys_of_the_same_shape_are()
+    {
+        // Decision: AWS's published sample credentials grant nothing and fill distribution docs and
+        // SDK samples, so they are skipped outright; any other key of the same shape is reported.
+        Assert.Empty(SecretScanner.Default.ScanText("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "/root/.aws/credentials"));
+        var real = SecretScanner.Default.ScanText("aws_access_key_id = AKIAIOSFODNN7QWERTYZ\naws_secret_access_key = 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", "/root/.aws/credentials");
+        Assert.Equal(["SEC-AWS-ACCESS-KEY-ID", "SEC-AWS-SECRET-ACCESS-KEY"], real.Select(m => m.Rule.Id));
+    }
+
+    [Fact]
+    public async Task Encrypted_private_keys_are_reported_at_low_severity_and_not_as_plain_keys()
+    {
+        using var tree = new TempDirectory();
+        var planted = PlantedSecrets.Plant(tree.Path);
+        var result = await new RootFsSecretScanner(SecretScanner.Default).ScanAsync(tree.Path);
+
+        var encrypted = Assert.Single(result.Matches, m => m.Path == "/root/.ssh/id_rsa_legacy");
+        Assert.Equal("SEC-PRIVATE-KEY-PEM-ENCRYPTED", encrypted.Rule.Id);
+        Assert.Equal(Severity.Low, encrypted.Severity);
+        var plain = Assert.Single(result.Matches, m => m.Path == "/root/.ssh/id_rsa");
+        Assert.Equal(Severity.High, plain.Severity);
+
+        var sshEncrypted = SecretScanner.BuiltInRules.Single(r => r.Id == "SEC-PRIVATE-KEY-OPENSSH-ENCRYPTED");
+        var found = SecretScanner.Default.ScanText(sshEncrypted.MatchExamples[0], "/root/.ssh/id_ed25519");
+        Assert.Equal(Severity.Low, Assert.Single(found).Severity);
+        Assert.Contains(planted, p => p.RuleId == "SEC-PRIVATE-KEY-PEM-ENCRYPTED");
+    }
+
+    [Fact]
+    public void A_configuration_adds_disables_and_allows()
+    {
+        const string Yaml = """
+            rules:
+              - id: SEC-ACME-TOKEN
+                title: ACME internal token
+                severity: MEDIUM
+                keywords: [acme_]
+                regex: '\b(?<secret>acme_[a-z0-9]{24})\b'
+                explanation: An internal token.
+                remediation: Rotate it.
+                examples:
+                  match: ['acme_0123456789abcdefghijklmn']
+                  noMatch: ['acme_short']
+            disable: [SEC-GENERIC-PASSWORD]
+            allow:
+              paths: ['srv/fixtures/**']
+              regexes: ['^ghp_0000']
+            """;
+        var config = SecretScannerConfig.Parse(Yaml, "strata-secrets.yaml");
+        var scanner = new SecretScanner(config);
+
+        Assert.Equal(SecretScanner.BuiltInRules.Count, scanner.SecretRules.Count);
+        Assert.Equal("SEC-ACME-TOKEN", Assert.Single(scanner.ScanText("t=acme_0123456789abcdefghijklmn", "/srv/a")).Rule.Id);
+        Assert.Empty(scanner.ScanText("DB_PASSWORD=Zr8qLw2mXk4vNp7s", "/srv/a"));
+        Assert.Single(SecretScanner.Default.ScanText("DB_PASSWORD=Zr8qLw2mXk4vNp7s", "/srv/a"));
+        Assert.Empty(scanner.ScanText("GITHUB_TOKEN=ghp_0000" + GitHubToken[8..], "/srv/a"));
+        Assert.Single(scanner.ScanText("GITHUB_TOKEN=" + GitHubToken, "/srv/a"));
+        Assert.True(scanner.IsPathAllowed("/srv/fixtures/keys/id_rsa"));
+        Assert.False(SecretScanner.Default.IsPathAllowed("/srv/fixtures/keys/id_rsa"));
+        Assert.Contains(scanner.Rules, r => r.Id == "SEC-ACME-TOKEN" && r.Examples.Count == 2);
+    }
+
+    [Theory]
+    [InlineData("rules: [", "strata-secrets.yaml:2: invalid YAML")]
+    [InlineData("colour: red", "strata-secrets.yaml:1: unknown key 'colour'")]
+    [InlineData("rules:\n  - id: SEC-X\n    title: x\n    severity: HIGH\n    keywords: [xx]\n    regex: 'x'\n    explanation: x\n    remediation: x\n", "strata-secrets.yaml:2: rule SEC-X: the regex needs a named group 'secret'")]
+    [InlineData("rules:\n  - id: SEC-X\n    title: x\n    severity: SEVERE\n", "strata-secrets.yaml:2: rule SEC-X: severity must be")]
+    [InlineData("rules:\n  - id: SEC-X\n    colour: red\n", "strata-secrets.yaml:3: unknown rule key 'colour'")]
+    public void Configuration_errors_name_the_file_and_line(string yaml, string expected)
+    {
+        var error = Assert.Throws<StrataException>(() => SecretScannerConfig.Parse(yaml, "strata-secrets.yaml"));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Disabling_an_unknown_rule_is_an_error()
+    {
+        var config = SecretScannerConfig.Parse("disable: [SEC-NO-SUCH-RULE]", "strata-secrets.yaml");
+        var error = Assert.Throws<StrataException>(() => new SecretScanner(config));
+        Assert.Contains("SEC-NO-SUCH-RULE", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_strings_are_scanned_with_their_own_display_path()
+    {
+        var matches = SecretScanner.Default.ScanText("/bin/sh -c #(nop)  ENV NPM_TOKEN=npm_" + GitHubToken[4..], "history[4].created_by");
+        var match = Assert.Single(matches);
+        Assert.Equal("SEC-NPM-ACCESS-TOKEN", match.Rule.Id);
+        Assert.Equal("history[4].created_by", match.Path);
+        Assert.Equal(1, match.Line);
+        Assert.Equal(34, match.Column);
+    }
+
+    [Fact]
+    public void Binary_detection_uses_nul_bytes_and_the_control_character_ratio()
+    {
+        Assert.True(SecretScanner.LooksBinary("abc\0def"u8));
+        Assert.True(SecretScanner.LooksBinary([.. Enumerable.Repeat((byte)1, 50), .. "text"u8.ToArray()]));
+        Assert.False(SecretScanner.LooksBinary("plain text\twith tabs\r\nand lines\n"u8));
+        Assert.False(SecretScanner.LooksBinary(Encoding.UTF8.GetBytes("unicode text: élan, 東京\n")));
+    }
+
+    /// <summary>A read-only stream over bytes that counts what was read and refuses to seek.</summary>
+    private sealed class CountingStream(byte[] data) : Stream
+    {
+        private int position;
+
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            // Small, uneven reads, as a decompressing tar stream gives.
+            var n = Math.Min(Math.Min(count, 1000), data.Length - position);
+            Array.Copy(data, position, buffer, offset, n);
+            position += n;
+            BytesRead += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
