@@ -50,7 +50,7 @@ internal static class ImageRead
         var gc = GC.GetGCMemoryInfo();
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"mode={mode} layers={image.Layers.Count} entries={entries} paths={fileSystem?.PathCount ?? 0} files_read={reader.Files} content_bytes={reader.Bytes} wasted_bytes={fileSystem?.WastedBytes ?? 0} seconds={clock.Elapsed.TotalSeconds:0.000} gc_heap_mib={GC.GetTotalMemory(false) >> 20} gc_committed_mib={gc.TotalCommittedBytes >> 20}"));
+            $"mode={mode} layers={image.Layers.Count} entries={entries} paths={fileSystem?.PathCount ?? 0} files_read={reader.Files} content_bytes={reader.Bytes} wasted_bytes={fileSystem?.WastedBytes ?? 0} seconds={clock.Elapsed.TotalSeconds:0.000} gc_heap_mib={GC.GetTotalMemory(false) >> 20} gc_committed_mib={gc.TotalCommittedBytes >> 20} gc_pause_s={GC.GetTotalPauseDuration().TotalSeconds:0.00} gc_counts={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
     }
 
     /// <summary>Only counts entries: the cost of reading and verifying the layers alone.</summary>

@@ -257,14 +257,14 @@ public sealed class LayeredFileSystem
             {
                 if (entry.Type == EntryType.Whiteout)
                 {
-                    var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, $"{what}: entry '{entry.RawName}'");
+                    var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
                     if (Live(path) is not null)
                     {
                         Delete(path);
                     }
                 }
                 else if (entry.Type == EntryType.OpaqueWhiteout
-                    && children.TryGetValue(ScopedPath.Resolve(entry.Path, symlinkTarget, $"{what}: entry '{entry.RawName}'"), out var below))
+                    && children.TryGetValue(ScopedPath.Resolve(entry.Path, symlinkTarget, what), out var below))
                 {
                     foreach (var child in below.ToArray())
                     {
@@ -293,9 +293,10 @@ public sealed class LayeredFileSystem
         /// <summary>The entry where it lands: parents resolved through symlinks (and a hard link's target likewise).</summary>
         private LayerEntry Resolve(LayerEntry entry, string what)
         {
-            var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, $"{what}: entry '{entry.RawName}'");
+            // The error message names the path, so 'what' (the layer) needs no per-entry text: nothing allocated per entry.
+            var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
             var link = entry.Type == EntryType.HardLink && entry.LinkTarget is { } target
-                ? ScopedPath.ResolveParent(target, symlinkTarget, $"{what}: entry '{entry.RawName}': hard link target '{target}'")
+                ? ScopedPath.ResolveParent(target, symlinkTarget, what)
                 : entry.LinkTarget;
             return ReferenceEquals(path, entry.Path) && ReferenceEquals(link, entry.LinkTarget) ? entry : entry.Relocated(path, link);
         }

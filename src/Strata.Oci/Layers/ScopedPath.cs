@@ -25,24 +25,7 @@ public static class ScopedPath
     public static string Resolve(string path, SymlinkTargetLookup symlinkTarget, string what)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(symlinkTarget);
-
-        // Fast path: no prefix is a symlink (nearly every entry), so nothing is allocated.
-        var end = 0;
-        while (end < path.Length)
-        {
-            var slash = path.IndexOf('/', end);
-            var stop = slash < 0 ? path.Length : slash;
-            var part = path.AsSpan(end, stop - end);
-            if (part.Length == 0 || part is "." or ".." || symlinkTarget(path.AsSpan(0, stop)) is not null)
-            {
-                return ResolveLinks(path, symlinkTarget, what);
-            }
-
-            end = stop + 1;
-        }
-
-        return path;
+        return ResolveChanged(path, path.Length, symlinkTarget, what, path) ?? path;
     }
 
     /// <summary>
@@ -58,12 +41,35 @@ public static class ScopedPath
             return path;
         }
 
-        var parent = path[..slash];
-        var resolved = Resolve(parent, symlinkTarget, what);
-        return ReferenceEquals(resolved, parent) ? path : EntryPaths.Join(resolved, path[(slash + 1)..]);
+        var resolved = ResolveChanged(path, slash, symlinkTarget, what, path);
+        return resolved is null ? path : EntryPaths.Join(resolved, path[(slash + 1)..]);
     }
 
-    private static string ResolveLinks(string path, SymlinkTargetLookup symlinkTarget, string what)
+    /// <summary>Resolves the first <paramref name="length"/> characters of <paramref name="path"/>; null when they are normalised and hold no symlink.</summary>
+    /// <param name="shown">The path named in errors (the entry's, when resolving its parent).</param>
+    private static string? ResolveChanged(string path, int length, SymlinkTargetLookup symlinkTarget, string what, string shown)
+    {
+        ArgumentNullException.ThrowIfNull(symlinkTarget);
+
+        // Fast path: no prefix is a symlink (nearly every entry), so nothing is allocated.
+        var end = 0;
+        while (end < length)
+        {
+            var slash = path.IndexOf('/', end, length - end);
+            var stop = slash < 0 ? length : slash;
+            var part = path.AsSpan(end, stop - end);
+            if (part.Length == 0 || part is "." or ".." || symlinkTarget(path.AsSpan(0, stop)) is not null)
+            {
+                return ResolveLinks(path[..length], symlinkTarget, what, shown);
+            }
+
+            end = stop + 1;
+        }
+
+        return null;
+    }
+
+    private static string ResolveLinks(string path, SymlinkTargetLookup symlinkTarget, string what, string shown)
     {
         var resolved = new List<string>();
         var current = new StringBuilder();
@@ -100,7 +106,7 @@ public static class ScopedPath
 
             if (++links > MaxLinks)
             {
-                throw StrataException.BadInput($"{what}: more than {MaxLinks} symlinks followed resolving '{Shorten(path)}' inside the image (a symlink loop?).");
+                throw StrataException.BadInput($"{what}: more than {MaxLinks} symlinks followed resolving '{Shorten(shown)}' inside the image (a symlink loop?).");
             }
 
             if (target.StartsWith('/'))

@@ -392,7 +392,8 @@ internal sealed class TarStreamReader
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(count, 64 * 1024));
+        // Larger than the layer reader's stream buffer, so big skips read straight through it instead of copying twice.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(count, 256 * 1024));
         try
         {
             while (count > 0)
