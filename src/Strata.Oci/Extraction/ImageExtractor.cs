@@ -19,10 +19,11 @@ public sealed record ExtractionReport(long Files, long Directories, long Symlink
 
 /// <summary>
 /// Writes an image's merged root filesystem into a directory, layer by layer in order, applying whiteouts and
-/// opaque directories. Safe against hostile layers: every path is normalised (no <c>..</c> above the root), no
-/// path component that is a symlink is ever followed (each parent is checked with lstat before use; a write
-/// through a symlinked parent is an error), files are created with O_EXCL after removing what was there, hard
-/// links must name a regular file or symlink already extracted, and device nodes are never created. Output is
+/// opaque directories. Safe against hostile layers: every path is normalised (no <c>..</c> above the root); a
+/// symlinked parent (<c>bin -> usr/bin</c>) is resolved inside the root with <see cref="ScopedPath"/> (as umoci
+/// does), so <c>..</c> and absolute targets are clamped to the root and never followed out of it; the resolved
+/// parents are then checked with lstat to be real directories; files are created with O_EXCL after removing what
+/// was there, hard links must name a regular file or symlink already extracted, and device nodes are never created. Output is
 /// staged in <c>DIR/.strata-tmp-*</c> and moved into place only after every layer was read and verified, so a
 /// failure leaves DIR as it was (empty).
 /// </summary>
@@ -99,9 +100,13 @@ public static class ImageExtractor
     }
 
     [UnsupportedOSPlatform("windows")]
-    private sealed class TreeWriter(string root, ExtractOptions options)
+    private sealed class TreeWriter
     {
-        private readonly HashSet<string> verifiedDirectories = new(StringComparer.Ordinal) { string.Empty };
+        private readonly string root;
+        private readonly ExtractOptions options;
+        private readonly HashSet<string> verifiedDirectories;
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> verifiedLookup;
+        private readonly SymlinkTargetLookup symlinkTarget;
         private readonly Dictionary<string, LayerEntry> directoryMetadata = new(StringComparer.Ordinal);
         private readonly HashSet<string> upperPaths = new(StringComparer.Ordinal);
         private readonly List<string> skipped = [];
@@ -112,6 +117,15 @@ public static class ImageExtractor
         private long symlinks;
         private long hardLinks;
         private long bytes;
+
+        public TreeWriter(string root, ExtractOptions options)
+        {
+            this.root = root;
+            this.options = options;
+            verifiedDirectories = new HashSet<string>(StringComparer.Ordinal) { string.Empty };
+            verifiedLookup = verifiedDirectories.GetAlternateLookup<ReadOnlySpan<char>>();
+            symlinkTarget = SymlinkTarget;
+        }
 
         public void BeginLayer(ImageLayer next)
         {
@@ -124,52 +138,58 @@ public static class ImageExtractor
         public async ValueTask WriteAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
         {
             var what = $"{layer!.Describe()}: entry '{entry.RawName}'";
+
+            // Symlinked parents (bin -> usr/bin) are followed inside the root, as umoci and a container build do;
+            // an opaque marker applies to the directory its parent path resolves to.
+            var path = entry.Type == EntryType.OpaqueWhiteout
+                ? ScopedPath.Resolve(entry.Path, symlinkTarget, what)
+                : ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
             switch (entry.Type)
             {
                 case EntryType.Whiteout:
-                    if (!upperPaths.Contains(entry.Path) && CheckParents(entry.Path, what, create: false))
+                    if (!upperPaths.Contains(path) && CheckParents(path, what, create: false))
                     {
-                        Remove(entry.Path);
+                        Remove(path);
                     }
 
                     return;
                 case EntryType.OpaqueWhiteout:
-                    if (CheckParents(entry.Path, what, create: false) && Kind(entry.Path) == NodeKind.Directory)
+                    if (CheckParents(path, what, create: false) && Kind(path) == NodeKind.Directory)
                     {
-                        ClearLower(entry.Path);
+                        ClearLower(path);
                     }
 
                     return;
                 case EntryType.CharDevice or EntryType.BlockDevice or EntryType.Fifo:
-                    skipped.Add($"{layer.Describe()}: {entry.Path}: {entry.Type} {entry.DeviceMajor}:{entry.DeviceMinor} not created");
+                    skipped.Add($"{layer.Describe()}: {path}: {entry.Type} {entry.DeviceMajor}:{entry.DeviceMinor} not created");
                     return;
             }
 
-            CheckParents(entry.Path, what, create: true);
-            MarkUpper(entry.Path);
-            var full = Full(entry.Path);
-            var existing = Kind(entry.Path);
+            CheckParents(path, what, create: true);
+            MarkUpper(path);
+            var full = Full(path);
+            var existing = Kind(path);
             if (entry.Type == EntryType.Directory)
             {
                 if (existing != NodeKind.Directory)
                 {
                     if (existing != NodeKind.Missing)
                     {
-                        Remove(entry.Path);
+                        Remove(path);
                     }
 
                     Directory.CreateDirectory(full, (UnixFileMode)DirectoryWorkMode);
                     directories++;
                 }
 
-                verifiedDirectories.Add(entry.Path);
-                directoryMetadata[entry.Path] = entry;
+                verifiedDirectories.Add(path);
+                directoryMetadata[path] = entry;
                 return;
             }
 
             if (existing != NodeKind.Missing)
             {
-                Remove(entry.Path);
+                Remove(path);
             }
 
             switch (entry.Type)
@@ -183,17 +203,18 @@ public static class ImageExtractor
                     symlinks++;
                     break;
                 case EntryType.HardLink:
-                    var target = entry.LinkTarget!;
-                    CheckParents(target, $"{what}: hard link target '{target}'", create: false);
+                    // link(2) does not follow a final symlink: the target's parents are resolved, its name is not.
+                    var target = ScopedPath.ResolveParent(entry.LinkTarget!, symlinkTarget, $"{what}: hard link target '{entry.LinkTarget}'");
+                    CheckParents(target, $"{what}: hard link target '{entry.LinkTarget}'", create: false);
                     var targetKind = Kind(target);
                     if (targetKind is not (NodeKind.File or NodeKind.Symlink))
                     {
-                        throw StrataException.BadInput($"{what}: hard link target '{target}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
+                        throw StrataException.BadInput($"{what}: hard link target '{entry.LinkTarget}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
                     }
 
                     if (NativeMethods.Link(Full(target), full) != 0)
                     {
-                        throw StrataException.BadInput($"{what}: cannot hard link to '{target}': {NativeMethods.LastError()}");
+                        throw StrataException.BadInput($"{what}: cannot hard link to '{entry.LinkTarget}': {NativeMethods.LastError()}");
                     }
 
                     hardLinks++;
@@ -201,6 +222,17 @@ public static class ImageExtractor
             }
 
             SetOwner(full, entry);
+        }
+
+        /// <summary>The target of the symlink at a resolved path inside the root (lstat + readlink), or null; known real directories skip the lstat.</summary>
+        private string? SymlinkTarget(ReadOnlySpan<char> path)
+        {
+            if (verifiedLookup.Contains(path))
+            {
+                return null;
+            }
+
+            return new FileInfo(Full(path.ToString())).LinkTarget;
         }
 
         /// <summary>Applies directory modes and times last, deepest first, so read-only directories do not block writes.</summary>

@@ -19,14 +19,15 @@ public sealed record PathVersion(int LayerIndex, PathChange Change, LayerEntry E
 /// <summary>Every version of one path across the layers, oldest first.</summary>
 public sealed class PathHistory(string path)
 {
-    private readonly List<PathVersion> versions = [];
+    // Exactly sized: almost every path has one version, and an image can hold millions of paths.
+    private PathVersion[] versions = [];
 
     public string Path => path;
 
     public IReadOnlyList<PathVersion> Versions => versions;
 
     /// <summary>Whether the path exists in the merged image.</summary>
-    public bool Exists => versions.Count > 0 && versions[^1].Change != PathChange.Deleted;
+    public bool Exists => versions.Length > 0 && versions[^1].Change != PathChange.Deleted;
 
     /// <summary>The entry in the merged image, or null when the path was deleted.</summary>
     public LayerEntry? Current => Exists ? versions[^1].Entry : null;
@@ -36,7 +37,7 @@ public sealed class PathHistory(string path)
     {
         get
         {
-            for (var i = versions.Count - 1; i >= 0; i--)
+            for (var i = versions.Length - 1; i >= 0; i--)
             {
                 if (versions[i].Change == PathChange.Added)
                 {
@@ -52,7 +53,13 @@ public sealed class PathHistory(string path)
 
     public IReadOnlyList<int> DeletedIn => LayersWith(PathChange.Deleted);
 
-    internal void Add(PathVersion version) => versions.Add(version);
+    internal void Add(PathVersion version)
+    {
+        var grown = new PathVersion[versions.Length + 1];
+        versions.CopyTo(grown, 0);
+        grown[^1] = version;
+        versions = grown;
+    }
 
     internal void ReplaceLast(PathVersion version) => versions[^1] = version;
 
@@ -108,7 +115,24 @@ public sealed class LayeredFileSystem
         return builder.Build(image.Layers);
     }
 
+    /// <summary>The history recorded at exactly this path (no symlinks followed; see <see cref="Resolve"/>).</summary>
     public PathHistory? Find(string path) => histories.GetValueOrDefault(EntryPaths.Normalize(path, "path"));
+
+    /// <summary>
+    /// Where a path leads in the merged image, as a process in the container would see it: symlinked parents
+    /// followed (<c>bin/sh</c> over <c>bin -> usr/bin</c> is <c>usr/bin/sh</c>), and the last component too with
+    /// <paramref name="followLast"/>; never above the root.
+    /// </summary>
+    public string Resolve(string path, bool followLast = false)
+    {
+        var normalized = EntryPaths.Normalize(path, "path");
+        var lookup = histories.GetAlternateLookup<ReadOnlySpan<char>>();
+        string? SymlinkTarget(ReadOnlySpan<char> candidate) =>
+            lookup.TryGetValue(candidate, out var history) && history.Current is { Type: EntryType.Symlink } link ? link.LinkTarget : null;
+        return followLast
+            ? ScopedPath.Resolve(normalized, SymlinkTarget, $"path '{path}'")
+            : ScopedPath.ResolveParent(normalized, SymlinkTarget, $"path '{path}'");
+    }
 
     /// <summary>The merged-image entry at a path, or null.</summary>
     public LayerEntry? Current(string path) => Find(path)?.Current;
@@ -191,17 +215,29 @@ public sealed class LayeredFileSystem
         public ValueTask EndLayerAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
-    /// <summary>Applies layers in order to a live tree, recording each path's versions.</summary>
+    /// <summary>
+    /// Applies layers in order, recording each path's versions; the live tree is the histories whose last version
+    /// is not a deletion. Paths are resolved as <see cref="Extraction.ImageExtractor"/> writes them: symlinked
+    /// parents followed inside the root (<see cref="ScopedPath"/>), so <c>bin/foo</c> over <c>bin -> usr/bin</c> is
+    /// recorded at <c>usr/bin/foo</c>.
+    /// </summary>
     private sealed class Merge
     {
-        private readonly Dictionary<string, LayerEntry> live = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> children = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, PathHistory>.AlternateLookup<ReadOnlySpan<char>> lookup;
+        private readonly SymlinkTargetLookup symlinkTarget;
         private int layerIndex;
         private string? createdBy;
         private int added;
         private int modified;
         private int deleted;
         private long wasted;
+
+        public Merge()
+        {
+            lookup = Histories.GetAlternateLookup<ReadOnlySpan<char>>();
+            symlinkTarget = SymlinkTarget;
+        }
 
         public Dictionary<string, PathHistory> Histories { get; } = new(StringComparer.Ordinal);
 
@@ -214,18 +250,21 @@ public sealed class LayeredFileSystem
             added = modified = deleted = 0;
             wasted = 0;
             long contentBytes = 0;
+            var what = layer.Describe();
 
             // A layer's whiteouts hide lower layers only, wherever they sit in its tar; apply them first.
             foreach (var entry in entries)
             {
                 if (entry.Type == EntryType.Whiteout)
                 {
-                    if (live.ContainsKey(entry.Path))
+                    var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
+                    if (Live(path) is not null)
                     {
-                        Delete(entry.Path);
+                        Delete(path);
                     }
                 }
-                else if (entry.Type == EntryType.OpaqueWhiteout && children.TryGetValue(entry.Path, out var below))
+                else if (entry.Type == EntryType.OpaqueWhiteout
+                    && children.TryGetValue(ScopedPath.Resolve(entry.Path, symlinkTarget, what), out var below))
                 {
                     foreach (var child in below.ToArray())
                     {
@@ -242,23 +281,39 @@ public sealed class LayeredFileSystem
                 }
 
                 contentBytes += entry.Size;
-                EnsureParents(entry.Path, entry);
-                Put(entry);
+                var resolved = Resolve(entry, what);
+                EnsureParents(resolved.Path, resolved);
+                Put(resolved);
             }
 
             TotalWasted += wasted;
             return new LayerChanges(layer.Index, entries.Count, added, modified, deleted, contentBytes, wasted);
         }
 
+        /// <summary>The entry where it lands: parents resolved through symlinks (and a hard link's target likewise).</summary>
+        private LayerEntry Resolve(LayerEntry entry, string what)
+        {
+            // The error message names the path, so 'what' (the layer) needs no per-entry text: nothing allocated per entry.
+            var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
+            var link = entry.Type == EntryType.HardLink && entry.LinkTarget is { } target
+                ? ScopedPath.ResolveParent(target, symlinkTarget, what)
+                : entry.LinkTarget;
+            return ReferenceEquals(path, entry.Path) && ReferenceEquals(link, entry.LinkTarget) ? entry : entry.Relocated(path, link);
+        }
+
+        private string? SymlinkTarget(ReadOnlySpan<char> path) =>
+            lookup.TryGetValue(path, out var history) && history.Current is { Type: EntryType.Symlink } link ? link.LinkTarget : null;
+
+        private LayerEntry? Live(string path) => Histories.TryGetValue(path, out var history) ? history.Current : null;
+
         private void Put(LayerEntry entry)
         {
             var history = HistoryOf(entry.Path);
-            if (live.TryGetValue(entry.Path, out var old))
+            if (history.Current is { } old)
             {
                 var sameLayer = history.Versions[^1].LayerIndex == layerIndex;
                 if (old.Type == EntryType.Directory && entry.Type == EntryType.Directory)
                 {
-                    live[entry.Path] = entry;
                     var metadataChanged = old.Mode != entry.Mode || old.Uid != entry.Uid || old.Gid != entry.Gid;
                     if (sameLayer)
                     {
@@ -283,7 +338,6 @@ public sealed class LayeredFileSystem
                     wasted += old.Size;
                 }
 
-                live[entry.Path] = entry;
                 if (sameLayer)
                 {
                     // A duplicate entry in one layer: the later one wins, as tar extraction does.
@@ -298,7 +352,6 @@ public sealed class LayeredFileSystem
                 return;
             }
 
-            live[entry.Path] = entry;
             AddChild(entry.Path);
             history.Add(new PathVersion(layerIndex, PathChange.Added, entry, createdBy));
             added++;
@@ -312,7 +365,7 @@ public sealed class LayeredFileSystem
                 return;
             }
 
-            if (live.TryGetValue(parent, out var existing))
+            if (Live(parent) is { } existing)
             {
                 if (existing.Type == EntryType.Directory)
                 {
@@ -338,7 +391,8 @@ public sealed class LayeredFileSystem
 
         private void Delete(string path)
         {
-            var old = live[path];
+            var history = Histories[path];
+            var old = history.Current!;
             if (old.Type == EntryType.Directory)
             {
                 DeleteChildren(path);
@@ -349,9 +403,8 @@ public sealed class LayeredFileSystem
                 wasted += old.Size;
             }
 
-            live.Remove(path);
             RemoveChild(path);
-            HistoryOf(path).Add(new PathVersion(layerIndex, PathChange.Deleted, old, createdBy));
+            history.Add(new PathVersion(layerIndex, PathChange.Deleted, old, createdBy));
             deleted++;
         }
 
@@ -361,7 +414,7 @@ public sealed class LayeredFileSystem
             {
                 foreach (var child in below)
                 {
-                    if (live.ContainsKey(child))
+                    if (Live(child) is not null)
                     {
                         Delete(child);
                     }

@@ -100,5 +100,24 @@ public sealed class LayerEntry
         return new string(text);
     }
 
+    /// <summary>The same entry at another path (where it lands once symlinked parents are resolved).</summary>
+    internal LayerEntry Relocated(string path, string? linkTarget) => new()
+    {
+        Path = path,
+        Type = Type,
+        RawName = RawName,
+        LinkTarget = linkTarget,
+        Mode = Mode,
+        Uid = Uid,
+        Gid = Gid,
+        UserName = UserName,
+        GroupName = GroupName,
+        Size = Size,
+        ModifiedTime = ModifiedTime,
+        DeviceMajor = DeviceMajor,
+        DeviceMinor = DeviceMinor,
+        Xattrs = Xattrs,
+    };
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ModeString} {Uid}/{Gid} {Size} {Path}{(LinkTarget is null ? string.Empty : " -> " + LinkTarget)}");
 }

@@ -47,6 +47,10 @@ internal sealed class TarStreamReader
     private readonly ReadLimits limits;
     private readonly string what;
     private readonly byte[] header = new byte[BlockSize];
+
+    // Nearly every entry names the same owner: one string per name, not per entry (it is kept for every path).
+    private readonly RecentName userNames = new();
+    private readonly RecentName groupNames = new();
     private Dictionary<string, string>? globalPax;
     private long remaining;
     private long padding;
@@ -130,8 +134,8 @@ internal sealed class TarStreamReader
             var uid = ParseNumber(header.AsSpan(108, 8), "uid");
             var gid = ParseNumber(header.AsSpan(116, 8), "gid");
             var mtime = (double)ParseNumber(header.AsSpan(136, 12), "mtime");
-            string? userName = isUstar || isGnu ? ReadString(header.AsSpan(265, 32)) : null;
-            string? groupName = isUstar || isGnu ? ReadString(header.AsSpan(297, 32)) : null;
+            string? userName = isUstar || isGnu ? userNames.Get(header.AsSpan(265, 32)) : null;
+            string? groupName = isUstar || isGnu ? groupNames.Get(header.AsSpan(297, 32)) : null;
             var devMajor = isUstar || isGnu ? (int)ParseNumber(header.AsSpan(329, 8), "devmajor") : 0;
             var devMinor = isUstar || isGnu ? (int)ParseNumber(header.AsSpan(337, 8), "devminor") : 0;
             Dictionary<string, string>? xattrs = null;
@@ -388,7 +392,8 @@ internal sealed class TarStreamReader
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(count, 64 * 1024));
+        // Larger than the layer reader's stream buffer, so big skips read straight through it instead of copying twice.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(count, 256 * 1024));
         try
         {
             while (count > 0)
@@ -493,5 +498,32 @@ internal sealed class TarStreamReader
             reader.position += n;
             return n;
         }
+    }
+}
+
+/// <summary>Reuses the string decoded for a tar name field while the field's bytes stay the same.</summary>
+internal sealed class RecentName
+{
+    private readonly byte[] bytes = new byte[32];
+    private int length = -1;
+    private string value = string.Empty;
+
+    public string Get(ReadOnlySpan<byte> field)
+    {
+        var end = field.IndexOf((byte)0);
+        var name = end < 0 ? field : field[..end];
+        if (name.Length != length || !name.SequenceEqual(bytes.AsSpan(0, length)))
+        {
+            if (name.Length > bytes.Length)
+            {
+                return Encoding.UTF8.GetString(name);
+            }
+
+            name.CopyTo(bytes);
+            length = name.Length;
+            value = Encoding.UTF8.GetString(name);
+        }
+
+        return value;
     }
 }
