@@ -16,7 +16,7 @@ public sealed class ScannerRegistry
     public ScannerRegistry(IEnumerable<ITargetScanner> scanners)
     {
         Scanners = [.. scanners];
-        Catalog = new RuleCatalog(Scanners.SelectMany(s => s.Rules));
+        Catalog = new RuleCatalog(DistinctRules(Scanners.SelectMany(s => s.Rules)));
     }
 
     public IReadOnlyList<ITargetScanner> Scanners { get; }
@@ -32,6 +32,28 @@ public sealed class ScannerRegistry
         new SeccompScanner(),
         new KubernetesManifestScanner(),
     ]);
+
+    // Shared rule sets (the secret rules run on images, root filesystems and Dockerfiles) are declared by
+    // every scanner that reports them; one ID naming two different rules is still an error.
+    private static IEnumerable<Rule> DistinctRules(IEnumerable<Rule> rules)
+    {
+        var seen = new Dictionary<string, Rule>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rule in rules)
+        {
+            if (seen.TryGetValue(rule.Id, out var first))
+            {
+                if (first.Title != rule.Title || first.Severity != rule.Severity || first.Layer != rule.Layer)
+                {
+                    throw new InvalidOperationException($"Rule ID {rule.Id} names two different rules.");
+                }
+
+                continue;
+            }
+
+            seen.Add(rule.Id, rule);
+            yield return rule;
+        }
+    }
 
     public IEnumerable<ITargetScanner> For(TargetKind kind) => Scanners.Where(s => s.Kinds.Contains(kind));
 }

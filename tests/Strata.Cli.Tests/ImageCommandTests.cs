@@ -265,7 +265,7 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
     }
 
     [Fact]
-    public async Task Hostile_symlink_layer_fails_and_writes_nothing_outside_the_directory()
+    public async Task Hostile_symlink_layer_is_clamped_into_the_directory_and_writes_nothing_outside()
     {
         using var temp = new TempDirectory("strata-cli-hostile");
         var outside = temp.Combine("outside");
@@ -274,11 +274,12 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         var write = OciLayoutWriter.Gzip(OciLayoutWriter.Tar(w => OciLayoutWriter.AddFile(w, "evil/pwned", "pwned")));
         var reference = OciLayoutWriter.WriteSingle(temp.Combine("layout"), link, write);
 
+        // Like umoci and a real container, the absolute link is resolved inside the root: the write lands
+        // at ROOT/<outside path>/pwned, never in the host directory the link names.
         var result = await CliRunner.RunAsync("image", "extract", reference, temp.Combine("rootfs"));
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("evil", result.StdErr, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
-        Assert.False(Directory.Exists(temp.Combine("rootfs")));
+        Assert.Equal("pwned", File.ReadAllText(Path.Combine(temp.Combine("rootfs"), outside.TrimStart('/'), "pwned")));
     }
 
     [Fact]

@@ -91,9 +91,9 @@ public sealed class DockerfileRuleTests
             Assert.False(SecretText.IsSecretName(name), name);
         }
 
-        Assert.Equal("AWS access key ID", SecretText.FindKnownSecrets("x AKIAIOSFODNN7EXAMPLE y").Single().Kind);
-        Assert.Equal("pa55", SecretText.FindKnownSecrets("https://me:pa55@host/").Single().Value);
-        Assert.Empty(SecretText.FindKnownSecrets("https://host/path:8080@x"));
+        Assert.Equal("x AKIA…(20 chars) y", SecretText.Mask("x AKIAIOSFODNN7EXAMPLE y"));
+        Assert.Equal("https://me:p…(4 chars)@host/", SecretText.Mask("https://me:pa55@host/"));
+        Assert.Equal("https://host/path:8080@x", SecretText.Mask("https://host/path:8080@x"));
     }
 
     [Fact]
@@ -137,6 +137,32 @@ public sealed class DockerfileDocsTests
             Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");
             Assert.Contains($"| {rule.Title} |", row, StringComparison.Ordinal);
             Assert.Contains(rule.Equivalents.Count == 0 ? "| — |" : $"| {string.Join(", ", rule.Equivalents)} |", row, StringComparison.Ordinal);
+        }
+    }
+}
+
+public sealed class DockerfileSecretTests
+{
+    [Fact]
+    public async Task Secrets_anywhere_in_a_dockerfile_are_reported_with_their_line_and_redacted()
+    {
+        using var dir = new Strata.Testing.TempDirectory();
+        const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+        const string Slack = "xoxb-2934710365-3847102937465-Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J";
+        var path = dir.WriteFile("Containerfile", $"FROM debian:12@sha256:{new string('a', 64)}\nARG TOKEN={Token}\nRUN curl -fsS -H 'Authorization: Bearer {Slack}' https://example.com/x \\\n    -o /x\nUSER 10001\n");
+        var findings = await new Strata.Images.Dockerfile.DockerfileScanner().ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.Dockerfile, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
+
+        var github = Assert.Single(findings, f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal) && f.Location.Line == 2);
+        Assert.Equal(path, github.Location.File);
+        Assert.Null(github.Location.Path);
+        Assert.Contains(findings, f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal) && f.Location.Line == 3);
+        var dkf = Assert.Single(findings, f => f.RuleId == "DKF-002");
+        Assert.Equal(Core.Findings.Severity.Critical, dkf.Severity);
+        foreach (var finding in findings)
+        {
+            var text = finding.ToString();
+            Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Slack, text, StringComparison.Ordinal);
         }
     }
 }

@@ -1,10 +1,12 @@
 namespace Strata.Images.Dockerfile;
 
+using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Dockerfile.Checks;
+using Strata.Secrets;
 
 /// <summary>Lints a Dockerfile or Containerfile.</summary>
 public sealed class DockerfileScanner : ITargetScanner
@@ -48,15 +50,29 @@ public sealed class DockerfileScanner : ITargetScanner
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Dockerfile };
 
-    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule);
+    /// <summary>The lint rules, and the secret rules run over the Dockerfile's text.</summary>
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(SecretScanner.Default.Rules);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         cancellationToken.ThrowIfCancellationRequested();
-        var document = DockerfileParser.Load(target.Locator) with { File = target.Name };
-        return Task.FromResult(Lint(document, target.Name));
+        var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile");
+        var document = DockerfileParser.Parse(text, target.Name);
+        IReadOnlyList<Finding> findings = [.. Lint(document, target.Name), .. FindSecrets(text, target.Name)];
+        return Task.FromResult(findings);
     }
+
+    /// <summary>
+    /// Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the
+    /// file's history and usually in the image's, so each is reported where it is written.
+    /// </summary>
+    public static IEnumerable<Finding> FindSecrets(string text, string target) =>
+        SecretScanner.Default.ScanText(text, target).Select(match =>
+        {
+            var finding = match.ToFinding(target, StackLayer.Image);
+            return finding with { Location = finding.Location with { File = target, Path = null } };
+        });
 
     /// <summary>Runs every check over a parsed Dockerfile.</summary>
     public static IReadOnlyList<Finding> Lint(DockerfileDocument dockerfile, string target) => [.. Checks.SelectMany(c => c.Evaluate(dockerfile, target))];

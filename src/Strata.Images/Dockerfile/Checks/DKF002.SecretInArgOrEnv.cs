@@ -2,6 +2,7 @@ namespace Strata.Images.Dockerfile.Checks;
 
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Secrets;
 
 /// <summary>Secrets passed by ARG or ENV: secret-looking names, or values in a known credential format.</summary>
 public sealed class SecretInArgOrEnv : IDockerfileCheck
@@ -21,7 +22,7 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
             new RuleExample("FROM alpine:3.20\nENV DB_PASSWORD=s3cr3t-Passw0rd", true),
             new RuleExample("FROM alpine:3.20\nARG NPM_TOKEN\nRUN npm ci", true, "build argument recorded in the history"),
             new RuleExample("FROM alpine:3.20\nARG GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\nENV API_TOKEN=$GITHUB_TOKEN", true),
-            new RuleExample("FROM alpine:3.20\nLABEL deploy.key=AKIAIOSFODNN7EXAMPLE", true, "a value in a known credential format, whatever the name"),
+            new RuleExample("FROM alpine:3.20\nLABEL deploy.key=AKIA37HPOLVISB47CTNL", true, "a value in a known credential format, whatever the name"),
             new RuleExample("FROM alpine:3.20\nENV POSTGRES_PASSWORD_FILE=/run/secrets/db GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", false, "a path to a secret; a public key fingerprint"),
             new RuleExample("FROM alpine:3.20\nRUN --mount=type=secret,id=token,env=TOKEN ./fetch.sh", false),
         ],
@@ -42,10 +43,11 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
             foreach (var pair in instruction.Pairs)
             {
                 var written = pair.RawValue ?? string.Empty;
-                var known = SecretText.FindKnownSecrets(written).Concat(pair.Value is null ? [] : SecretText.FindKnownSecrets(pair.Value)).FirstOrDefault();
-                if (known.Value is not null)
+                // Credentials of a known format, by the shared secret rule catalog (the match's evidence is already redacted).
+                var known = SecretScanner.Default.ScanText(written, target).Concat(pair.Value is null ? [] : SecretScanner.Default.ScanText(pair.Value, target)).FirstOrDefault();
+                if (known is not null)
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Kind}.", Severity.Critical, Evidence.Secret(known.Value));
+                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Rule.Title} ({known.Rule.Id}).", Severity.Critical, known.Evidence);
                     continue;
                 }
 

@@ -69,27 +69,6 @@ public static partial class SecretText
         return trimmed.Length > 0 && !NonSecretValues.Contains(trimmed);
     }
 
-    /// <summary>Credentials of a well-known format in <paramref name="text"/>, with what they are.</summary>
-    public static IEnumerable<(string Kind, string Value)> FindKnownSecrets(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        foreach (Match match in KnownSecret().Matches(text))
-        {
-            foreach (Group group in match.Groups)
-            {
-                if (group.Success && group.Name.Length > 1 && !char.IsAsciiDigit(group.Name[0]))
-                {
-                    yield return (group.Name.Replace('_', ' '), group.Value);
-                }
-            }
-        }
-
-        foreach (Match match in UrlPassword().Matches(text))
-        {
-            yield return ("password in URL", match.Groups["secret"].Value);
-        }
-    }
-
     /// <summary>
     /// <paramref name="text"/> with credentials of a known format, URL passwords and the values of
     /// secret-named assignments (NAME=value, ENV NAME value, --password value) replaced by their redaction.
