@@ -51,7 +51,7 @@ public sealed class DockerfileScanner : ITargetScanner
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Dockerfile };
 
     /// <summary>The lint rules, and the secret rules run over the Dockerfile's text.</summary>
-    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(SecretScanner.Default.Rules);
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(SecretScanner.BuiltInRules.Select(r => r.ToRule()));
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
