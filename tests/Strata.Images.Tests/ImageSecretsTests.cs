@@ -196,6 +196,18 @@ public sealed class ImageSecretsTests(SecretImageFixture fixture, ITestOutputHel
         }
     }
 
+    [Fact]
+    public void The_secret_named_variable_rule_examples_hold()
+    {
+        Assert.NotEmpty(SecretNamedVariable.Rule.Examples);
+        foreach (var example in SecretNamedVariable.Rule.Examples)
+        {
+            var colon = example.Text.IndexOf(": ", StringComparison.Ordinal);
+            var found = SecretNamedVariable.Find(new ConfigText(example.Text[..colon], example.Text[(colon + 2)..])).Any();
+            Assert.True(example.Flagged == found, example.Text);
+        }
+    }
+
     internal static async Task<IReadOnlyList<Finding>> ScanAsync(TargetKind kind, string locator, bool withSecrets, string? secretConfig = null)
     {
         var scanner = new ImageScanner(new ImageScannerOptions { Analyzers = withSecrets ? [new ImageSecretsAnalyzer()] : [] });
