@@ -5,6 +5,7 @@ using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images;
 using Strata.Images.Dockerfile;
+using Strata.Images.Secrets;
 using Strata.Kernel;
 using Strata.Kubernetes;
 using Strata.Runtime.Config;
@@ -27,7 +28,7 @@ public sealed class ScannerRegistry
     [
         new HostScanner(),
         new DockerfileScanner(),
-        new ImageScanner(),
+        new ImageScanner(new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer()] }),
         new RuntimeConfigScanner(),
         new SeccompScanner(),
         new KubernetesManifestScanner(),

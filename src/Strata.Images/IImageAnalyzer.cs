@@ -2,6 +2,7 @@ namespace Strata.Images;
 
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Hardening;
 using Strata.Oci.FileSystem;
@@ -40,7 +41,11 @@ public interface IImageAnalysis : IImageEntryVisitor
 /// <param name="Image">The resolved image; null for a root filesystem.</param>
 /// <param name="ConfigTexts">Every free-text string of the config and history, with its JSON path; empty for a root filesystem.</param>
 /// <param name="RootDirectory">The directory, for a root filesystem.</param>
-public sealed record ImageSubject(string Target, TargetKind Kind, ResolvedImage? Image, IReadOnlyList<ConfigText> ConfigTexts, string? RootDirectory);
+public sealed record ImageSubject(string Target, TargetKind Kind, ResolvedImage? Image, IReadOnlyList<ConfigText> ConfigTexts, string? RootDirectory)
+{
+    /// <summary>The scan's context (logger, configuration paths such as <see cref="ScanContext.SecretConfigPath"/>).</summary>
+    public ScanContext Context { get; init; } = new();
+}
 
 /// <summary>One string of the image config or history (an environment entry, a label, a build step) and where it is.</summary>
 /// <param name="JsonPath">e.g. <c>$.config.Env[2]</c>, <c>$.config.Labels['maintainer']</c>, <c>$.history[3].created_by</c>.</param>

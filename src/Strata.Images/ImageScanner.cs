@@ -109,7 +109,7 @@ public sealed partial class ImageScanner : ITargetScanner
         var image = await ImageResolver.OpenAsync(target.Locator, OpenOptionsFor(context), cancellationToken);
         await using (image.Source)
         {
-            var subject = new ImageSubject(target.Name, target.Kind, image, ConfigTexts(image.Config), null);
+            var subject = new ImageSubject(target.Name, target.Kind, image, ConfigTexts(image.Config), null) { Context = context };
             var analyses = options.Analyzers.Select(a => a.Begin(subject)).ToList();
             var fileSystem = new LayeredFileSystem.Builder();
             var content = new ContentCollector(context.Progress, image.Layers.Count);
@@ -126,7 +126,7 @@ public sealed partial class ImageScanner : ITargetScanner
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
         var root = target.Locator;
-        var subject = new ImageSubject(target.Name, target.Kind, null, [], root);
+        var subject = new ImageSubject(target.Name, target.Kind, null, [], root) { Context = context };
         var analyses = options.Analyzers.Select(a => a.Begin(subject)).ToList();
         var collector = new ContentCollector(context.Progress, 1);
         var content = collector.BeginRootFs();

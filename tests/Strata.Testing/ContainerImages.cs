@@ -7,7 +7,8 @@ using System.Text;
 /// <param name="Texts">Context files by relative path, with their text (written 0644, directories 0755).</param>
 /// <param name="Copies">Context files by relative path, copied from a host path (keyed by path, size and time, not content).</param>
 /// <param name="DockerFormat">Build a Docker-format image (HEALTHCHECK survives only there) and also write a docker-archive.</param>
-public sealed record ImageRecipe(string Name, string Containerfile, IReadOnlyDictionary<string, string> Texts, IReadOnlyDictionary<string, string>? Copies = null, bool DockerFormat = false);
+/// <param name="BuildArgs">Passed as <c>--build-arg NAME=value</c> (buildah records them in the history of each RUN).</param>
+public sealed record ImageRecipe(string Name, string Containerfile, IReadOnlyDictionary<string, string> Texts, IReadOnlyDictionary<string, string>? Copies = null, bool DockerFormat = false, IReadOnlyDictionary<string, string>? BuildArgs = null);
 
 /// <summary>A built image: an OCI layout, and a docker-archive for Docker-format builds.</summary>
 public sealed record BuiltImage(string Directory, bool HasDockerArchive)
@@ -40,6 +41,12 @@ public static class ContainerImages
             var info = new FileInfo(source);
             parts.Add(path);
             parts.Add($"{source}:{info.Length}:{info.LastWriteTimeUtc.Ticks}");
+        }
+
+        foreach (var (name, value) in (recipe.BuildArgs ?? new Dictionary<string, string>()).OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            parts.Add("--build-arg");
+            parts.Add($"{name}={value}");
         }
 
         return BuildCachedAsync(recipe, FixtureCache.Hash([.. parts]));
@@ -82,7 +89,8 @@ public static class ContainerImages
         try
         {
             string[] format = recipe.DockerFormat ? ["--format", "docker"] : [];
-            await ExternalTool.RunCheckedAsync("buildah", [.. buildah, "bud", "--layers", "--isolation", "chroot", .. format, "-f", Path.Combine(context, "Containerfile"), "-t", tag, context]);
+            string[] buildArgs = [.. (recipe.BuildArgs ?? new Dictionary<string, string>()).SelectMany(a => new[] { "--build-arg", $"{a.Key}={a.Value}" })];
+            await ExternalTool.RunCheckedAsync("buildah", [.. buildah, "bud", "--layers", "--isolation", "chroot", .. format, .. buildArgs, "-f", Path.Combine(context, "Containerfile"), "-t", tag, context]);
             await ExternalTool.RunCheckedAsync("buildah", [.. buildah, "push", tag, $"oci:{Path.Combine(work, "oci")}:latest"]);
             if (recipe.DockerFormat)
             {

@@ -8,6 +8,7 @@ using Strata.Core.Reporting;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine;
+using Strata.Secrets;
 
 /// <summary><c>strata scan [TARGET…]</c>: the main job.</summary>
 internal static class ScanCommand
@@ -29,14 +30,19 @@ internal static class ScanCommand
             Hidden = true,
         };
 
+        var secretConfig = new Option<string?>("--secret-config")
+        {
+            Description = $"Secret scanner configuration (extra rules, disabled rules, allowed paths and values); default: {SecretScannerConfig.DefaultName} in the working directory, if there is one.",
+        };
+
         var imageAccess = new ImageAccessArguments();
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig };
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => RunAsync(parse, global, io, targets, kind, hostRoot, imageAccess.Read(parse), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => RunAsync(parse, global, io, targets, kind, hostRoot, secretConfig, imageAccess.Read(parse), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, ImageAccessOptions imageAccess, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, ImageAccessOptions imageAccess, CancellationToken cancellationToken)
     {
         var format = parse.GetValue(global.Format)!;
         var writers = ReportWriterFactory.Default(colour: false);
@@ -67,6 +73,8 @@ internal static class ScanCommand
             ignores = IgnoreFile.Load(Path.Combine(io.WorkingDirectory, IgnoreFile.DefaultName));
         }
 
+        var secretConfigPath = SecretConfigPath(io, parse.GetValue(secretConfigOption));
+
         using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(global.Quiet), parse.GetValue(global.Debug));
         var logger = loggers.CreateLogger("strata");
         var showProgress = !io.ErrorIsRedirected && !parse.GetValue(global.NoProgress) && !parse.GetValue(global.Quiet);
@@ -76,6 +84,7 @@ internal static class ScanCommand
             HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
             ImageAccess = imageAccess,
+            SecretConfigPath = secretConfigPath,
         };
 
         var registry = ScannerRegistry.CreateDefault();
@@ -113,6 +122,22 @@ internal static class ScanCommand
         }
 
         return failOn is Severity threshold && report.Findings.Any(f => f.Severity >= threshold) ? (int)ExitCode.Findings : (int)ExitCode.Clean;
+    }
+
+    /// <summary>The secret configuration to use, as a full path, read once here so a bad file stops the scan before it starts.</summary>
+    private static string? SecretConfigPath(CliIo io, string? given)
+    {
+        var path = given is not null
+            ? Path.GetFullPath(given, io.WorkingDirectory)
+            : Path.Combine(io.WorkingDirectory, SecretScannerConfig.DefaultName);
+        if (given is null && !File.Exists(path))
+        {
+            return null;
+        }
+
+        // Builds the scanner too: a rule that does not compile or a disable naming no rule fail here, before any target is read.
+        _ = new SecretScanner(SecretScannerConfig.Load(path));
+        return path;
     }
 
     private static HashSet<Severity>? ParseSeverities(string[]? values)

@@ -1,0 +1,221 @@
+namespace Strata.Images.Secrets;
+
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Strata.Core.Findings;
+using Strata.Images.Dockerfile.Checks;
+using Strata.Images.Hardening;
+using Strata.Oci.FileSystem;
+using Strata.Oci.Layers;
+using Strata.Oci.Resolution;
+using Strata.Secrets;
+
+/// <summary>
+/// The secret scan of one image or root filesystem. Every layer's files are scanned as they stream by; which of them
+/// later layers deleted or overwrote is learnt from the merged view at the end. An unchanged file copied again by a
+/// later layer is reported once per layer: each copy can be extracted on its own.
+/// </summary>
+internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageSubject subject) : IImageAnalysis
+{
+    /// <summary>What stands in for a build step whose text still holds a secret after masking.</summary>
+    private const string WithheldCreatedBy = "(withheld: this build step's text holds a secret)";
+
+    private const int MaxCreatedByInMessage = 120;
+
+    private readonly List<SecretMatch>?[] perLayer = new List<SecretMatch>?[subject.Image?.Layers.Count ?? 0];
+    private readonly List<SecretMatch> rootFs = [];
+    private readonly Dictionary<int, string?> safeCreatedBy = [];
+    private long filesScanned;
+    private long bytesScanned;
+    private long filesTruncated;
+    private long regexTimeouts;
+
+    private SecretScanner Scanner { get; } = scanner;
+
+    public ILayerEntryVisitor BeginLayer(ImageLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var matches = new List<SecretMatch>();
+        perLayer[layer.Index] = matches;
+        return new FileVisitor(this, matches);
+    }
+
+    public ILayerEntryVisitor BeginRootFs() => new FileVisitor(this, rootFs);
+
+    public Task<IReadOnlyList<Finding>> CompleteAsync(ImageView view, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var findings = new List<Finding>();
+        if (subject.Image is null)
+        {
+            findings.AddRange(rootFs.OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column).Select(m => m.ToFinding(subject.Target)));
+        }
+        else
+        {
+            AddLayerFindings(view, findings);
+            AddConfigFindings(view, findings, cancellationToken);
+        }
+
+        if (subject.Context.Logger.IsEnabled(LogLevel.Debug))
+        {
+            LogScanned(subject.Context.Logger, subject.Target, filesScanned, bytesScanned, filesTruncated, regexTimeouts, findings.Count);
+        }
+        return Task.FromResult<IReadOnlyList<Finding>>(findings);
+    }
+
+    private void AddLayerFindings(ImageView view, List<Finding> findings)
+    {
+        var hidden = new Dictionary<(string Key, int Layer), WastedFile>();
+        foreach (var wasted in view.Wasted)
+        {
+            hidden.TryAdd((wasted.Key, wasted.LayerIndex), wasted);
+        }
+
+        for (var i = 0; i < perLayer.Length; i++)
+        {
+            var layer = view.Layers[i];
+            var createdBy = SafeCreatedBy(view, i);
+            foreach (var match in (perLayer[i] ?? []).OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column))
+            {
+                var location = new Location { LayerDigest = layer.Descriptor.Digest.ToString(), LayerIndex = i, CreatedBy = createdBy };
+                var where = string.Create(CultureInfo.InvariantCulture, $"{match.Rule.Title} in {match.Path}:{match.Line}:{match.Column} ({match.Evidence.Text}; added in layer {i}{By(createdBy)}");
+                var message = hidden.TryGetValue((ImageView.KeyOf(match.Path), i), out var later)
+                    ? later.Deleted
+                        ? string.Create(CultureInfo.InvariantCulture, $"{where}; deleted in layer {later.HiddenInLayer}{By(SafeCreatedBy(view, later.HiddenInLayer))}): still extractable from the image.")
+                        : string.Create(CultureInfo.InvariantCulture, $"{where}; overwritten in layer {later.HiddenInLayer}{By(SafeCreatedBy(view, later.HiddenInLayer))}): the old content is still extractable from layer {i}.")
+                    : where + ").";
+                findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Message = message });
+            }
+        }
+    }
+
+    private void AddConfigFindings(ImageView view, List<Finding> findings, CancellationToken cancellationToken)
+    {
+        var layerOfHistory = LayerOfHistory(view);
+        foreach (var text in subject.ConfigTexts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var matches = Scanner.ScanText(text.Text, text.JsonPath);
+            var historyLayer = HistoryIndex(text.JsonPath) is int h && layerOfHistory.TryGetValue(h, out var l) ? l : (int?)null;
+            var location = new Location
+            {
+                File = "image config",
+                JsonPath = text.JsonPath,
+                LayerIndex = historyLayer,
+                LayerDigest = historyLayer is int li ? view.Layers[li].Descriptor.Digest.ToString() : null,
+                CreatedBy = historyLayer is int lc ? SafeCreatedBy(view, lc) : null,
+            };
+            var assignments = SecretNamedVariable.Find(text).ToList();
+            var shownBy = text.JsonPath.EndsWith(".created_by", StringComparison.Ordinal) || text.JsonPath.EndsWith(".comment", StringComparison.Ordinal)
+                ? "`docker history` shows it to anyone who can pull the image"
+                : "`docker inspect` shows it to anyone who can pull the image";
+            var inLayer = historyLayer is int layerIndex ? string.Create(CultureInfo.InvariantCulture, $" (layer {layerIndex})") : string.Empty;
+            foreach (var match in matches)
+            {
+                var argument = assignments.FirstOrDefault(a => a.IsBuildArgument && Covers(a, match.Column));
+                var what = argument.Name is null ? string.Empty : $" (build argument {argument.Name})";
+                var message = string.Create(CultureInfo.InvariantCulture, $"{match.Rule.Title}{what} in the image config at {text.JsonPath}{inLayer} ({match.Evidence.Text}): {shownBy}.");
+                findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Location = location with { Column = match.Column }, Message = message });
+            }
+
+            foreach (var assignment in assignments.Where(a => !matches.Any(m => Covers(a, m.Column))))
+            {
+                var kind = assignment.IsBuildArgument ? "build argument" : "environment variable";
+                var evidence = Evidence.Secret(assignment.Value);
+                var message = string.Create(CultureInfo.InvariantCulture, $"The {kind} {assignment.Name} has a secret-looking name and a value ({evidence.Text}) in the image config at {text.JsonPath}{inLayer}: {shownBy}.");
+                findings.Add(Finding.For(SecretNamedVariable.Rule, subject.Target, location with { Column = assignment.ValueStart + 1 }, message, evidence));
+            }
+        }
+    }
+
+    /// <summary>A match's one-based column falls within the assignment's value (texts are ASCII in practice; columns count bytes).</summary>
+    private static bool Covers(SecretNamedVariable.Assignment assignment, int column) =>
+        column - 1 >= assignment.ValueStart && column - 1 < assignment.ValueStart + Math.Max(1, assignment.Value.Length);
+
+    private static int? HistoryIndex(string jsonPath)
+    {
+        const string Prefix = "$.history[";
+        if (!jsonPath.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = jsonPath.IndexOf(']', Prefix.Length);
+        return end > 0 && int.TryParse(jsonPath.AsSpan(Prefix.Length, end - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
+    }
+
+    /// <summary>History entries that made a layer, by history index (only when the history accounts for every layer).</summary>
+    private static Dictionary<int, int> LayerOfHistory(ImageView view)
+    {
+        var map = new Dictionary<int, int>();
+        var history = view.Config?.History ?? [];
+        var layer = 0;
+        for (var i = 0; i < history.Count; i++)
+        {
+            if (!history[i].EmptyLayer)
+            {
+                map[i] = layer++;
+            }
+        }
+
+        return layer == view.Layers.Count ? map : [];
+    }
+
+    private static string By(string? createdBy) =>
+        createdBy is null ? string.Empty
+        : createdBy.Length > MaxCreatedByInMessage ? $" by `{createdBy[..MaxCreatedByInMessage]}…`"
+        : $" by `{createdBy}`";
+
+    /// <summary>
+    /// A layer's build step as findings may show it: secret-looking values masked, or withheld entirely when the
+    /// scanner still finds a secret in the masked text (a build argument value the masking did not recognise).
+    /// </summary>
+    private string? SafeCreatedBy(ImageView view, int layerIndex)
+    {
+        if (safeCreatedBy.TryGetValue(layerIndex, out var known))
+        {
+            return known;
+        }
+
+        var createdBy = layerIndex < view.Layers.Count ? view.Layers[layerIndex].CreatedBy : null;
+        string? safe = null;
+        if (createdBy is not null)
+        {
+            var masked = SecretText.Mask(createdBy);
+            safe = Scanner.ScanText(masked, "created_by").Count > 0 ? WithheldCreatedBy : masked;
+        }
+
+        safeCreatedBy[layerIndex] = safe;
+        return safe;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: secrets: {Files} files scanned ({Bytes} bytes, {Truncated} truncated, {Timeouts} regex windows abandoned), {Findings} findings")]
+    private static partial void LogScanned(ILogger logger, string target, long files, long bytes, long truncated, long timeouts, int findings);
+
+    /// <summary>Scans each regular file of one layer (or of the root filesystem) as it streams by.</summary>
+    private sealed class FileVisitor(ImageSecretsAnalysis analysis, List<SecretMatch> matches) : ILayerEntryVisitor
+    {
+        public bool WantsContent(LayerEntry entry) =>
+            entry.Type == EntryType.File && entry.Size > 0 && !analysis.Scanner.IsPathAllowed(entry.Path);
+
+        public async ValueTask VisitAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+        {
+            if (content is null || entry.Type != EntryType.File)
+            {
+                return;
+            }
+
+            var result = await analysis.Scanner.ScanAsync(content, "/" + entry.Path, null, cancellationToken);
+            matches.AddRange(result.Matches);
+            Interlocked.Increment(ref analysis.filesScanned);
+            Interlocked.Add(ref analysis.bytesScanned, result.BytesScanned);
+            Interlocked.Add(ref analysis.regexTimeouts, result.RegexTimeouts);
+            if (result.Disposition == SecretFileDisposition.Truncated)
+            {
+                Interlocked.Increment(ref analysis.filesTruncated);
+            }
+        }
+
+        public ValueTask EndLayerAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
