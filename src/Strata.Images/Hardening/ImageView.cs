@@ -3,6 +3,7 @@ namespace Strata.Images.Hardening;
 using System.Text;
 using Strata.Core.Findings;
 using Strata.Oci.FileSystem;
+using Strata.Images.Secrets;
 using Strata.Oci.Layers;
 using Strata.Oci.Model;
 using Strata.Oci.Resolution;
@@ -181,6 +182,9 @@ public sealed class ImageView
         var files = new List<ImageFile>(fileSystem.PathCount);
         var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var wasted = new List<WastedFile>();
+
+        // Findings of every check show these steps, so secrets recorded in them are masked once, here.
+        var steps = image.Layers.Select(l => BuildStepText.Safe(l.CreatedBy)).ToArray();
         foreach (var history in fileSystem.List(includeDeleted: true))
         {
             var versions = history.Versions;
@@ -190,7 +194,7 @@ public sealed class ImageView
                 if (version.Change != PathChange.Deleted && version.Entry.Type == EntryType.File && version.Entry.Size > 0)
                 {
                     var next = versions[i + 1];
-                    wasted.Add(new WastedFile(history.Path, version.Entry.Size, version.LayerIndex, DigestOf(image, version.LayerIndex), version.CreatedBy, next.LayerIndex, next.Change == PathChange.Deleted));
+                    wasted.Add(new WastedFile(history.Path, version.Entry.Size, version.LayerIndex, DigestOf(image, version.LayerIndex), steps[version.LayerIndex], next.LayerIndex, next.Change == PathChange.Deleted));
                 }
             }
 
@@ -200,7 +204,7 @@ public sealed class ImageView
             }
 
             var last = versions[^1];
-            files.Add(new ImageFile(history.Path, last.Entry, last.LayerIndex, DigestOf(image, last.LayerIndex), last.CreatedBy));
+            files.Add(new ImageFile(history.Path, last.Entry, last.LayerIndex, DigestOf(image, last.LayerIndex), steps[last.LayerIndex]));
             var contentKey = last.Entry.Type == EntryType.HardLink && last.Entry.LinkTarget is { } linked ? linked : history.Path;
             if (ContentPaths.Contains(history.Path) && contentByLayer[last.LayerIndex].TryGetValue(contentKey, out var bytes))
             {

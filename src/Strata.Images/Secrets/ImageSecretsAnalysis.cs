@@ -18,7 +18,6 @@ using Strata.Secrets;
 internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageSubject subject) : IImageAnalysis
 {
     /// <summary>What stands in for a build step whose text still holds a secret after masking.</summary>
-    private const string WithheldCreatedBy = "(withheld: this build step's text holds a secret)";
 
     private const int MaxCreatedByInMessage = 120;
 
@@ -178,12 +177,7 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageS
         }
 
         var createdBy = layerIndex < view.Layers.Count ? view.Layers[layerIndex].CreatedBy : null;
-        string? safe = null;
-        if (createdBy is not null)
-        {
-            var masked = SecretText.Mask(createdBy);
-            safe = Scanner.ScanText(masked, "created_by").Count > 0 ? WithheldCreatedBy : masked;
-        }
+        var safe = BuildStepText.Safe(createdBy, Scanner);
 
         safeCreatedBy[layerIndex] = safe;
         return safe;
