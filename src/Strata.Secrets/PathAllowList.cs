@@ -1,7 +1,7 @@
 namespace Strata.Secrets;
 
-using System.Text;
 using System.Text.RegularExpressions;
+using Strata.Core;
 
 /// <summary>
 /// Paths whose files are not scanned, as globs over the path without its leading slash:
@@ -55,40 +55,5 @@ public sealed class PathAllowList
         return combined is not null && combined.IsMatch(path.TrimStart('/'));
     }
 
-    internal static string GlobToPattern(string glob)
-    {
-        var pattern = new StringBuilder();
-        var g = glob.Trim().TrimStart('/');
-        for (var i = 0; i < g.Length; i++)
-        {
-            var c = g[i];
-            if (c == '*' && i + 1 < g.Length && g[i + 1] == '*')
-            {
-                i++;
-                if (i + 1 < g.Length && g[i + 1] == '/')
-                {
-                    i++;
-                    pattern.Append("(?:.*/)?");
-                }
-                else
-                {
-                    pattern.Append(".*");
-                }
-            }
-            else if (c == '*')
-            {
-                pattern.Append("[^/]*");
-            }
-            else if (c == '?')
-            {
-                pattern.Append("[^/]");
-            }
-            else
-            {
-                pattern.Append(Regex.Escape(c.ToString()));
-            }
-        }
-
-        return pattern.ToString();
-    }
+    internal static string GlobToPattern(string glob) => PathGlob.ToPattern(glob);
 }

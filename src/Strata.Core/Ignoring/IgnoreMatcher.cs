@@ -1,6 +1,5 @@
 namespace Strata.Core.Ignoring;
 
-using System.Text;
 using System.Text.RegularExpressions;
 using Strata.Core.Findings;
 
@@ -69,42 +68,5 @@ public static class IgnoreMatcher
         return candidates.Any(c => c is not null && globs.Any(g => g.IsMatch(c.TrimStart('/'))));
     }
 
-    /// <summary>Glob to regex: <c>**</c> crosses directories, <c>*</c> and <c>?</c> do not.</summary>
-    internal static Regex GlobToRegex(string glob)
-    {
-        var pattern = new StringBuilder("^");
-        var g = glob.TrimStart('/');
-        for (var i = 0; i < g.Length; i++)
-        {
-            var c = g[i];
-            if (c == '*' && i + 1 < g.Length && g[i + 1] == '*')
-            {
-                i++;
-                if (i + 1 < g.Length && g[i + 1] == '/')
-                {
-                    i++;
-                    pattern.Append("(?:.*/)?");
-                }
-                else
-                {
-                    pattern.Append(".*");
-                }
-            }
-            else if (c == '*')
-            {
-                pattern.Append("[^/]*");
-            }
-            else if (c == '?')
-            {
-                pattern.Append("[^/]");
-            }
-            else
-            {
-                pattern.Append(Regex.Escape(c.ToString()));
-            }
-        }
-
-        pattern.Append('$');
-        return new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-    }
+    internal static Regex GlobToRegex(string glob) => PathGlob.ToRegex(glob);
 }
