@@ -108,3 +108,32 @@ public sealed class PodSecurityConformanceTests
         Assert.StartsWith("bad.yaml:", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ManifestSecretTests
+{
+    [Fact]
+    public async Task Credentials_in_manifests_are_reported_with_file_and_line_and_redacted()
+    {
+        using var dir = new TempDirectory();
+        const string Token = "xoxb-2934710365-3847102937465-Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J";
+        var path = dir.WriteFile("deploy.yaml", $"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: bot
+            spec:
+              securityContext:
+                runAsNonRoot: true
+              containers:
+              - name: bot
+                image: registry.example.com/bot:1
+                env:
+                - name: SLACK_TOKEN
+                  value: {Token}
+            """);
+        var findings = await new KubernetesManifestScanner().ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.KubernetesManifest, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
+        var secret = Assert.Single(findings, f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal));
+        Assert.Equal((path, 13, Core.Findings.StackLayer.Orchestrator), (secret.Location.File!, secret.Location.Line!.Value, secret.Layer));
+        Assert.All(findings, f => Assert.DoesNotContain(Token, f.ToString(), StringComparison.Ordinal));
+    }
+}
