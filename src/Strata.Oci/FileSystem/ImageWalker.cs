@@ -133,44 +133,8 @@ public static class ImageWalker
             for (var i = 0; i < visitors.Length; i++)
             {
                 spill.Position = 0;
-                await visitors[i].VisitAsync(entry, wants[i] ? new SharedReadView(spill) : null, cancellationToken);
+                await visitors[i].VisitAsync(entry, wants[i] ? new NonClosingReadStream(spill) : null, cancellationToken);
             }
         }
-    }
-
-    /// <summary>A read-only view that does not close the stream under it, so each visitor can be handed one.</summary>
-    private sealed class SharedReadView(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -34,7 +34,7 @@ public static class LayerReader
         {
             LayerCompression.Gzip => new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true),
             LayerCompression.Zstd => OpenZstd(blob),
-            _ => new NonClosingStream(blob),
+            _ => new NonClosingReadStream(blob),
         };
         await using var guard = new DecompressionGuard(decompressed, () => blob.BytesRead, limits, budget, what);
         await using var diff = new VerifyingStream(guard, layer.DiffId, null, $"{what} uncompressed content (diffID)", leaveOpen: true);
@@ -187,41 +187,5 @@ public static class LayerReader
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>Lets the pipeline dispose its top without closing the verifying stream below (uncompressed layers).</summary>
-    private sealed class NonClosingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
