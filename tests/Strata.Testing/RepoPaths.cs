@@ -21,12 +21,17 @@ public static class RepoPaths
 
     public static string Examples => Path.Combine(Root, "examples");
 
-    /// <summary>A cache for expensive fixtures (built images, debootstrap trees), kept between runs.</summary>
+    /// <summary>
+    /// A cache for expensive fixtures (built images, debootstrap trees), kept between runs; <c>STRATA_TEST_CACHE</c>
+    /// points several checkouts at one cache (entries are keyed by content and guarded by lock files).
+    /// </summary>
     public static string TestCache
     {
         get
         {
-            var path = Path.Combine(Root, ".test-cache");
+            var path = Environment.GetEnvironmentVariable("STRATA_TEST_CACHE") is { Length: > 0 } shared
+                ? Path.GetFullPath(shared)
+                : Path.Combine(Root, ".test-cache");
             Directory.CreateDirectory(path);
             return path;
         }
