@@ -21,6 +21,7 @@ internal sealed class RegistryAuthenticator
     private readonly HttpClient http;
     private readonly RegistryOptions options;
     private readonly CredentialStore store;
+    private readonly RegistryRetryPolicy retry;
     private readonly ConcurrentDictionary<string, RegistryState> registries = new(StringComparer.Ordinal);
 
     public RegistryAuthenticator(HttpClient http, RegistryOptions options)
@@ -28,7 +29,11 @@ internal sealed class RegistryAuthenticator
         this.http = http;
         this.options = options;
         store = CredentialStore.FromOptions(options);
+        retry = new RegistryRetryPolicy(options);
     }
+
+    /// <summary>Text a registry or token endpoint sent, fit for a message: known secrets and credential-shaped values redacted.</summary>
+    public string Echo(string text) => RegistryErrorBody.Echo(text, Scrub);
 
     /// <summary>Token requests made so far (tests check the cache with it).</summary>
     public int TokenRequests => registries.Values.Sum(r => r.TokenRequests);
@@ -79,9 +84,13 @@ internal sealed class RegistryAuthenticator
         return lookup.Credential is { } credential ? $"credentials of {credential} were not accepted" : lookup.Note;
     }
 
-    /// <summary>Replaces any secret this authenticator knows with its redaction (defence in depth for echoed error bodies).</summary>
+    /// <summary>
+    /// Replaces any secret this authenticator knows (passwords, the Basic header built from them, identity and
+    /// issued tokens) with its redaction: what a registry echoes passes through here before any message.
+    /// </summary>
     public string Scrub(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         foreach (var state in registries.Values)
         {
             var secrets = state.Tokens.Values.Select(t => t.Token).ToList();
@@ -89,9 +98,16 @@ internal sealed class RegistryAuthenticator
             {
                 secrets.Add(credential.Password);
                 secrets.Add(credential.IdentityToken ?? string.Empty);
+                if (credential.Password.Length > 0)
+                {
+                    var basic = BasicHeader(credential).Parameter ?? string.Empty;
+                    secrets.Add(basic);
+                    secrets.Add(basic.TrimEnd('='));
+                    secrets.Add(Uri.EscapeDataString(credential.Password));
+                }
             }
 
-            foreach (var secret in secrets.Where(s => s.Length >= 4))
+            foreach (var secret in secrets.Where(s => s.Length >= 4).OrderByDescending(s => s.Length))
             {
                 text = text.Replace(secret, Redaction.Redact(secret), StringComparison.Ordinal);
             }
@@ -125,25 +141,76 @@ internal sealed class RegistryAuthenticator
         var realmText = challenge.Parameter("realm");
         if (!Uri.TryCreate(realmText, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
-            throw StrataException.BadInput($"{context}: the registry's Bearer challenge has no usable realm ('{realmText}').");
+            throw StrataException.BadInput($"{context}: the registry's Bearer challenge has no usable realm ('{Echo(realmText ?? string.Empty)}').");
         }
 
         var credential = Credential(reference);
-        var endpoint = realm.GetLeftPart(UriPartial.Path);
+        // Never the realm's user-info or query: either may hold a secret.
+        var endpoint = $"{realm.Scheme}://{realm.Authority}{realm.AbsolutePath}";
         if (realm.Scheme == Uri.UriSchemeHttp && options.TlsVerify && credential is not null)
         {
             throw StrataException.Usage($"{context}: token endpoint {endpoint} is plain http; refusing to send credentials there without --tls-verify=false.");
         }
 
         var service = challenge.Parameter("service");
-        var query = new List<string>();
-        if (service is not null)
+        var (token, lifetime) = await retry.RunAsync(context, async attempt =>
         {
-            query.Add("service=" + Uri.EscapeDataString(service));
-        }
+            using var request = TokenRequest(realm, service, scope, credential);
+            Interlocked.Increment(ref state.TokenRequests);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Timeout);
+            byte[] body;
+            HttpStatusCode status;
+            TimeSpan? retryAfter;
+            try
+            {
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                status = response.StatusCode;
+                retryAfter = RegistryRetryPolicy.RetryAfterOf(response);
+                body = await RegistryClient.ReadBoundedAsync(response, response.IsSuccessStatusCode ? MaxTokenResponseBytes : RegistryErrorBody.MaxBytes, truncate: !response.IsSuccessStatusCode, $"{context}: token response from {endpoint}", timeout.Token);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TransientRegistryFailure($"token endpoint {endpoint} did not answer within {RegistryRetryPolicy.Seconds(options.Timeout)}", null, e);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError != HttpRequestError.SecureConnectionError)
+            {
+                throw new TransientRegistryFailure($"cannot reach token endpoint {endpoint}: {RegistryErrorBody.Echo(e.InnerException?.Message ?? e.Message)}", null, e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw StrataException.BadInput($"{context}: cannot reach token endpoint {endpoint}: TLS failed ({RegistryErrorBody.Echo(e.InnerException?.Message ?? e.Message)}).", e);
+            }
+            catch (IOException e)
+            {
+                throw new TransientRegistryFailure($"token response from {endpoint} broke off: {RegistryErrorBody.Echo(e.Message)}", null, e);
+            }
 
-        query.Add("scope=" + Uri.EscapeDataString(scope));
-        using var request = new HttpRequestMessage();
+            if (status is not HttpStatusCode.OK)
+            {
+                var who = credential is null ? "anonymous access" : credential.ToString();
+                var summary = RegistryErrorBody.Summarize(body, Scrub);
+                var message = $"token endpoint {endpoint} refused {who}: HTTP {(int)status} {status}{(summary.Length > 0 ? ": " + summary : string.Empty)}";
+                if (RegistryClient.IsTransient(status))
+                {
+                    throw new TransientRegistryFailure(message, retryAfter);
+                }
+
+                // A refused login is a target Strata could not read (exit 3), as is any other refusal.
+                throw StrataException.BadInput($"{context}: {message}{RegistryRetryPolicy.Attempts(attempt)}.");
+            }
+
+            return ParseTokenResponse(body, endpoint, context);
+        }, cancellationToken);
+
+        // Renew a little early so a token does not expire between being picked and being used.
+        state.Tokens[scope] = new CachedToken(token, DateTimeOffset.UtcNow + (lifetime * 0.9));
+        return token;
+    }
+
+    private static HttpRequestMessage TokenRequest(Uri realm, string? service, string scope, RegistryCredential? credential)
+    {
+        var request = new HttpRequestMessage();
         if (credential?.IdentityToken is { } refreshToken)
         {
             // docker's identity tokens are OAuth2 refresh tokens, exchanged by POST (distribution's token spec).
@@ -162,49 +229,24 @@ internal sealed class RegistryAuthenticator
             }
 
             request.Content = new FormUrlEncodedContent(form);
-        }
-        else
-        {
-            request.Method = HttpMethod.Get;
-            request.RequestUri = new Uri(realm + (realm.Query.Length > 0 ? "&" : "?") + string.Join('&', query));
-            if (credential is { Password.Length: > 0 })
-            {
-                request.Headers.Authorization = BasicHeader(credential);
-            }
+            return request;
         }
 
-        Interlocked.Increment(ref state.TokenRequests);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
-        byte[] body;
-        HttpStatusCode status;
-        try
+        var query = new List<string>();
+        if (service is not null)
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            status = response.StatusCode;
-            body = await RegistryClient.ReadBoundedAsync(response, response.IsSuccessStatusCode ? MaxTokenResponseBytes : RegistryErrorBody.MaxBytes, truncate: !response.IsSuccessStatusCode, $"{context}: token response from {endpoint}", timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw StrataException.BadInput($"{context}: token endpoint {endpoint} did not answer within {options.Timeout.TotalSeconds:0.#} s.");
-        }
-        catch (HttpRequestException e)
-        {
-            throw StrataException.BadInput($"{context}: cannot reach token endpoint {endpoint}: {e.Message}", e);
+            query.Add("service=" + Uri.EscapeDataString(service));
         }
 
-        if (status is not HttpStatusCode.OK)
+        query.Add("scope=" + Uri.EscapeDataString(scope));
+        request.Method = HttpMethod.Get;
+        request.RequestUri = new Uri(realm + (realm.Query.Length > 0 ? "&" : "?") + string.Join('&', query));
+        if (credential is { Password.Length: > 0 })
         {
-            var who = credential is null ? "anonymous access" : credential.ToString();
-            var summary = Scrub(RegistryErrorBody.Summarize(body));
-            var message = $"{context}: token endpoint {endpoint} refused {who}: HTTP {(int)status} {status}{(summary.Length > 0 ? ": " + summary : string.Empty)}.";
-            throw status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? StrataException.Usage(message) : StrataException.BadInput(message);
+            request.Headers.Authorization = BasicHeader(credential);
         }
 
-        var (token, lifetime) = ParseTokenResponse(body, endpoint, context);
-        // Renew a little early so a token does not expire between being picked and being used.
-        state.Tokens[scope] = new CachedToken(token, DateTimeOffset.UtcNow + (lifetime * 0.9));
-        return token;
+        return request;
     }
 
     private static (string Token, TimeSpan Lifetime) ParseTokenResponse(byte[] body, string endpoint, string context)

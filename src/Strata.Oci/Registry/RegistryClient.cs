@@ -13,18 +13,19 @@ using Strata.Oci.Model;
 /// A client of the OCI Distribution API (pull side): manifests by tag or digest, blobs streamed.
 /// Every manifest is checked against the digest asked for and the registry's <c>Docker-Content-Digest</c>;
 /// blobs come raw from <see cref="OpenBlobAsync"/> or verified from <see cref="OpenVerifiedBlobAsync"/>.
-/// Requests are bounded: a timeout per response and per blob read, a few retries on transient failures,
-/// at most <see cref="MaxRedirects"/> redirects, and the Authorization header never leaves the registry's own origin.
+/// Requests are bounded: timeouts for connecting, for headers, for whole manifests and for each blob read;
+/// transient failures retried by <see cref="RegistryRetryPolicy"/> (a blob cut off is resumed with a Range
+/// request); at most <see cref="MaxRedirects"/> redirects, never a loop; and the Authorization header never
+/// leaves the registry's own origin. Messages name the registry, repository and digest, never a credential.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
     public const int MaxRedirects = 5;
 
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly RegistryOptions options;
     private readonly HttpClient http;
     private readonly RegistryAuthenticator authenticator;
+    private readonly RegistryRetryPolicy retry;
     private readonly ConcurrentDictionary<string, Uri> baseUris = new(StringComparer.Ordinal);
 
     public RegistryClient(RegistryOptions options)
@@ -35,15 +36,17 @@ public sealed class RegistryClient : IDisposable
     internal RegistryClient(RegistryOptions options, HttpMessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxAttempts < 1 || options.Timeout <= TimeSpan.Zero || options.MaxManifestBytes < 1)
+        if (options.MaxAttempts < 1 || options.Timeout <= TimeSpan.Zero || options.MaxManifestBytes < 1
+            || options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryDelay < TimeSpan.Zero || options.MinBlobBytesPerSecond < 0)
         {
-            throw new ArgumentException("MaxAttempts, Timeout and MaxManifestBytes must be positive.", nameof(options));
+            throw new ArgumentException("MaxAttempts, Timeout and MaxManifestBytes must be positive; the retry delays and MinBlobBytesPerSecond not negative.", nameof(options));
         }
 
         this.options = options;
         http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("strata", "0.1"));
         authenticator = new RegistryAuthenticator(http, options);
+        retry = new RegistryRetryPolicy(options);
     }
 
     public RegistryOptions Options => options;
@@ -65,35 +68,28 @@ public sealed class RegistryClient : IDisposable
         ArgumentNullException.ThrowIfNull(tagOrDigest);
         Digest? requested = Digest.TryParse(tagOrDigest, out var d) ? d : null;
         var request = ManifestRequest(HttpMethod.Get, reference, tagOrDigest);
-        using var response = await SendAsync(request, cancellationToken);
         var context = Context(request);
-        byte[] bytes;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        return await retry.RunAsync(context, async attempt =>
         {
-            timeout.CancelAfter(options.Timeout);
-            try
+            using var response = await AttemptAsync(request, context, attempt, cancellationToken);
+            var bytes = await ReadManifestAsync(response, context, cancellationToken);
+
+            // Wrong bytes are never accepted; fetching again may give the right ones (a corrupting proxy, a
+            // broken replica), a bounded number of times.
+            var headerDigest = ContentDigestHeader(response, context);
+            if (headerDigest is { } header && !header.Matches(bytes))
             {
-                bytes = await ReadBoundedAsync(response, options.MaxManifestBytes, truncate: false, context, timeout.Token);
+                throw new TransientRegistryFailure($"Docker-Content-Digest header says {header} but the manifest bytes hash to {Rehash(header, bytes)}");
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+            if (requested is { } wanted && !wanted.Matches(bytes))
             {
-                throw StrataException.BadInput($"{context}: the manifest did not arrive within {Seconds(options.Timeout)}.");
+                throw new TransientRegistryFailure($"digest mismatch: asked for {wanted}, the registry's bytes hash to {Rehash(wanted, bytes)}");
             }
-        }
 
-        var mediaType = MediaTypeOf(response, bytes, context);
-        var headerDigest = ContentDigestHeader(response, context);
-        if (headerDigest is { } header && !header.Matches(bytes))
-        {
-            throw StrataException.BadInput($"{context}: Docker-Content-Digest header says {header} but the manifest bytes hash to {Rehash(header, bytes)}.");
-        }
-
-        if (requested is { } wanted && !wanted.Matches(bytes))
-        {
-            throw StrataException.BadInput($"{context}: digest mismatch: asked for {wanted}, the registry's bytes hash to {Rehash(wanted, bytes)}.");
-        }
-
-        return new RegistryManifest(bytes, mediaType, requested ?? headerDigest ?? Digest.Sha256Of(bytes));
+            var mediaType = MediaTypeOf(response, bytes, context);
+            return new RegistryManifest(bytes, mediaType, requested ?? headerDigest ?? Digest.Sha256Of(bytes));
+        }, cancellationToken);
     }
 
     /// <summary>HEAD of the manifest the reference names: its digest, media type and size, without the body.</summary>
@@ -101,49 +97,65 @@ public sealed class RegistryClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(reference);
         var request = ManifestRequest(HttpMethod.Head, reference, reference.ManifestReference);
-        using var response = await SendAsync(request, cancellationToken);
         var context = Context(request);
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (ManifestMediaTypes.IsSchema1(mediaType))
+        return await retry.RunAsync(context, async attempt =>
         {
-            throw Schema1(context);
-        }
+            using var response = await AttemptAsync(request, context, attempt, cancellationToken);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (ManifestMediaTypes.IsSchema1(mediaType))
+            {
+                throw Schema1(context);
+            }
 
-        var digest = ContentDigestHeader(response, context);
-        if (reference.Digest is { } wanted && digest is { } got && got != wanted)
-        {
-            throw StrataException.BadInput($"{context}: Docker-Content-Digest header says {got}, not the digest asked for.");
-        }
+            var digest = ContentDigestHeader(response, context);
+            if (reference.Digest is { } wanted && digest is { } got && got != wanted)
+            {
+                throw StrataException.BadInput($"{context}: Docker-Content-Digest header says {got}, not the digest asked for.");
+            }
 
-        return new ManifestHead(ManifestMediaTypes.IsManifest(mediaType) ? mediaType : null, digest ?? reference.Digest, response.Content.Headers.ContentLength);
+            return new ManifestHead(ManifestMediaTypes.IsManifest(mediaType) ? mediaType : null, digest ?? reference.Digest, response.Content.Headers.ContentLength);
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Opens a blob of the reference's repository as the registry streams it, following redirects to storage.
     /// The stream is NOT verified (it is what <see cref="Sources.IImageSource"/> hands out): verify it, or use
-    /// <see cref="OpenVerifiedBlobAsync"/>. A Content-Length that contradicts <paramref name="size"/> fails at once.
+    /// <see cref="OpenVerifiedBlobAsync"/>. A Content-Length that contradicts <paramref name="size"/> is a failed
+    /// attempt; a body cut off or stalled is resumed from where it stopped (Range), within the attempts allowed.
     /// </summary>
     public async Task<Stream> OpenBlobAsync(ImageReference reference, Digest digest, long? size, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var request = new RegistryRequest(HttpMethod.Get, reference, $"/v2/{reference.Repository}/blobs/{digest}", $"blob {digest}", []);
-        var response = await SendAsync(request, cancellationToken);
-        try
+        var request = new RegistryRequest(HttpMethod.Get, reference, $"/v2/{reference.Repository}/blobs/{digest}", $"blob {digest}", [], null);
+        var context = Context(request);
+        return await retry.RunAsync<Stream>(context, async attempt =>
         {
-            var context = Context(request);
-            if (size is long expected && response.Content.Headers.ContentLength is long announced && announced != expected)
+            var response = await AttemptAsync(request, context, attempt, cancellationToken);
+            try
             {
-                throw StrataException.BadInput($"{context}: the registry announces {announced} bytes, the descriptor says {expected}.");
-            }
+                var announced = response.Content.Headers.ContentLength;
+                if (size is long expected && announced is long length && length != expected)
+                {
+                    throw new TransientRegistryFailure($"the registry announces {length} bytes, the descriptor says {expected}");
+                }
 
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new RegistryBlobStream(response, stream, options.Timeout, context);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+                var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                return new RegistryBlobStream(
+                    response,
+                    body,
+                    size ?? announced,
+                    attempt,
+                    (offset, resumeAttempt, token) => AttemptAsync(request with { Offset = offset }, context, resumeAttempt, token),
+                    retry,
+                    options,
+                    context);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Opens a blob that fails on reading unless it has exactly the descriptor's digest and size.</summary>
@@ -152,7 +164,7 @@ public sealed class RegistryClient : IDisposable
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(descriptor);
         var raw = await OpenBlobAsync(reference, descriptor.Digest, descriptor.Size, cancellationToken);
-        return new VerifyingStream(raw, descriptor.Digest, descriptor.Size, $"docker://{reference.Original}: blob {descriptor.Digest}");
+        return new VerifyingStream(raw, descriptor.Digest, descriptor.Size, $"docker://{reference}: blob {descriptor.Digest}");
     }
 
     public void Dispose() => http.Dispose();
@@ -210,12 +222,11 @@ public sealed class RegistryClient : IDisposable
     private static RegistryRequest ManifestRequest(HttpMethod method, ImageReference reference, string tagOrDigest)
     {
         var what = Digest.TryParse(tagOrDigest, out var digest) ? $"manifest {digest}" : $"manifest '{tagOrDigest}'";
-        return new RegistryRequest(method, reference, $"/v2/{reference.Repository}/manifests/{tagOrDigest}", what, ManifestMediaTypes.Accepted);
+        return new RegistryRequest(method, reference, $"/v2/{reference.Repository}/manifests/{tagOrDigest}", what, ManifestMediaTypes.Accepted, null);
     }
 
-    private static string Context(RegistryRequest request) => $"docker://{request.Reference.Original}: {request.What}";
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+    /// <summary>Names the registry, repository, tag or digest, and the object: what every message starts with.</summary>
+    private static string Context(RegistryRequest request) => $"docker://{request.Reference}: {request.What}";
 
     private static string Rehash(Digest like, byte[] bytes)
     {
@@ -237,7 +248,7 @@ public sealed class RegistryClient : IDisposable
         var text = values.FirstOrDefault()?.Trim() ?? string.Empty;
         return Digest.TryParse(text, out var digest)
             ? digest
-            : throw StrataException.BadInput($"{context}: Docker-Content-Digest header '{(text.Length > 80 ? text[..80] + "…" : text)}' is not a valid digest.");
+            : throw StrataException.BadInput($"{context}: Docker-Content-Digest header '{RegistryErrorBody.Echo(text.Length > 80 ? text[..80] + "…" : text)}' is not a valid digest.");
     }
 
     /// <summary>The Content-Type if it is a manifest type; else the body's own mediaType (some registries say application/json).</summary>
@@ -278,66 +289,83 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    /// <summary>Sends with authentication, retrying transient failures; returns only a successful response.</summary>
-    private async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt: sends with authentication and returns a successful response; a failure another attempt may
+    /// mend (connection, timeout, 408/429/5xx) is a <see cref="TransientRegistryFailure"/>, any other a final error.
+    /// </summary>
+    private async Task<HttpResponseMessage> AttemptAsync(RegistryRequest request, string context, int attempt, CancellationToken cancellationToken)
     {
-        var context = Context(request);
-        for (var attempt = 1; ; attempt++)
+        HttpResponseMessage response;
+        try
         {
-            TimeSpan? retryAfter = null;
-            try
-            {
-                var response = await SendAuthorizedAsync(request, context, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return response;
-                }
+            response = await SendAuthorizedAsync(request, context, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
+        {
+            // A failed TLS handshake will fail the same way again.
+            throw StrataException.BadInput($"{context}: cannot reach {request.Reference.ApiHost}: {Describe(e)}.", e);
+        }
+        catch (HttpRequestException e)
+        {
+            var what = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                ? $"cannot reach {request.Reference.ApiHost}"
+                : $"{request.Reference.ApiHost} broke off the exchange";
+            throw new TransientRegistryFailure($"{what}: {Describe(e)}", null, e);
+        }
+        catch (IOException e)
+        {
+            throw new TransientRegistryFailure($"{request.Reference.ApiHost} broke off the exchange: {authenticator.Echo(e.Message)}", null, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TransientRegistryFailure($"{request.Reference.ApiHost} did not answer within {RegistryRetryPolicy.Seconds(options.Timeout)}", null, e);
+        }
 
-                if (!IsTransient(response.StatusCode) || attempt >= options.MaxAttempts)
-                {
-                    using (response)
-                    {
-                        throw await ErrorAsync(request, response, context, attempt, cancellationToken);
-                    }
-                }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
 
-                retryAfter = response.Headers.RetryAfter?.Delta;
-                response.Dispose();
-            }
-            catch (HttpRequestException e)
+        using (response)
+        {
+            if (IsTransient(response.StatusCode))
             {
-                // A failed TLS handshake will fail the same way again.
-                if (attempt >= options.MaxAttempts || e.HttpRequestError == HttpRequestError.SecureConnectionError)
-                {
-                    throw StrataException.BadInput($"{context}: cannot reach {request.Reference.ApiHost}: {Describe(e)}{Attempts(attempt)}.", e);
-                }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                if (attempt >= options.MaxAttempts)
-                {
-                    throw StrataException.BadInput($"{context}: {request.Reference.ApiHost} did not answer within {Seconds(options.Timeout)}{Attempts(attempt)}.");
-                }
+                var summary = await ErrorSummaryAsync(request, response, context, cancellationToken);
+                throw new TransientRegistryFailure(Status(response, summary), RegistryRetryPolicy.RetryAfterOf(response));
             }
 
-            var delay = retryAfter is { } wait && wait > TimeSpan.Zero
-                ? (wait < MaxRetryDelay ? wait : MaxRetryDelay)
-                : TimeSpan.FromMilliseconds(250 * (1 << Math.Min(attempt - 1, 4)));
-            await Task.Delay(delay, cancellationToken);
+            throw await ErrorAsync(request, response, context, attempt, cancellationToken);
         }
     }
 
-    private static string Describe(HttpRequestException e)
+    /// <summary>A manifest's body, whole within the timeout; a body cut off or too slow is a failed attempt.</summary>
+    private async Task<byte[]> ReadManifestAsync(HttpResponseMessage response, string context, CancellationToken cancellationToken)
     {
-        var detail = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            return await ReadBoundedAsync(response, options.MaxManifestBytes, truncate: false, context, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TransientRegistryFailure($"the manifest did not arrive within {RegistryRetryPolicy.Seconds(options.Timeout)}", null, e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new TransientRegistryFailure($"the manifest broke off: {authenticator.Echo(e.Message)}", null, e);
+        }
+    }
+
+    private string Describe(HttpRequestException e)
+    {
+        var detail = authenticator.Echo((e.InnerException?.Message ?? e.Message).TrimEnd('.'));
         return e.HttpRequestError == HttpRequestError.SecureConnectionError
             ? $"TLS failed ({detail}); if the registry speaks plain http or has a certificate you trust otherwise, pass --tls-verify=false"
             : detail;
     }
 
-    private static string Attempts(int attempt) => attempt > 1 ? $" (after {attempt} attempts)" : string.Empty;
-
-    private static bool IsTransient(HttpStatusCode status) =>
+    internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
             or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.RequestTimeout;
 
@@ -368,12 +396,18 @@ public sealed class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(RegistryRequest request, Uri uri, AuthenticationHeaderValue? authorization, string context, CancellationToken cancellationToken)
     {
         var origin = uri;
+        var visited = new HashSet<Uri> { uri };
         for (var hop = 0; ; hop++)
         {
             using var message = new HttpRequestMessage(request.Method, uri);
             foreach (var type in request.Accept)
             {
                 message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            if (request.Offset is long offset && offset > 0)
+            {
+                message.Headers.Range = new RangeHeaderValue(offset, null);
             }
 
             // Registries redirect blobs to storage hosts: those must never see the registry's credentials.
@@ -401,15 +435,20 @@ public sealed class RegistryClient : IDisposable
                 throw StrataException.BadInput($"{context}: redirect without a Location header.");
             }
 
-            if (hop + 1 >= MaxRedirects)
-            {
-                throw StrataException.BadInput($"{context}: more than {MaxRedirects} redirects.");
-            }
-
             var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
             if (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp)
             {
-                throw StrataException.BadInput($"{context}: redirect to unsupported scheme '{next.Scheme}'.");
+                throw StrataException.BadInput($"{context}: redirect to unsupported scheme '{RegistryErrorBody.Echo(next.Scheme)}'.");
+            }
+
+            if (!visited.Add(next))
+            {
+                throw StrataException.BadInput($"{context}: redirect loop: {Shown(uri)} sends back to {Shown(next)}, already visited.");
+            }
+
+            if (hop + 1 >= MaxRedirects)
+            {
+                throw StrataException.BadInput($"{context}: more than {MaxRedirects} redirects (the last to {Shown(next)}).");
             }
 
             if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && options.TlsVerify)
@@ -420,6 +459,9 @@ public sealed class RegistryClient : IDisposable
             uri = next;
         }
     }
+
+    /// <summary>A URL fit for a message: no user-info, no query (pre-signed storage URLs carry signatures there).</summary>
+    private static string Shown(Uri uri) => $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}";
 
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
@@ -452,38 +494,49 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    private async Task<StrataException> ErrorAsync(RegistryRequest request, HttpResponseMessage response, string context, int attempt, CancellationToken cancellationToken)
+    /// <summary>The registry's error body in one short line, redacted; empty for HEAD or when it does not come in time.</summary>
+    private async Task<string> ErrorSummaryAsync(RegistryRequest request, HttpResponseMessage response, string context, CancellationToken cancellationToken)
     {
-        var summary = string.Empty;
-        if (request.Method != HttpMethod.Head)
+        if (request.Method == HttpMethod.Head)
         {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.Timeout);
-                summary = authenticator.Scrub(RegistryErrorBody.Summarize(await ReadBoundedAsync(response, RegistryErrorBody.MaxBytes, truncate: true, context, timeout.Token)));
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // The status says enough; the body was a courtesy.
-            }
+            return string.Empty;
         }
 
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Timeout);
+            return RegistryErrorBody.Summarize(await ReadBoundedAsync(response, RegistryErrorBody.MaxBytes, truncate: true, context, timeout.Token), authenticator.Scrub);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // The status says enough; the body was a courtesy.
+            return string.Empty;
+        }
+    }
+
+    private string Status(HttpResponseMessage response, string summary) =>
+        $"HTTP {(int)response.StatusCode} {ReasonOf(response)}{(summary.Length > 0 ? ": " + summary : string.Empty)}";
+
+    private async Task<StrataException> ErrorAsync(RegistryRequest request, HttpResponseMessage response, string context, int attempt, CancellationToken cancellationToken)
+    {
+        var message = $"{context}: {Status(response, await ErrorSummaryAsync(request, response, context, cancellationToken))}";
         var status = response.StatusCode;
-        var message = $"{context}: HTTP {(int)status} {ReasonOf(response)}{(summary.Length > 0 ? ": " + summary : string.Empty)}";
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return StrataException.Usage($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
+            // Refused access (even forever) is a target Strata could not read: exit 3, not a usage error.
+            return StrataException.BadInput($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
         }
 
         // A missing tag or repository is the user's to fix; a missing blob of an existing image is a broken image.
         return status == HttpStatusCode.NotFound && request.Path.Contains("/manifests/", StringComparison.Ordinal)
             ? StrataException.Usage(message + ".")
-            : StrataException.BadInput(message + Attempts(attempt) + ".");
+            : StrataException.BadInput(message + RegistryRetryPolicy.Attempts(attempt) + ".");
     }
 
-    private static string ReasonOf(HttpResponseMessage response) =>
-        string.IsNullOrWhiteSpace(response.ReasonPhrase) ? response.StatusCode.ToString() : response.ReasonPhrase;
+    private string ReasonOf(HttpResponseMessage response) =>
+        string.IsNullOrWhiteSpace(response.ReasonPhrase) ? response.StatusCode.ToString() : authenticator.Echo(response.ReasonPhrase);
 
-    private sealed record RegistryRequest(HttpMethod Method, ImageReference Reference, string Path, string What, IReadOnlyList<string> Accept);
+    /// <param name="Offset">For a blob resumed part-way: the first byte wanted (a Range request).</param>
+    private sealed record RegistryRequest(HttpMethod Method, ImageReference Reference, string Path, string What, IReadOnlyList<string> Accept, long? Offset);
 }

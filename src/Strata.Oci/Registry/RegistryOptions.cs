@@ -1,6 +1,6 @@
 namespace Strata.Oci.Registry;
 
-/// <summary>How to reach registries: the <c>docker://</c> options of the command line.</summary>
+/// <summary>How to reach registries: the <c>docker://</c> options of the command line, and the retry and timeout policy.</summary>
 public sealed record RegistryOptions
 {
     /// <summary>From <c>--creds USER:PASS</c>; wins over every credentials file.</summary>
@@ -15,11 +15,33 @@ public sealed record RegistryOptions
     /// <summary><c>--authfile</c>: when set, the only credentials file read (it must exist).</summary>
     public string? AuthFilePath { get; init; }
 
-    /// <summary>Longest wait for a response's headers, a whole manifest, or any single read of a blob.</summary>
+    /// <summary>
+    /// Longest wait for a connection, for a response's headers, for a whole manifest, token or error body, and
+    /// for any single read of a blob (a blob stalled this long is resumed or fails).
+    /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts per request on connection failures, timeouts, 429 and 5xx (at least 1).</summary>
-    public int MaxAttempts { get; init; } = 3;
+    /// <summary>
+    /// Attempts per request (at least 1): an idempotent request (manifest, blob, token) that fails transiently
+    /// (connection lost, timeout, 408, 429, 5xx, a truncated or corrupt body) is tried at most this often in all,
+    /// a blob's resumptions included.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>The first backoff; each next one doubles, with jitter (half to all of it).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The longest wait before a retry, backoff or <c>Retry-After</c> alike. A registry asking to wait longer
+    /// than this gets no retry: the request fails at once, naming the wait asked for.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A blob body that, past its first <see cref="Timeout"/>, has averaged fewer bytes per second than this is
+    /// treated as stalled (resumed, or failed), so a registry dripping a byte at a time cannot hold a scan.
+    /// </summary>
+    public long MinBlobBytesPerSecond { get; init; } = 4096;
 
     /// <summary>Largest manifest or index accepted (distribution's own default limit).</summary>
     public long MaxManifestBytes { get; init; } = 4L * 1024 * 1024;
