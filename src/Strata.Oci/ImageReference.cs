@@ -3,6 +3,7 @@ namespace Strata.Oci;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Targets;
 
 /// <summary>
 /// A registry image reference, <c>[registry[:port]/]path[:tag][@digest]</c>, parsed and normalised as the
@@ -59,6 +60,11 @@ public sealed partial record ImageReference
     public static ImageReference Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (ReferenceCredentials.TryFind(text, out var redacted))
+        {
+            throw ReferenceCredentials.Refused(Shorten(redacted));
+        }
+
         return TryParse(text, out var reference, out var error)
             ? reference
             : throw StrataException.Usage($"image reference '{Shorten(text)}': {error}.");
@@ -77,6 +83,12 @@ public sealed partial record ImageReference
         if (text.Length > 4 * MaxNameLength)
         {
             error = "reference too long";
+            return false;
+        }
+
+        if (ReferenceCredentials.TryFind(text, out _))
+        {
+            error = "credentials in an image reference are not accepted; pass them with --creds or --authfile";
             return false;
         }
 

@@ -28,6 +28,12 @@ public static partial class TargetResolver
             return new ScanTarget(TargetKind.Host, "host", "/");
         }
 
+        // Before the text is used as a target's name anywhere: it would carry the password into every message.
+        if (MayBeRegistryReference(text) && ReferenceCredentials.TryFind(text, out var redacted) && !File.Exists(text) && !Directory.Exists(text))
+        {
+            throw ReferenceCredentials.Refused(redacted);
+        }
+
         foreach (var transport in ImageTransports)
         {
             if (text.StartsWith(transport, StringComparison.Ordinal))
@@ -221,6 +227,19 @@ public static partial class TargetResolver
         || name.StartsWith("Containerfile.", StringComparison.OrdinalIgnoreCase)
         || name.EndsWith(".dockerfile", StringComparison.OrdinalIgnoreCase)
         || name.EndsWith(".containerfile", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>docker://REF, image:REF or a bare text: not another transport's or kind's path.</summary>
+    private static bool MayBeRegistryReference(string text)
+    {
+        var rest = text.StartsWith("image:", StringComparison.Ordinal) ? text["image:".Length..] : text;
+        if (rest.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return !ImageTransports.Any(t => rest.StartsWith(t, StringComparison.Ordinal)) && !(colon > 0 && TargetKindNames.TryParse(rest[..colon], out _));
+    }
 
     private static bool LooksLikePath(string text) =>
         text.StartsWith('/') || text.StartsWith("./", StringComparison.Ordinal) || text.StartsWith("../", StringComparison.Ordinal)

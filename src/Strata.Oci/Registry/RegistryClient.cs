@@ -443,7 +443,7 @@ public sealed class RegistryClient : IDisposable
 
             if (!visited.Add(next))
             {
-                throw StrataException.BadInput($"{context}: redirect loop: {Shown(uri)} sends back to {Shown(next)}, already visited.");
+                throw StrataException.BadInput($"{context}: redirect loop: {Shown(uri)} redirects back to {Shown(next)}, visited before.");
             }
 
             if (hop + 1 >= MaxRedirects)

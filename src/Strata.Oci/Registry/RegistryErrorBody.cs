@@ -94,15 +94,16 @@ internal static partial class RegistryErrorBody
             ? Echo(value.GetString() ?? string.Empty, redactKnown)
             : string.Empty;
 
-    // A scheme's parameter that has a digit, capital or base64 sign in it (so "Bearer realm=" and "basic authentication" stay).
-    [GeneratedRegex(@"(?<scheme>\b(?i:Basic|Bearer))(?<space>[\s:=]+)(?!(?i:realm|service|scope|error)\b)(?<secret>(?=[A-Za-z0-9._~+/-]*[0-9A-Z+/])[A-Za-z0-9._~+/-]{4,}=*)", RegexOptions.CultureInvariant)]
+    // A scheme's parameter that has a digit, capital or base64 sign in it (so "Bearer realm=" and "basic authentication"
+    // stay); never what is already redacted ("abcd…(52 chars)").
+    [GeneratedRegex(@"(?<scheme>\b(?i:Basic|Bearer))(?<space>[\s:=]+)(?!(?i:realm|service|scope|error)\b)(?<secret>(?=[A-Za-z0-9._~+/-]*[0-9A-Z+/])[A-Za-z0-9._~+/-]{4,}=*)(?![A-Za-z0-9._~+/=…-])", RegexOptions.CultureInvariant)]
     private static partial Regex AuthorizationValue();
 
-    [GeneratedRegex(@"(?<prefix>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:)(?<secret>[^\s/@]+)@", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<prefix>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:)(?<secret>[^\s/@…]+)@", RegexOptions.CultureInvariant)]
     private static partial Regex UrlUserInfo();
 
     // Named secrets in JSON, form or query syntax; "token" and "sig" only with '=', since "token: expired" is prose.
-    [GeneratedRegex(@"(?<name>\b(?:(?:access_token|refresh_token|id_token|identitytoken|password|passwd|client_secret)""?\s*[=:]\s*""?|(?:token|sig|X-Amz-Signature|X-Amz-Credential)=))(?<secret>[^\s""&,;}]{4,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<name>\b(?:(?:access_token|refresh_token|id_token|identitytoken|password|passwd|client_secret)""?\s*[=:]\s*""?|(?:token|sig|X-Amz-Signature|X-Amz-Credential)=))(?<secret>[^\s""&,;}…]{4,})(?![^\s""&,;}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretParameter();
 
     /// <summary>One line, printable, short.</summary>

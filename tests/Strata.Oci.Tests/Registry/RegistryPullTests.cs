@@ -8,11 +8,13 @@ using Strata.Oci.Registry;
 [Collection(SharedRegistries.Name)]
 public sealed class RegistryPullTests(RegistryFixture fixture)
 {
-    /// <summary>No credentials files of the machine running the tests, plain http allowed.</summary>
+    /// <summary>No credentials files of the machine running the tests, plain http allowed, short waits between retries.</summary>
     internal static RegistryOptions Isolated(TimeSpan? timeout = null) => new()
     {
         TlsVerify = false,
         Timeout = timeout ?? TimeSpan.FromSeconds(15),
+        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+        MaxRetryDelay = TimeSpan.FromSeconds(2),
         EnvironmentVariable = _ => null,
     };
 
@@ -274,11 +276,12 @@ public sealed class RegistryPullTests(RegistryFixture fixture)
 
             return Task.CompletedTask;
         });
-        using var blobClient = new RegistryClient(Isolated(timeout));
+        using var blobClient = new RegistryClient(Isolated(timeout) with { MaxAttempts = 2 });
         clock.Restart();
         await using var stream = await blobClient.OpenVerifiedBlobAsync(Ref(stalling.HostPort, "test/single:v1"), layer, CancellationToken.None);
         error = await Assert.ThrowsAsync<StrataException>(() => stream.DrainAsync(CancellationToken.None));
         Assert.Contains($"blob {layer.Digest}: no data for 1 s after", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(after 2 attempts)", error.Message, StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
     }
 
