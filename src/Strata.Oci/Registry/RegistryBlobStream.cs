@@ -63,9 +63,6 @@ internal sealed class RegistryBlobStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Requests made for this blob so far, the first included.</summary>
-    public int Attempts => attempts;
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <summary>

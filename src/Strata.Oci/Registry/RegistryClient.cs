@@ -1,7 +1,6 @@
 namespace Strata.Oci.Registry;
 
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
