@@ -16,7 +16,8 @@ using Strata.Testing.Images;
 /// <item>Dockerfile, runtime config.json, seccomp profile: the example is the file.</item>
 /// <item>Kubernetes: a Pod manifest; an example that is not a whole manifest is its spec (<c>spec:</c> …) or the body of its spec.</item>
 /// <item>Host: a host tree, one <c>/path = value</c> line per file (a bare <c>/path</c> is an empty file).</item>
-/// <item>Image: an OCI layout. The example is the image config (<c>{…}</c>); or a file (a path line, then its content); or
+/// <item>Image: an OCI layout. The example is the image config (<c>{…}</c>); or one string of it (<c>$.config.Env[1]: NAME=value</c>,
+/// <c>$.history[3].created_by: text</c>); or a file (a path line, then its content); or
 /// ls-like entries (<c>-rwsr-xr-x 0 0 /usr/bin/sudo</c>, optionally with a size before the path, <c>rm /path</c> for a
 /// deletion), in layers started by <c># layer N: created_by</c> lines.</item>
 /// <item>Root filesystem: a directory with the example text in a file.</item>
@@ -87,11 +88,32 @@ internal static partial class ExampleTargets
     {
         var config = new JsonObject();
         var layers = new List<LayerBlob>();
+        var history = new JsonArray();
         var lines = text.Split('\n');
         if (text.StartsWith('{'))
         {
             config = Assert.IsType<JsonObject>(JsonNode.Parse(text));
             layers.Add(OciLayoutWriter.Plain(OciLayoutWriter.Tar(_ => { }), "example"));
+        }
+        else if (ConfigTextLine().Match(text) is { Success: true } configText)
+        {
+            // The string at its index: earlier entries are harmless fillers (environment entries, steps that made no layer).
+            var index = int.Parse(configText.Groups["index"].Value, CultureInfo.InvariantCulture);
+            var value = configText.Groups["text"].Value;
+            if (configText.Groups["field"].Value == "config.Env")
+            {
+                config["Env"] = new JsonArray([.. Enumerable.Range(0, index).Select(i => (JsonNode)FormattableString.Invariant($"FILLER_{i}=1")), value]);
+                layers.Add(OciLayoutWriter.Plain(OciLayoutWriter.Tar(_ => { }), "example"));
+            }
+            else
+            {
+                for (var i = 0; i < index; i++)
+                {
+                    history.Add(new JsonObject { ["created_by"] = FormattableString.Invariant($"/bin/sh -c #(nop) LABEL step={i}"), ["empty_layer"] = true });
+                }
+
+                layers.Add(OciLayoutWriter.Plain(OciLayoutWriter.Tar(_ => { }), value));
+            }
         }
         else if (LayerLine().IsMatch(lines[0]) || LsLine().IsMatch(lines[0]))
         {
@@ -115,7 +137,7 @@ internal static partial class ExampleTargets
             ["os"] = "linux",
             ["config"] = config,
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray([.. layers.Select(l => (JsonNode)l.DiffId)]) },
-            ["history"] = new JsonArray([.. layers.Select(l => (JsonNode)new JsonObject { ["created_by"] = l.CreatedBy })]),
+            ["history"] = new JsonArray([.. history.Select(h => h!.DeepClone()), .. layers.Select(l => (JsonNode)new JsonObject { ["created_by"] = l.CreatedBy })]),
         };
         var writer = new OciLayoutWriter(root);
         writer.WriteIndex((writer.WriteImage(layers, imageConfig), "latest"));
@@ -244,6 +266,9 @@ internal static partial class ExampleTargets
 
     [GeneratedRegex(@"^(?<mode>[-dlcbp][-rwxsStT]{9}) (?<uid>\d+) (?<gid>\d+)(?: (?<size>\d+))? (?<path>/\S+)(?: -> (?<target>\S+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex LsLine();
+
+    [GeneratedRegex(@"^\$\.(?<field>config\.Env|history)\[(?<index>\d+)\](?:\.created_by)?: (?<text>.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ConfigTextLine();
 
     [GeneratedRegex(@"^# layer \d+: (?<by>.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex LayerLine();

@@ -22,8 +22,8 @@ public sealed class RuleExampleTests
 
     private static readonly ScannerRegistry Registry = ScannerRegistry.CreateDefault();
 
-    /// <summary>Every rule but the secret rules, which run together in one root filesystem.</summary>
-    public static TheoryData<string> CheckRuleIds() => [.. Registry.Catalog.Rules.Where(r => r.Family != "SEC").Select(r => r.Id)];
+    /// <summary>Every rule but the secret rules over file text, which run together in one root filesystem.</summary>
+    public static TheoryData<string> CheckRuleIds() => [.. Registry.Catalog.Rules.Where(r => !IsFileTextSecretRule(r)).Select(r => r.Id)];
 
     [Theory]
     [MemberData(nameof(CheckRuleIds))]
@@ -58,7 +58,7 @@ public sealed class RuleExampleTests
     {
         using var directory = new TempDirectory("strata-secret-examples");
         var expected = new List<(string Path, Rule Rule, RuleExample Example)>();
-        foreach (var rule in Registry.Catalog.Rules.Where(r => r.Family == "SEC"))
+        foreach (var rule in Registry.Catalog.Rules.Where(IsFileTextSecretRule))
         {
             for (var i = 0; i < rule.Examples.Count; i++)
             {
@@ -88,6 +88,9 @@ public sealed class RuleExampleTests
         Assert.True(missing.Count == 0, "Rules without an example that is flagged and one that is not: " + string.Join(", ", missing));
         Assert.All(AlwaysReported.Keys, id => Assert.Equal(Severity.Info, Registry.Catalog.Find(id)?.Severity));
     }
+
+    /// <summary>A secret rule whose examples are text of a file (not strings of an image config, <c>$.config.Env[1]: …</c>).</summary>
+    private static bool IsFileTextSecretRule(Rule rule) => rule.Family == "SEC" && !rule.Examples.Any(e => e.Text.StartsWith("$.", StringComparison.Ordinal));
 
     private static async Task<List<Finding>> ScanAsync(ScanTarget target, ScanContext context)
     {

@@ -20,6 +20,7 @@ public sealed class PackageCount : Check<ImageView>
         Examples =
         [
             new RuleExample("/var/lib/dpkg/status\nPackage: bash\nStatus: install ok installed\n\nPackage: old\nStatus: deinstall ok config-files", true, "1 package installed (config-files only is not installed)"),
+            new RuleExample("-rwxr-xr-x 0 0 /app/server", false, "no package database (FROM scratch, distroless static)"),
         ],
     };
 
