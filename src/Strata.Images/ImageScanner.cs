@@ -1,6 +1,7 @@
 namespace Strata.Images;
 
 using Microsoft.Extensions.Logging;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
@@ -35,7 +36,6 @@ public sealed record ImageScannerOptions
 public sealed partial class ImageScanner : ITargetScanner
 {
     private readonly ImageScannerOptions options;
-    private readonly IReadOnlyList<IImageCheck> checks;
 
     public ImageScanner()
         : this(new ImageScannerOptions())
@@ -46,7 +46,7 @@ public sealed partial class ImageScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
-        checks =
+        Checks =
         [
             new ImageOs(),
             new OsEndOfLife(options.Time, EndOfLifeTable.Default),
@@ -58,9 +58,9 @@ public sealed partial class ImageScanner : ITargetScanner
             new PrivilegeToolsPresent(),
             new SetuidSetgidFiles(),
             new WorldWritablePaths(),
-            new RunsAsRoot(),
-            new NoHealthcheck(),
-            new RiskyExposedPorts(),
+            new ConfigUserIsRoot(),
+            new ConfigWithoutHealthcheck(),
+            new RiskyPortInConfig(),
             new VolumeOverKernelFs(),
             new EmptyPasswords(),
             new DuplicateIds(),
@@ -73,9 +73,10 @@ public sealed partial class ImageScanner : ITargetScanner
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Image, TargetKind.RootFs };
 
-    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule).Concat(options.Analyzers.SelectMany(a => a.Rules));
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(options.Analyzers.SelectMany(a => a.Rules));
 
-    public IReadOnlyList<IImageCheck> Checks => checks;
+    /// <summary>Every hardening check, in rule order.</summary>
+    public IReadOnlyList<Check<ImageView>> Checks { get; }
 
     public async Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
@@ -85,7 +86,7 @@ public sealed partial class ImageScanner : ITargetScanner
             ? await ReadRootFsAsync(target, context, cancellationToken)
             : await ReadImageAsync(target, context, cancellationToken);
 
-        var findings = new List<Finding>(Evaluate(view));
+        var findings = new List<Finding>(Evaluate(view, context.Logger, cancellationToken));
         foreach (var analysis in analyses)
         {
             findings.AddRange(await analysis.CompleteAsync(view, cancellationToken));
@@ -95,10 +96,10 @@ public sealed partial class ImageScanner : ITargetScanner
     }
 
     /// <summary>Runs the hardening checks over a view (the analyzers' findings come from their analyses).</summary>
-    public IReadOnlyList<Finding> Evaluate(ImageView view)
+    public IReadOnlyList<Finding> Evaluate(ImageView view, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return [.. checks.SelectMany(c => c.Evaluate(view))];
+        return CheckRunner.Run(Checks, view, new CheckContext(view.Target), logger, cancellationToken);
     }
 
     /// <summary>Reads the image once: the layered filesystem, the checks' file content and every analyzer share one walk.</summary>

@@ -1,5 +1,6 @@
 namespace Strata.Kernel;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
@@ -9,7 +10,8 @@ using Strata.Kernel.Checks;
 /// <summary>Scans the host Strata runs on: kernel settings and the capabilities of its own context.</summary>
 public sealed class HostScanner : ITargetScanner
 {
-    private readonly IReadOnlyList<IHostCheck> checks =
+    /// <summary>Every host check, in rule order.</summary>
+    public IReadOnlyList<Check<HostSnapshot>> Checks { get; } =
     [
         new UnprivilegedUserNamespaces(),
         new UnprivilegedBpf(),
@@ -20,20 +22,13 @@ public sealed class HostScanner : ITargetScanner
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Host };
 
-    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule);
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
         var host = new HostSnapshot(context.HostRoot);
-        var findings = new List<Finding>();
-        foreach (var check in checks)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            findings.AddRange(check.Evaluate(host, target.Name));
-        }
-
-        return Task.FromResult<IReadOnlyList<Finding>>(findings);
+        return Task.FromResult(CheckRunner.Run(Checks, host, new CheckContext(target.Name), context.Logger, cancellationToken));
     }
 }

@@ -1,28 +1,39 @@
 namespace Strata.Kubernetes;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Kubernetes.PodSecurity;
+using Strata.Kubernetes.Workloads;
 using Strata.Secrets;
 
 /// <summary>Scans Kubernetes manifests (YAML or JSON, one or many documents).</summary>
 public sealed class KubernetesManifestScanner : ITargetScanner
 {
-    private readonly IReadOnlyList<IPodSecurityCheck> checks = [new Privileged(), new HostNamespaces(), new AllowPrivilegeEscalation(), new RunAsNonRoot()];
+    /// <summary>Every check of a pod spec: the Pod Security Standards checks (PSS-), then the other workload checks (K8S-).</summary>
+    public IReadOnlyList<Check<PodSpecView>> Checks { get; } =
+    [
+        new Privileged(),
+        new HostNamespaces(),
+        new AllowPrivilegeEscalation(),
+        new RunAsNonRoot(),
+        new ContainerImageNotPinned(),
+    ];
 
     public string Name => "kubernetes";
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.KubernetesManifest };
 
-    /// <summary>The Pod Security Standards checks, and the secret rules run over the manifest text.</summary>
-    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule).Concat(SecretScanner.BuiltInRules.Select(r => r.ToRule()));
+    /// <summary>The pod spec checks, and the secret rules run over the manifest text.</summary>
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(SecretScanner.BuiltInRules.Select(r => r.ToRule()));
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
         var text = BoundedFile.ReadAllText(target.Locator);
         var source = YamlSource.Parse(text, target.Locator);
 
@@ -31,13 +42,10 @@ public sealed class KubernetesManifestScanner : ITargetScanner
             .Select(match => match.ToFinding(target.Name, StackLayer.Orchestrator))
             .Select(f => f with { Location = f.Location with { File = target.Name, Path = null } })
             .ToList();
+        var checkContext = new CheckContext(target.Name);
         foreach (var pod in PodSpecView.FindAll(source))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var check in checks)
-            {
-                findings.AddRange(check.Evaluate(pod, target.Name).Select(f => f with { Location = f.Location with { File = target.Name } }));
-            }
+            findings.AddRange(CheckRunner.Run(Checks, pod, checkContext, context.Logger, cancellationToken).Select(f => f with { Location = f.Location with { File = target.Name } }));
         }
 
         return Task.FromResult<IReadOnlyList<Finding>>(findings);

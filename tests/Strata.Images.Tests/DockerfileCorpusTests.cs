@@ -27,7 +27,7 @@ public sealed class DockerfileCorpusTests
     public void The_example_containerfile_lights_up_the_expected_rules()
     {
         var document = DockerfileParser.Load(Path.Combine(RepoPaths.Examples, "Containerfile"));
-        var findings = DockerfileScanner.Lint(document, "examples/Containerfile");
+        var findings = new DockerfileScanner().Lint(document, "examples/Containerfile");
         var got = findings.Select(f => $"{f.RuleId}@{f.Location.Line}").Order(StringComparer.Ordinal).ToArray();
         string[] expected =
         [

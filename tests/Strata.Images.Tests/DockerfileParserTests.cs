@@ -139,7 +139,7 @@ public sealed class DockerfileParserTests
         var final = document.Stages[1];
         Assert.Equal(["x", "/srv/app/"], final.Instructions[0].Words);
         Assert.Equal(["/bin/bash", "-o", "pipefail", "-c"], final.Instructions[1].Shell);
-        Assert.Empty(new PipeWithoutPipefail().Evaluate(document, "Dockerfile"));
+        Assert.Empty(new PipeWithoutPipefail().Evaluate(document, new Core.Checks.CheckContext("Dockerfile")));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class DockerfileParserTests
         var heredoc = Assert.Single(document.Instructions[1].Heredocs);
         Assert.Equal(("EOF", "set -e\nUSER root\n", 3, true), (heredoc.Delimiter, heredoc.Body, heredoc.StartLine, heredoc.Expand));
         Assert.Equal(5, document.Instructions[1].EndLine);
-        Assert.Empty(new LastUserIsRoot().Evaluate(document, "Dockerfile"));
+        Assert.Empty(new LastUserIsRoot().Evaluate(document, new Core.Checks.CheckContext("Dockerfile")));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class DockerfileRobustnessTests
             try
             {
                 var document = DockerfileParser.Parse(text.ToString(), "Dockerfile");
-                _ = DockerfileScanner.Lint(document, "Dockerfile");
+                _ = new DockerfileScanner().Lint(document, "Dockerfile");
             }
             catch (StrataException e)
             {
@@ -76,7 +76,7 @@ public sealed class DockerfileRobustnessTests
         }
 
         var watch = Stopwatch.StartNew();
-        var findings = DockerfileScanner.Lint(DockerfileParser.Parse(text.ToString(), "Dockerfile"), "Dockerfile");
+        var findings = new DockerfileScanner().Lint(DockerfileParser.Parse(text.ToString(), "Dockerfile"), "Dockerfile");
         Assert.True(findings.Count >= 5000);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
     }

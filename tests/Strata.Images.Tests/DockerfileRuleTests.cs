@@ -6,23 +6,16 @@ using Strata.Images.Dockerfile.Checks;
 
 public sealed class DockerfileRuleTests
 {
-    public static TheoryData<string> RuleIds => [.. DockerfileScanner.Checks.Select(c => c.Rule.Id)];
+    private static readonly DockerfileScanner Scanner = new();
 
-    /// <summary>Every rule's documented examples: flagged ones produce a finding of that rule, the others none.</summary>
-    [Theory]
-    [MemberData(nameof(RuleIds))]
-    public void Rule_examples_match_what_the_check_does(string id)
+    /// <summary>Every finding of a rule's examples sits on a line of the example, in the file scanned.</summary>
+    [Fact]
+    public void Example_findings_point_at_a_line_of_the_example()
     {
-        var check = DockerfileScanner.Checks.Single(c => c.Rule.Id == id);
-        Assert.Contains(check.Rule.Examples, e => e.Flagged);
-        Assert.Contains(check.Rule.Examples, e => !e.Flagged);
-        foreach (var example in check.Rule.Examples)
+        foreach (var example in Scanner.Checks.SelectMany(c => c.Rule.Examples))
         {
-            var findings = check.Evaluate(DockerfileParser.Parse(example.Text, "Dockerfile"), "Dockerfile").ToList();
-            Assert.True(example.Flagged == findings.Count > 0, $"{id}: expected {(example.Flagged ? "a finding" : "no finding")} for:\n{example.Text}\ngot: {string.Join("; ", findings.Select(f => f.Message))}");
-            Assert.All(findings, f =>
+            Assert.All(Scanner.Lint(DockerfileParser.Parse(example.Text, "Dockerfile"), "Dockerfile"), f =>
             {
-                Assert.Equal(id, f.RuleId);
                 Assert.Equal("Dockerfile", f.Location.File);
                 Assert.InRange(f.Location.Line ?? 0, 1, example.Text.Split('\n').Length);
             });
@@ -32,20 +25,13 @@ public sealed class DockerfileRuleTests
     [Fact]
     public void Rules_are_complete_numbered_and_name_their_equivalents()
     {
-        var rules = DockerfileScanner.Checks.Select(c => c.Rule).ToList();
+        var rules = Scanner.Checks.Select(c => c.Rule).ToList();
         Assert.Equal(Enumerable.Range(1, rules.Count).Select(n => $"DKF-{n:000}"), rules.Select(r => r.Id));
         foreach (var rule in rules)
         {
             Assert.False(string.IsNullOrWhiteSpace(rule.Title));
             Assert.NotEmpty(rule.References);
             Assert.All(rule.Equivalents, e => Assert.Matches(@"^(Hadolint DL\d{4}|Dockle (CIS-DI|DKL-DI)-\d{4}|Checkov CKV2?_DOCKER_\d+)", e));
-        }
-
-        // Every check sits in a file named after its rule.
-        var folder = Path.Combine(Strata.Testing.RepoPaths.Root, "src", "Strata.Images", "Dockerfile", "Checks");
-        foreach (var check in DockerfileScanner.Checks)
-        {
-            Assert.True(File.Exists(Path.Combine(folder, $"{check.Rule.Id.Replace("-", string.Empty, StringComparison.Ordinal)}.{check.GetType().Name}.cs")), check.GetType().Name);
         }
     }
 
@@ -63,7 +49,7 @@ public sealed class DockerfileRuleTests
             RUN DB_PASSWORD={Password} ./migrate.sh && cd /x
             ADD https://user:{Password}@example.com/a.tgz /opt/
             """;
-        var findings = DockerfileScanner.Lint(DockerfileParser.Parse(text, "Dockerfile"), "Dockerfile");
+        var findings = Scanner.Lint(DockerfileParser.Parse(text, "Dockerfile"), "Dockerfile");
         Assert.Contains(findings, f => f.RuleId == "DKF-002" && f.Location.Line == 3 && f.Evidence!.IsRedacted);
         Assert.Contains(findings, f => f.RuleId == "DKF-007" && f.Location.Line == 5);
         Assert.Contains(findings, f => f.RuleId == "DKF-003");
@@ -100,8 +86,8 @@ public sealed class DockerfileRuleTests
     public void Findings_of_one_rule_have_distinct_fingerprints_that_survive_line_shifts()
     {
         const string Text = "FROM debian:12\nRUN cd /a && make\nRUN cd /b && make\n";
-        var first = DockerfileScanner.Lint(DockerfileParser.Parse(Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
-        var shifted = DockerfileScanner.Lint(DockerfileParser.Parse("# comment\n\n" + Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
+        var first = Scanner.Lint(DockerfileParser.Parse(Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
+        var shifted = Scanner.Lint(DockerfileParser.Parse("# comment\n\n" + Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
         Assert.Equal(2, first.Count);
         Assert.NotEqual(first[0].Fingerprint, first[1].Fingerprint);
         Assert.Equal(first.Select(f => f.Fingerprint), shifted.Select(f => f.Fingerprint));
@@ -119,7 +105,7 @@ public sealed class DockerfileRuleTests
             USER 10001
             HEALTHCHECK NONE
             """, "Dockerfile");
-        var ids = DockerfileScanner.Lint(document, "Dockerfile").Select(f => f.RuleId).Order().ToArray();
+        var ids = Scanner.Lint(document, "Dockerfile").Select(f => f.RuleId).Order().ToArray();
         Assert.Equal(["DKF-007", "DKF-012", "DKF-028"], ids);
     }
 }
@@ -131,7 +117,7 @@ public sealed class DockerfileDocsTests
     public void The_lint_page_lists_every_rule_with_its_equivalents()
     {
         var page = File.ReadAllLines(Path.Combine(Strata.Testing.RepoPaths.Root, "docs", "dockerfile-lint.md"));
-        foreach (var rule in DockerfileScanner.Checks.Select(c => c.Rule))
+        foreach (var rule in new DockerfileScanner().Checks.Select(c => c.Rule))
         {
             var row = page.SingleOrDefault(l => l.StartsWith($"| [{rule.Id}]", StringComparison.Ordinal));
             Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");

@@ -181,8 +181,16 @@ public sealed class EndOfLifeTableTests
     {
         var time = new FixedTime(DateTimeOffset.Parse(today + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var check = new Hardening.Checks.OsEndOfLife(time, EndOfLifeTable.Default);
-        var view = HardeningExampleTests.ViewOf("/etc/os-release\nID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"");
-        var finding = check.Evaluate(view).SingleOrDefault();
+        var osRelease = System.Text.Encoding.UTF8.GetBytes("ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n");
+        var view = ImageView.FromEntries(
+            "image",
+            null,
+            [
+                new Oci.Layers.LayerEntry { Path = "etc", Type = Oci.Layers.EntryType.Directory, RawName = "etc/", Mode = 0x1ED },
+                new Oci.Layers.LayerEntry { Path = "etc/os-release", Type = Oci.Layers.EntryType.File, RawName = "etc/os-release", Mode = 0x1A4, Size = osRelease.Length },
+            ],
+            new Dictionary<string, byte[]> { ["etc/os-release"] = osRelease });
+        var finding = check.Evaluate(view, new Core.Checks.CheckContext("image")).SingleOrDefault();
         Assert.Equal(expected, finding?.Severity.ToName());
     }
 

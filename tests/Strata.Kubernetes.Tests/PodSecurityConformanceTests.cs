@@ -1,5 +1,7 @@
 namespace Strata.Kubernetes.Tests;
 
+using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Kubernetes.PodSecurity;
 using Strata.Testing;
@@ -11,7 +13,8 @@ using Strata.Testing;
 /// </summary>
 public sealed class PodSecurityConformanceTests
 {
-    private static readonly IPodSecurityCheck[] Checks = [new Privileged(), new HostNamespaces(), new AllowPrivilegeEscalation(), new RunAsNonRoot()];
+    /// <summary>The Pod Security Standards checks, as the scanner lists them.</summary>
+    private static readonly PodSecurityCheck[] Checks = [.. new KubernetesManifestScanner().Checks.OfType<PodSecurityCheck>()];
 
     public static TheoryData<string> Fixtures()
     {
@@ -39,7 +42,7 @@ public sealed class PodSecurityConformanceTests
         var pods = PodSpecView.FindAll(YamlSource.Load(path)).ToList();
         Assert.NotEmpty(pods);
         var applicable = Checks.Where(c => c.Level <= level && c.MinimumVersion <= version).ToList();
-        var flaggedBy = applicable.Where(c => pods.Any(p => c.Evaluate(p, relative).Any())).Select(c => c.UpstreamId.ToLowerInvariant()).ToList();
+        var flaggedBy = applicable.Where(c => pods.Any(p => CheckRunner.Run(new Check<PodSpecView>[] { c }, p, new CheckContext(relative), NullLogger.Instance, CancellationToken.None).Count > 0)).Select(c => c.UpstreamId.ToLowerInvariant()).ToList();
 
         if (expectPass)
         {
@@ -95,10 +98,10 @@ public sealed class PodSecurityConformanceTests
             """, "m.yaml");
         var pods = PodSpecView.FindAll(source).ToList();
         Assert.Equal(["CronJob/ops/nightly", "Pod/p"], pods.Select(p => p.ObjectName).ToArray());
-        var privileged = Assert.Single(new Privileged().Evaluate(pods[0], "m.yaml"));
+        var privileged = Assert.Single(new Privileged().Evaluate(pods[0], new CheckContext("m.yaml")));
         Assert.Equal("$.spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged", privileged.Location.JsonPath);
         Assert.Equal(12, privileged.Location.Line);
-        Assert.Single(new HostNamespaces().Evaluate(pods[1], "m.yaml"));
+        Assert.Single(new HostNamespaces().Evaluate(pods[1], new CheckContext("m.yaml")));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 namespace Strata.Images.Dockerfile;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
@@ -12,7 +13,7 @@ using Strata.Secrets;
 public sealed class DockerfileScanner : ITargetScanner
 {
     /// <summary>Every Dockerfile check, in rule order.</summary>
-    public static IReadOnlyList<IDockerfileCheck> Checks { get; } =
+    public IReadOnlyList<Check<DockerfileDocument>> Checks { get; } =
     [
         new LastUserIsRoot(),
         new SecretInArgOrEnv(),
@@ -27,13 +28,13 @@ public sealed class DockerfileScanner : ITargetScanner
         new Sudo(),
         new PipeWithoutPipefail(),
         new CopyWholeFilesystem(),
-        new NoHealthcheck(),
+        new FinalStageWithoutHealthcheck(),
         new AptUpgrade(),
         new CdInRun(),
         new Maintainer(),
         new RepeatedCmdOrEntrypoint(),
         new RelativeWorkdir(),
-        new RiskyExposedPort(),
+        new RiskyPortInExpose(),
         new WorldWritable(),
         new PipCache(),
         new NpmInstallWithoutLock(),
@@ -56,10 +57,11 @@ public sealed class DockerfileScanner : ITargetScanner
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
         var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile");
         var document = DockerfileParser.Parse(text, target.Name);
-        IReadOnlyList<Finding> findings = [.. Lint(document, target.Name), .. FindSecrets(text, target.Name)];
+        IReadOnlyList<Finding> findings = [.. CheckRunner.Run(Checks, document, new CheckContext(target.Name), context.Logger, cancellationToken), .. FindSecrets(text, target.Name)];
         return Task.FromResult(findings);
     }
 
@@ -74,6 +76,7 @@ public sealed class DockerfileScanner : ITargetScanner
             return finding with { Location = finding.Location with { File = target, Path = null } };
         });
 
-    /// <summary>Runs every check over a parsed Dockerfile.</summary>
-    public static IReadOnlyList<Finding> Lint(DockerfileDocument dockerfile, string target) => [.. Checks.SelectMany(c => c.Evaluate(dockerfile, target))];
+    /// <summary>Runs every check over a parsed Dockerfile (no logging of checks that do not apply).</summary>
+    public IReadOnlyList<Finding> Lint(DockerfileDocument dockerfile, string target) =>
+        CheckRunner.Run(Checks, dockerfile, new CheckContext(target), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
 }

@@ -10,11 +10,10 @@ public static class FindingLimits
     public const int MaxPerRule = 100;
 
     /// <summary>The first <see cref="MaxPerRule"/> findings, then one that counts the rest.</summary>
-    public static IEnumerable<Finding> Cap(IEnumerable<Finding> findings, Rule rule, ImageView image, string what)
+    public static IEnumerable<Finding> Cap(IEnumerable<Finding> findings, Rule rule, string target, string what)
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(rule);
-        ArgumentNullException.ThrowIfNull(image);
         var count = 0;
         Severity highest = Severity.Info;
         foreach (var finding in findings)
@@ -32,7 +31,7 @@ public static class FindingLimits
         if (count > MaxPerRule)
         {
             var more = (count - MaxPerRule).ToString(CultureInfo.InvariantCulture);
-            yield return Finding.For(rule, image.Target, new Location { Subject = "more " + what }, $"{more} more {what} are not listed one by one (the first {MaxPerRule} are).", severity: highest);
+            yield return Finding.For(rule, target, new Location { Subject = "more " + what }, $"{more} more {what} are not listed one by one (the first {MaxPerRule} are).", severity: highest);
         }
     }
 }

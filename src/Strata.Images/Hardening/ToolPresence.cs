@@ -8,16 +8,15 @@ using Strata.Oci.Layers;
 /// <summary>Turns found programs into findings: one per tool, at its first path, every path named.</summary>
 public static partial class ToolPresence
 {
-    public static IEnumerable<Finding> Report(Rule rule, ImageView image, IEnumerable<FoundTool> tools, Func<FoundTool, string> message, Func<FoundTool, Severity?>? severity = null)
+    public static IEnumerable<Finding> Report(Rule rule, string target, IEnumerable<FoundTool> tools, Func<FoundTool, string> message, Func<FoundTool, Severity?>? severity = null)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(message);
         foreach (var tool in tools)
         {
             var first = tool.Files[0];
-            yield return Finding.For(rule, image.Target, ImageView.LocationOf(first), message(tool), Evidence.Plain(Describe(first)), severity?.Invoke(tool));
+            yield return Finding.For(rule, target, ImageView.LocationOf(first), message(tool), Evidence.Plain(Describe(first)), severity?.Invoke(tool));
         }
     }
 

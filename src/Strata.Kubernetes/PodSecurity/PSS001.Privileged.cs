@@ -1,18 +1,19 @@
 namespace Strata.Kubernetes.PodSecurity;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-public sealed class Privileged : IPodSecurityCheck
+public sealed class Privileged : PodSecurityCheck
 {
-    public string UpstreamId => "privileged";
+    public override string UpstreamId => "privileged";
 
-    public Version MinimumVersion { get; } = new(1, 0);
+    public override Version MinimumVersion { get; } = new(1, 0);
 
-    public PodSecurityLevel Level => PodSecurityLevel.Baseline;
+    public override PodSecurityLevel Level => PodSecurityLevel.Baseline;
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "PSS-001",
         Title = "Privileged container",
@@ -29,15 +30,16 @@ public sealed class Privileged : IPodSecurityCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(PodSpecView pod, string target)
+    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(pod);
-        foreach (var (container, path, name) in pod.Containers())
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (container, path, name) in subject.Containers())
         {
-            var context = YamlSource.Child(container, "securityContext");
-            if (YamlSource.Boolean(context, "privileged") == true)
+            var securityContext = YamlSource.Child(container, "securityContext");
+            if (YamlSource.Boolean(securityContext, "privileged") == true)
             {
-                yield return Finding.For(Rule, target, pod.At(path + ".securityContext.privileged", YamlSource.Child(context, "privileged")), $"Container {name} of {pod.ObjectName} is privileged.");
+                yield return Finding.For(Rule, context.Target, subject.At(path + ".securityContext.privileged", YamlSource.Child(securityContext, "privileged")), $"Container {name} of {subject.ObjectName} is privileged.");
             }
         }
     }

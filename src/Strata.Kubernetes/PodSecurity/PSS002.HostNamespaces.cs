@@ -1,18 +1,19 @@
 namespace Strata.Kubernetes.PodSecurity;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-public sealed class HostNamespaces : IPodSecurityCheck
+public sealed class HostNamespaces : PodSecurityCheck
 {
-    public string UpstreamId => "hostNamespaces";
+    public override string UpstreamId => "hostNamespaces";
 
-    public Version MinimumVersion { get; } = new(1, 0);
+    public override Version MinimumVersion { get; } = new(1, 0);
 
-    public PodSecurityLevel Level => PodSecurityLevel.Baseline;
+    public override PodSecurityLevel Level => PodSecurityLevel.Baseline;
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "PSS-002",
         Title = "Pod shares host namespaces",
@@ -29,14 +30,15 @@ public sealed class HostNamespaces : IPodSecurityCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(PodSpecView pod, string target)
+    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
         foreach (var field in new[] { "hostNetwork", "hostPID", "hostIPC" })
         {
-            if (YamlSource.Boolean(pod.Spec, field) == true)
+            if (YamlSource.Boolean(subject.Spec, field) == true)
             {
-                yield return Finding.For(Rule, target, pod.At($"{pod.SpecPath}.{field}", YamlSource.Child(pod.Spec, field)), $"{pod.ObjectName} sets {field}: true.");
+                yield return Finding.For(Rule, context.Target, subject.At($"{subject.SpecPath}.{field}", YamlSource.Child(subject.Spec, field)), $"{subject.ObjectName} sets {field}: true.");
             }
         }
     }

@@ -1,18 +1,20 @@
 namespace Strata.Kubernetes.PodSecurity;
 
+using System.Diagnostics.CodeAnalysis;
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-public sealed class AllowPrivilegeEscalation : IPodSecurityCheck
+public sealed class AllowPrivilegeEscalation : PodSecurityCheck
 {
-    public string UpstreamId => "allowPrivilegeEscalation";
+    public override string UpstreamId => "allowPrivilegeEscalation";
 
-    public Version MinimumVersion { get; } = new(1, 8);
+    public override Version MinimumVersion { get; } = new(1, 8);
 
-    public PodSecurityLevel Level => PodSecurityLevel.Restricted;
+    public override PodSecurityLevel Level => PodSecurityLevel.Restricted;
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "PSS-003",
         Title = "Privilege escalation not disallowed",
@@ -26,24 +28,28 @@ public sealed class AllowPrivilegeEscalation : IPodSecurityCheck
         [
             new RuleExample("containers:\n- name: app\n  image: nginx", true, "not set"),
             new RuleExample("containers:\n- name: app\n  securityContext:\n    allowPrivilegeEscalation: false", false),
+            new RuleExample("os:\n  name: windows\ncontainers:\n- name: app", false, "a Windows pod: the check does not apply"),
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(PodSpecView pod, string target)
+    public override bool AppliesTo(PodSpecView subject, [NotNullWhen(false)] out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(pod);
-        if (pod.IsWindows)
-        {
-            yield break;
-        }
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = subject.IsWindows ? $"{subject.ObjectName} runs on Windows (spec.os.name), which has no privilege escalation control" : null;
+        return reason is null;
+    }
 
-        foreach (var (container, path, name) in pod.Containers())
+    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (container, path, name) in subject.Containers())
         {
-            var context = YamlSource.Child(container, "securityContext");
-            if (YamlSource.Boolean(context, "allowPrivilegeEscalation") != false)
+            var securityContext = YamlSource.Child(container, "securityContext");
+            if (YamlSource.Boolean(securityContext, "allowPrivilegeEscalation") != false)
             {
-                var node = YamlSource.Child(context, "allowPrivilegeEscalation") ?? context ?? container;
-                yield return Finding.For(Rule, target, pod.At(path + ".securityContext.allowPrivilegeEscalation", node), $"Container {name} of {pod.ObjectName} does not set allowPrivilegeEscalation: false.");
+                var node = YamlSource.Child(securityContext, "allowPrivilegeEscalation") ?? securityContext ?? container;
+                yield return Finding.For(Rule, context.Target, subject.At(path + ".securityContext.allowPrivilegeEscalation", node), $"Container {name} of {subject.ObjectName} does not set allowPrivilegeEscalation: false.");
             }
         }
     }

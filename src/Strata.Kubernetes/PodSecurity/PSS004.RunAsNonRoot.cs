@@ -1,18 +1,19 @@
 namespace Strata.Kubernetes.PodSecurity;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-public sealed class RunAsNonRoot : IPodSecurityCheck
+public sealed class RunAsNonRoot : PodSecurityCheck
 {
-    public string UpstreamId => "runAsNonRoot";
+    public override string UpstreamId => "runAsNonRoot";
 
-    public Version MinimumVersion { get; } = new(1, 0);
+    public override Version MinimumVersion { get; } = new(1, 0);
 
-    public PodSecurityLevel Level => PodSecurityLevel.Restricted;
+    public override PodSecurityLevel Level => PodSecurityLevel.Restricted;
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "PSS-004",
         Title = "Containers may run as root",
@@ -29,19 +30,20 @@ public sealed class RunAsNonRoot : IPodSecurityCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(PodSpecView pod, string target)
+    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(pod);
-        var podContext = YamlSource.Child(pod.Spec, "securityContext");
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var podContext = YamlSource.Child(subject.Spec, "securityContext");
         var podLevel = YamlSource.Boolean(podContext, "runAsNonRoot");
-        foreach (var (container, path, name) in pod.Containers())
+        foreach (var (container, path, name) in subject.Containers())
         {
-            var context = YamlSource.Child(container, "securityContext");
-            var value = YamlSource.Boolean(context, "runAsNonRoot") ?? podLevel;
+            var securityContext = YamlSource.Child(container, "securityContext");
+            var value = YamlSource.Boolean(securityContext, "runAsNonRoot") ?? podLevel;
             if (value != true)
             {
-                var node = YamlSource.Child(context, "runAsNonRoot") ?? container;
-                yield return Finding.For(Rule, target, pod.At(path + ".securityContext.runAsNonRoot", node), value == false ? $"Container {name} of {pod.ObjectName} sets runAsNonRoot: false." : $"Neither {pod.ObjectName} nor its container {name} sets runAsNonRoot: true.");
+                var node = YamlSource.Child(securityContext, "runAsNonRoot") ?? container;
+                yield return Finding.For(Rule, context.Target, subject.At(path + ".securityContext.runAsNonRoot", node), value == false ? $"Container {name} of {subject.ObjectName} sets runAsNonRoot: false." : $"Neither {subject.ObjectName} nor its container {name} sets runAsNonRoot: true.");
             }
         }
     }

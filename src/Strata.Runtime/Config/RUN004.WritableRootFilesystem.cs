@@ -1,12 +1,13 @@
 namespace Strata.Runtime.Config;
 
 using System.Text.Json;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-public sealed class WritableRootFilesystem : IRuntimeConfigCheck
+public sealed class WritableRootFilesystem : Check<RuntimeConfig>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "RUN-004",
         Title = "Root filesystem is writable",
@@ -15,14 +16,21 @@ public sealed class WritableRootFilesystem : IRuntimeConfigCheck
         Explanation = "With root.readonly false an attacker who gets code execution can drop tools, modify binaries and persist in the container's filesystem.",
         Remediation = "Set root.readonly to true (`--read-only`, `readOnlyRootFilesystem: true`) and mount tmpfs or volumes only where the application writes.",
         References = ["https://github.com/opencontainers/runtime-spec/blob/main/config.md#root"],
+        Examples =
+        [
+            new RuleExample("""{"root": {"path": "rootfs", "readonly": false}}""", true),
+            new RuleExample("""{"root": {"path": "rootfs"}}""", true, "readonly defaults to false"),
+            new RuleExample("""{"root": {"path": "rootfs", "readonly": true}}""", false),
+        ],
     };
 
-    public IEnumerable<Finding> Evaluate(RuntimeConfig config, string target)
+    public override IEnumerable<Finding> Evaluate(RuntimeConfig subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        if (config.Get("root.readonly") is not { ValueKind: JsonValueKind.True })
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        if (subject.Get("root.readonly") is not { ValueKind: JsonValueKind.True })
         {
-            yield return Finding.For(Rule, target, config.At("root.readonly"), "root.readonly is not true.");
+            yield return Finding.For(Rule, context.Target, subject.At("root.readonly"), "root.readonly is not true.");
         }
     }
 }

@@ -1,5 +1,6 @@
 namespace Strata.Runtime.Config;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
@@ -10,9 +11,10 @@ using Strata.Runtime.Seccomp;
 /// <summary>Scans an OCI runtime config.json, including the seccomp profile it embeds.</summary>
 public sealed class RuntimeConfigScanner : ITargetScanner
 {
-    private readonly IReadOnlyList<IRuntimeConfigCheck> checks =
+    /// <summary>Every runtime config check, in rule order.</summary>
+    public IReadOnlyList<Check<RuntimeConfig>> Checks { get; } =
     [
-        new RunsAsRoot(),
+        new ProcessUserIsRoot(),
         new NoNewPrivilegesOff(),
         new NoSeccomp(),
         new WritableRootFilesystem(),
@@ -28,17 +30,19 @@ public sealed class RuntimeConfigScanner : ITargetScanner
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.RuntimeConfig };
 
     // The embedded seccomp checks' rules belong to the seccomp scanner, which declares them.
-    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule);
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
         using var source = JsonSource.Load(target.Locator);
         var config = new RuntimeConfig(source, target.Name);
-        var findings = checks.SelectMany(c => c.Evaluate(config, target.Name)).ToList();
+        var checkContext = new CheckContext(target.Name);
+        var findings = CheckRunner.Run(Checks, config, checkContext, context.Logger, cancellationToken).ToList();
         if (config.Get("linux.seccomp") is { ValueKind: System.Text.Json.JsonValueKind.Object } embedded)
         {
-            findings.AddRange(seccomp.Evaluate(SeccompProfile.Parse(source, embedded, "$.linux.seccomp"), target.Name, target.Name));
+            findings.AddRange(CheckRunner.Run(seccomp.Checks, SeccompProfile.Parse(source, embedded, "$.linux.seccomp"), checkContext, context.Logger, cancellationToken));
         }
 
         return Task.FromResult<IReadOnlyList<Finding>>(findings);

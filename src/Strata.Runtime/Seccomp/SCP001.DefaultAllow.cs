@@ -1,12 +1,13 @@
 namespace Strata.Runtime.Seccomp;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The profile is a denylist: every syscall it does not name is allowed.</summary>
-public sealed class DefaultAllow : ISeccompCheck
+public sealed class DefaultAllow : Check<SeccompProfile>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "SCP-001",
         Title = "Seccomp profile allows every syscall it does not name",
@@ -22,12 +23,13 @@ public sealed class DefaultAllow : ISeccompCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(SeccompProfile profile, string file, string target)
+    public override IEnumerable<Finding> Evaluate(SeccompProfile subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        if (SeccompProfile.IsPermissive(profile.DefaultAction))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        if (SeccompProfile.IsPermissive(subject.DefaultAction))
         {
-            yield return Finding.For(Rule, target, new Location { File = file, JsonPath = profile.BasePath + ".defaultAction", Line = profile.DefaultActionLine }, $"defaultAction is {profile.DefaultAction}.", Evidence.Plain($"\"defaultAction\": \"{profile.DefaultAction}\""));
+            yield return Finding.For(Rule, context.Target, new Location { File = context.File, JsonPath = subject.BasePath + ".defaultAction", Line = subject.DefaultActionLine }, $"defaultAction is {subject.DefaultAction}.", Evidence.Plain($"\"defaultAction\": \"{subject.DefaultAction}\""));
         }
     }
 }

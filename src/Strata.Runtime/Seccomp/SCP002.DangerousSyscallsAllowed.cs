@@ -1,10 +1,11 @@
 namespace Strata.Runtime.Seccomp;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The profile allows, unconditionally, syscalls that reach the host kernel's most sensitive parts.</summary>
-public sealed class DangerousSyscallsAllowed : ISeccompCheck
+public sealed class DangerousSyscallsAllowed : Check<SeccompProfile>
 {
     /// <summary>
     /// Syscalls the Docker default profile allows only with a matching capability, or never:
@@ -19,7 +20,7 @@ public sealed class DangerousSyscallsAllowed : ISeccompCheck
         "syslog", "kcmp", "pidfd_getfd", "process_madvise", "chroot", "vhangup", "mbind", "set_mempolicy", "move_pages",
     };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "SCP-002",
         Title = "Seccomp profile allows syscalls that reach the host kernel",
@@ -35,24 +36,25 @@ public sealed class DangerousSyscallsAllowed : ISeccompCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(SeccompProfile profile, string file, string target)
+    public override IEnumerable<Finding> Evaluate(SeccompProfile subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        foreach (var rule in profile.Rules.Where(r => r.AllowsUnconditionally))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var rule in subject.Rules.Where(r => r.AllowsUnconditionally))
         {
             foreach (var name in rule.Names.Where(Syscalls.Contains))
             {
-                yield return Finding.For(Rule, target, new Location { File = file, JsonPath = rule.JsonPath, Line = rule.Line, Subject = name }, $"{name} is allowed by {rule.Action} without condition.", Evidence.Plain(name));
+                yield return Finding.For(Rule, context.Target, new Location { File = context.File, JsonPath = rule.JsonPath, Line = rule.Line, Subject = name }, $"{name} is allowed by {rule.Action} without condition.", Evidence.Plain(name));
             }
         }
 
-        if (SeccompProfile.IsPermissive(profile.DefaultAction))
+        if (SeccompProfile.IsPermissive(subject.DefaultAction))
         {
-            var denied = profile.Rules.Where(r => !SeccompProfile.IsPermissive(r.Action)).SelectMany(r => r.Names).ToHashSet(StringComparer.Ordinal);
+            var denied = subject.Rules.Where(r => !SeccompProfile.IsPermissive(r.Action)).SelectMany(r => r.Names).ToHashSet(StringComparer.Ordinal);
             var open = Syscalls.Where(s => !denied.Contains(s)).Order(StringComparer.Ordinal).ToList();
             if (open.Count > 0)
             {
-                yield return Finding.For(Rule, target, new Location { File = file, JsonPath = profile.BasePath + ".defaultAction", Line = profile.DefaultActionLine, Subject = "defaultAction" }, $"The default action allows {open.Count} dangerous syscalls the profile does not deny, e.g. {string.Join(", ", open.Take(6))}.", Evidence.Plain(string.Join(", ", open)));
+                yield return Finding.For(Rule, context.Target, new Location { File = context.File, JsonPath = subject.BasePath + ".defaultAction", Line = subject.DefaultActionLine, Subject = "defaultAction" }, $"The default action allows {open.Count} dangerous syscalls the profile does not deny, e.g. {string.Join(", ", open.Take(6))}.", Evidence.Plain(string.Join(", ", open)));
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Runtime.Seccomp;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>clone or clone3 are allowed without a filter on namespace flags.</summary>
-public sealed class UnfilteredClone : ISeccompCheck
+public sealed class UnfilteredClone : Check<SeccompProfile>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "SCP-003",
         Title = "clone/clone3 allowed without a namespace-flag filter",
@@ -22,14 +23,15 @@ public sealed class UnfilteredClone : ISeccompCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(SeccompProfile profile, string file, string target)
+    public override IEnumerable<Finding> Evaluate(SeccompProfile subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        foreach (var rule in profile.Rules.Where(r => r.AllowsUnconditionally))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var rule in subject.Rules.Where(r => r.AllowsUnconditionally))
         {
             foreach (var name in rule.Names.Where(n => n is "clone" or "clone3"))
             {
-                yield return Finding.For(Rule, target, new Location { File = file, JsonPath = rule.JsonPath, Line = rule.Line, Subject = name }, $"{name} is allowed with any flags, so the workload can create namespaces.", Evidence.Plain(name));
+                yield return Finding.For(Rule, context.Target, new Location { File = context.File, JsonPath = rule.JsonPath, Line = rule.Line, Subject = name }, $"{name} is allowed with any flags, so the workload can create namespaces.", Evidence.Plain(name));
             }
         }
     }

@@ -1,5 +1,6 @@
 namespace Strata.Runtime.Seccomp;
 
+using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
@@ -9,23 +10,21 @@ using Strata.Core.Targets;
 /// <summary>Scans a seccomp profile file.</summary>
 public sealed class SeccompScanner : ITargetScanner
 {
-    private readonly IReadOnlyList<ISeccompCheck> checks = [new DefaultAllow(), new DangerousSyscallsAllowed(), new UnfilteredClone()];
+    /// <summary>Every seccomp check, in rule order; the runtime config scanner runs them on embedded profiles too.</summary>
+    public IReadOnlyList<Check<SeccompProfile>> Checks { get; } = [new DefaultAllow(), new DangerousSyscallsAllowed(), new UnfilteredClone()];
 
     public string Name => "seccomp";
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.SeccompProfile };
 
-    public IEnumerable<Rule> Rules => checks.Select(c => c.Rule);
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
         using var source = JsonSource.Load(target.Locator);
         var profile = SeccompProfile.Parse(source);
-        IReadOnlyList<Finding> findings = [.. checks.SelectMany(c => c.Evaluate(profile, target.Name, target.Name))];
-        return Task.FromResult(findings);
+        return Task.FromResult(CheckRunner.Run(Checks, profile, new CheckContext(target.Name), context.Logger, cancellationToken));
     }
-
-    /// <summary>Checks a profile embedded elsewhere (an OCI runtime config's linux.seccomp).</summary>
-    public IEnumerable<Finding> Evaluate(SeccompProfile profile, string file, string target) => checks.SelectMany(c => c.Evaluate(profile, file, target));
 }

@@ -28,7 +28,7 @@ public sealed record ScannedImage(BuiltImage Image, string Reference, ImageView 
         var scanner = new ImageScanner(new ImageScannerOptions { Time = FixedTime.FixtureDate });
         var target = new ScanTarget(TargetKind.Image, reference, reference);
         var (view, _) = await scanner.ReadImageAsync(target, new ScanContext(), CancellationToken.None);
-        var findings = scanner.Evaluate(view);
+        var findings = scanner.Evaluate(view, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
         return new ScannedImage(image, reference, view, findings);
     }
 }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The final stage runs as root: its last USER (inherited from the stages it is built FROM) is root/0, or there is none.</summary>
-public sealed class LastUserIsRoot : IDockerfileCheck
+public sealed class LastUserIsRoot : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-001",
         Title = "Image runs as root",
@@ -26,10 +27,11 @@ public sealed class LastUserIsRoot : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        var final = dockerfile.FinalStage;
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var final = subject.FinalStage;
         if (final is null)
         {
             yield break;
@@ -38,7 +40,7 @@ public sealed class LastUserIsRoot : IDockerfileCheck
         var lastUser = final.LastInherited("USER");
         if (lastUser is null)
         {
-            yield return DockerfileFindings.At(Rule, dockerfile, target, final, final.From, $"The final stage (FROM {final.BaseImage}) sets no USER; it runs as the base image's user, usually root.");
+            yield return DockerfileFindings.At(Rule, subject, context.Target, final, final.From, $"The final stage (FROM {final.BaseImage}) sets no USER; it runs as the base image's user, usually root.");
             yield break;
         }
 
@@ -50,7 +52,7 @@ public sealed class LastUserIsRoot : IDockerfileCheck
         var user = (lastUser.Words?[0] ?? lastUser.Arguments).Split(':')[0].Trim();
         if (user is "root" or "0")
         {
-            yield return DockerfileFindings.At(Rule, dockerfile, target, final, lastUser, $"The last USER of the final stage is {user}.");
+            yield return DockerfileFindings.At(Rule, subject, context.Target, final, lastUser, $"The last USER of the final stage is {user}.");
         }
     }
 }

@@ -1,13 +1,14 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Secrets;
 
 /// <summary>Secrets passed by ARG or ENV: secret-looking names, or values in a known credential format.</summary>
-public sealed class SecretInArgOrEnv : IDockerfileCheck
+public sealed class SecretInArgOrEnv : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-002",
         Title = "Secret passed by ARG or ENV",
@@ -28,11 +29,12 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        var placed = dockerfile.GlobalArguments.Select(i => ((DockerfileStage?)null, i))
-            .Concat(dockerfile.Stages.SelectMany(s => s.Instructions.Select(i => ((DockerfileStage?)s, i))));
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var placed = subject.GlobalArguments.Select(i => ((DockerfileStage?)null, i))
+            .Concat(subject.Stages.SelectMany(s => s.Instructions.Select(i => ((DockerfileStage?)s, i))));
         foreach (var (stage, instruction) in placed)
         {
             if (instruction.Keyword is not ("ARG" or "ENV" or "LABEL"))
@@ -44,10 +46,10 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
             {
                 var written = pair.RawValue ?? string.Empty;
                 // Credentials of a known format, by the shared secret rule catalog (the match's evidence is already redacted).
-                var known = SecretScanner.Default.ScanText(written, target).Concat(pair.Value is null ? [] : SecretScanner.Default.ScanText(pair.Value, target)).FirstOrDefault();
+                var known = SecretScanner.Default.ScanText(written, context.Target).Concat(pair.Value is null ? [] : SecretScanner.Default.ScanText(pair.Value, context.Target)).FirstOrDefault();
                 if (known is not null)
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Rule.Title} ({known.Rule.Id}).", Severity.Critical, known.Evidence);
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Rule.Title} ({known.Rule.Id}).", Severity.Critical, known.Evidence);
                     continue;
                 }
 
@@ -58,7 +60,7 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
 
                 if (instruction.Keyword == "ARG" && pair.RawValue is null)
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"ARG {pair.Key} takes a secret-looking build argument; its value is recorded in the history of every RUN that uses it.", Severity.Medium, Evidence.Plain("ARG " + pair.Key));
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"ARG {pair.Key} takes a secret-looking build argument; its value is recorded in the history of every RUN that uses it.", Severity.Medium, Evidence.Plain("ARG " + pair.Key));
                     continue;
                 }
 
@@ -69,7 +71,7 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
                 }
 
                 var where = instruction.Keyword == "ENV" ? "is stored in the image configuration" : "is written in the Dockerfile and the image history";
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} sets a secret-looking value that {where}.", evidence: Evidence.Secret(SecretText.IsPlausibleSecretValue(value) ? value : written));
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"{instruction.Keyword} {pair.Key} sets a secret-looking value that {where}.", evidence: Evidence.Secret(SecretText.IsPlausibleSecretValue(value) ? value : written));
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>ADD downloads a remote URL without a checksum.</summary>
-public sealed class AddFromUrl : IDockerfileCheck
+public sealed class AddFromUrl : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-003",
         Title = "ADD downloads from a URL without a checksum",
@@ -25,17 +26,18 @@ public sealed class AddFromUrl : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var add in stage.Instructions.Where(i => i.Keyword == "ADD" && i.Words is { Count: >= 2 } && !i.HasFlag("checksum")))
             {
                 var url = add.Words!.Take(add.Words!.Count - 1).FirstOrDefault(IsRemote);
                 if (url is not null)
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, add, $"ADD downloads {SecretText.Mask(url)} without --checksum.");
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, add, $"ADD downloads {SecretText.Mask(url)} without --checksum.");
                 }
             }
         }

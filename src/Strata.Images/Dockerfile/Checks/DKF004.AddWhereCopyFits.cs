@@ -1,14 +1,15 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>ADD of local files that are not archives: COPY does the same without ADD's surprises.</summary>
-public sealed class AddWhereCopyFits : IDockerfileCheck
+public sealed class AddWhereCopyFits : Check<DockerfileDocument>
 {
     private static readonly string[] ArchiveSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".tar.z"];
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-004",
         Title = "ADD used where COPY fits",
@@ -27,10 +28,11 @@ public sealed class AddWhereCopyFits : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var add in stage.Instructions.Where(i => i.Keyword == "ADD" && i.Words is { Count: >= 2 } && !i.Unresolved))
             {
@@ -40,7 +42,7 @@ public sealed class AddWhereCopyFits : IDockerfileCheck
                     continue;
                 }
 
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, add, $"ADD copies local {(sources.Count == 1 ? "file " + sources[0] : sources.Count + " sources")}; COPY does the same without unpacking or fetching.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, add, $"ADD copies local {(sources.Count == 1 ? "file " + sources[0] : sources.Count + " sources")}; COPY does the same without unpacking or fetching.");
             }
         }
     }

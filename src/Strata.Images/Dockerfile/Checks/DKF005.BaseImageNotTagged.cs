@@ -1,13 +1,14 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Oci;
 
 /// <summary>A base image without a tag, or tagged latest, and not pinned by digest.</summary>
-public sealed class BaseImageNotTagged : IDockerfileCheck
+public sealed class BaseImageNotTagged : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-005",
         Title = "Base image without a version tag, or latest",
@@ -28,10 +29,11 @@ public sealed class BaseImageNotTagged : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             if (BaseImage(stage) is not { } reference || reference.Digest is not null)
             {
@@ -40,11 +42,11 @@ public sealed class BaseImageNotTagged : IDockerfileCheck
 
             if (reference.Tag is null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, stage.From, $"FROM {stage.BaseImage} has no tag, so it means {stage.BaseImage}:latest, whatever that is at build time.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, stage.From, $"FROM {stage.BaseImage} has no tag, so it means {stage.BaseImage}:latest, whatever that is at build time.");
             }
             else if (string.Equals(reference.Tag, "latest", StringComparison.Ordinal))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, stage.From, $"FROM {stage.BaseImage} uses the moving tag latest.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, stage.From, $"FROM {stage.BaseImage} uses the moving tag latest.");
             }
         }
     }

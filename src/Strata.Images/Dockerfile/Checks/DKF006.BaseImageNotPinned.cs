@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>A base image with a version tag but no digest.</summary>
-public sealed class BaseImageNotPinned : IDockerfileCheck
+public sealed class BaseImageNotPinned : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-006",
         Title = "Base image not pinned by digest",
@@ -25,14 +26,15 @@ public sealed class BaseImageNotPinned : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             if (BaseImageNotTagged.BaseImage(stage) is { Digest: null, Tag: { } tag } && !string.Equals(tag, "latest", StringComparison.Ordinal))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, stage.From, $"FROM {stage.BaseImage} is pinned by tag only; the tag can move.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, stage.From, $"FROM {stage.BaseImage} is pinned by tag only; the tag can move.");
             }
         }
     }

@@ -1,10 +1,11 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>curl or wget output run directly by a shell or interpreter (curl … | sh, sh -c "$(curl …)", bash &lt;(curl …)).</summary>
-public sealed class DownloadPipedToShell : IDockerfileCheck
+public sealed class DownloadPipedToShell : Check<DockerfileDocument>
 {
     private static readonly HashSet<string> Downloaders = new(StringComparer.Ordinal) { "curl", "wget", "fetch" };
 
@@ -13,7 +14,7 @@ public sealed class DownloadPipedToShell : IDockerfileCheck
         "sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox", "python", "python2", "python3", "perl", "ruby", "node", "php", "pwsh", "powershell",
     };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-007",
         Title = "Download piped to a shell",
@@ -33,15 +34,16 @@ public sealed class DownloadPipedToShell : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var message = Describe(script);
             if (message is not null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, message);
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, message);
             }
         }
     }

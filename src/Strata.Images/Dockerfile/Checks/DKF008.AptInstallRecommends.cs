@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>apt-get install without --no-install-recommends in a stage that ships.</summary>
-public sealed class AptInstallRecommends : IDockerfileCheck
+public sealed class AptInstallRecommends : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-008",
         Title = "apt-get install pulls recommended packages",
@@ -24,17 +25,18 @@ public sealed class AptInstallRecommends : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.ShippedStages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.ShippedStages))
         {
             var install = script.Running("apt-get", "apt").FirstOrDefault(c => AptCommands.Subcommand(c) == "install"
                 && !c.HasOption("no-install-recommends")
                 && !c.Arguments.Any(a => a.Contains("Install-Recommends=false", StringComparison.OrdinalIgnoreCase) || a.Contains("Install-Recommends=0", StringComparison.Ordinal)));
             if (install is not null && !script.Commands.Any(c => c.ToString().Contains("Install-Recommends", StringComparison.OrdinalIgnoreCase) && c.Index < install.Index))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"{install.Program} install without --no-install-recommends.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"{install.Program} install without --no-install-recommends.");
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>apt-get update whose package lists stay in the layer.</summary>
-public sealed class AptListsNotCleaned : IDockerfileCheck
+public sealed class AptListsNotCleaned : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-009",
         Title = "apt lists left in the image",
@@ -24,10 +25,11 @@ public sealed class AptListsNotCleaned : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.ShippedStages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.ShippedStages))
         {
             var update = script.Running("apt-get", "apt").FirstOrDefault(c => AptCommands.Subcommand(c) == "update");
             if (update is null || run.MountsOver("/var/lib/apt/lists/"))
@@ -38,7 +40,7 @@ public sealed class AptListsNotCleaned : IDockerfileCheck
             var cleaned = script.Commands.Any(c => c.Index > update.Index && c.Program == "rm" && c.Arguments.Any(a => a.StartsWith("/var/lib/apt/lists", StringComparison.Ordinal)));
             if (!cleaned)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"{update.Program} update runs but /var/lib/apt/lists is not removed in the same RUN.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"{update.Program} update runs but /var/lib/apt/lists is not removed in the same RUN.");
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>apk add without --no-cache in a stage that ships.</summary>
-public sealed class ApkAddWithCache : IDockerfileCheck
+public sealed class ApkAddWithCache : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-010",
         Title = "apk add keeps its index cache",
@@ -24,10 +25,11 @@ public sealed class ApkAddWithCache : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.ShippedStages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.ShippedStages))
         {
             var add = script.Running("apk").FirstOrDefault(c => c.Subcommand("-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "-t", "--virtual") == "add" && !c.HasOption("no-cache"));
             if (add is null || run.MountsOver("/var/cache/apk/") || run.MountsOver("/etc/apk/cache/"))
@@ -38,7 +40,7 @@ public sealed class ApkAddWithCache : IDockerfileCheck
             var cleaned = script.Commands.Any(c => c.Index > add.Index && ((c.Program == "rm" && c.Arguments.Any(a => a.StartsWith("/var/cache/apk", StringComparison.Ordinal))) || (c.Program == "apk" && c.Subcommand() == "cache" && c.Arguments.Contains("clean"))));
             if (!cleaned)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, "apk add without --no-cache leaves the package index in /var/cache/apk.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "apk add without --no-cache leaves the package index in /var/cache/apk.");
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>sudo in a RUN.</summary>
-public sealed class Sudo : IDockerfileCheck
+public sealed class Sudo : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-011",
         Title = "sudo in a RUN",
@@ -25,14 +26,15 @@ public sealed class Sudo : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             if (script.Commands.Any(c => c.FirstProgram == "sudo"))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, "RUN uses sudo.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "RUN uses sudo.");
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>A pipe in RUN whose failure is hidden: no pipefail in the SHELL or the script.</summary>
-public sealed class PipeWithoutPipefail : IDockerfileCheck
+public sealed class PipeWithoutPipefail : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-012",
         Title = "Pipe in RUN without pipefail",
@@ -25,10 +26,11 @@ public sealed class PipeWithoutPipefail : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             if (run.Shell.Count == 0 || !ShellOptions.IsPosixShell(run.Shell[0]) || ShellOptions.SetsPipefail(run.Shell))
             {
@@ -38,7 +40,7 @@ public sealed class PipeWithoutPipefail : IDockerfileCheck
             var piped = script.Commands.FirstOrDefault(c => c.PipelinePosition == 1);
             if (piped is not null && !script.PipefailSetBefore(piped))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"RUN pipes into {piped.Program} with no pipefail: a failure before the pipe goes unnoticed.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"RUN pipes into {piped.Program} with no pipefail: a failure before the pipe goes unnoticed.");
             }
         }
     }

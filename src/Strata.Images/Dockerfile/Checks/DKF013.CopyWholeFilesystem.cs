@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>COPY --from of another stage's or image's whole filesystem.</summary>
-public sealed class CopyWholeFilesystem : IDockerfileCheck
+public sealed class CopyWholeFilesystem : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-013",
         Title = "COPY --from copies a whole filesystem",
@@ -24,17 +25,18 @@ public sealed class CopyWholeFilesystem : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var copy in stage.Instructions.Where(i => i.Keyword == "COPY" && i.Flag("from") is not null && i.Words is { Count: >= 2 }))
             {
                 var sources = copy.Words!.Take(copy.Words!.Count - 1);
                 if (sources.Any(s => s.TrimEnd('/', '.', '*').Length == 0 && s.StartsWith('/')))
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, copy, $"COPY --from={copy.Flag("from")} copies its whole filesystem.");
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, copy, $"COPY --from={copy.Flag("from")} copies its whole filesystem.");
                 }
             }
         }

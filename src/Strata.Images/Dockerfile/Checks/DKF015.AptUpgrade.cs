@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>apt-get upgrade / dist-upgrade / full-upgrade in a RUN.</summary>
-public sealed class AptUpgrade : IDockerfileCheck
+public sealed class AptUpgrade : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-015",
         Title = "Distribution upgrade in a RUN",
@@ -24,16 +25,17 @@ public sealed class AptUpgrade : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var upgrade = script.Running("apt-get", "apt").FirstOrDefault(c => AptCommands.Subcommand(c) is "upgrade" or "dist-upgrade" or "full-upgrade");
             if (upgrade is not null)
             {
                 var sub = AptCommands.Subcommand(upgrade);
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"{upgrade.Program} {sub} changes the base image's packages at build time.", sub == "upgrade" ? Severity.Info : null);
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"{upgrade.Program} {sub} changes the base image's packages at build time.", sub == "upgrade" ? Severity.Info : null);
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>cd in a RUN where WORKDIR says it better.</summary>
-public sealed class CdInRun : IDockerfileCheck
+public sealed class CdInRun : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-016",
         Title = "cd in RUN instead of WORKDIR",
@@ -23,15 +24,16 @@ public sealed class CdInRun : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var cd = script.Commands.FirstOrDefault(c => c.Program == "cd");
             if (cd is not null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"RUN changes directory with `{cd}`; use WORKDIR.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"RUN changes directory with `{cd}`; use WORKDIR.");
             }
         }
     }

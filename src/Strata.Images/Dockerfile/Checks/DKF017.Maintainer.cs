@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The deprecated MAINTAINER instruction.</summary>
-public sealed class Maintainer : IDockerfileCheck
+public sealed class Maintainer : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-017",
         Title = "MAINTAINER is deprecated",
@@ -23,14 +24,15 @@ public sealed class Maintainer : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var maintainer in stage.Instructions.Where(i => i.Keyword == "MAINTAINER"))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, maintainer, "MAINTAINER is deprecated; use LABEL org.opencontainers.image.authors.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, maintainer, "MAINTAINER is deprecated; use LABEL org.opencontainers.image.authors.");
             }
         }
     }

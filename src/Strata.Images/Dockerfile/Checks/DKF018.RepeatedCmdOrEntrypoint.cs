@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage: only the last counts.</summary>
-public sealed class RepeatedCmdOrEntrypoint : IDockerfileCheck
+public sealed class RepeatedCmdOrEntrypoint : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-018",
         Title = "Several CMD, ENTRYPOINT or HEALTHCHECK in one stage",
@@ -24,17 +25,18 @@ public sealed class RepeatedCmdOrEntrypoint : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var keyword in new[] { "CMD", "ENTRYPOINT", "HEALTHCHECK" })
             {
                 var all = stage.Instructions.Where(i => i.Keyword == keyword).ToList();
                 foreach (var dropped in all.Take(all.Count - 1))
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, dropped, $"This {keyword} is overridden by the {keyword} at line {all[^1].StartLine}.");
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, dropped, $"This {keyword} is overridden by the {keyword} at line {all[^1].StartLine}.");
                 }
             }
         }

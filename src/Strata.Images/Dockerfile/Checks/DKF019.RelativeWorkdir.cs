@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>WORKDIR with a relative path.</summary>
-public sealed class RelativeWorkdir : IDockerfileCheck
+public sealed class RelativeWorkdir : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-019",
         Title = "Relative WORKDIR",
@@ -24,10 +25,11 @@ public sealed class RelativeWorkdir : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var workdir in stage.Instructions.Where(i => i.Keyword == "WORKDIR" && !i.Unresolved && i.Words is [_]))
             {
@@ -35,7 +37,7 @@ public sealed class RelativeWorkdir : IDockerfileCheck
                 var windows = path.Length >= 2 && path[1] == ':' && char.IsAsciiLetter(path[0]);
                 if (!path.StartsWith('/') && !windows && !path.StartsWith('\\'))
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, workdir, $"WORKDIR {path} is relative to the previous working directory.");
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, workdir, $"WORKDIR {path} is relative to the previous working directory.");
                 }
             }
         }

@@ -1,13 +1,14 @@
 namespace Strata.Images.Dockerfile.Checks;
 
 using System.Globalization;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>chmod (or COPY/ADD --chmod) that makes files world-writable.</summary>
-public sealed class WorldWritable : IDockerfileCheck
+public sealed class WorldWritable : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-021",
         Title = "World-writable permissions",
@@ -26,10 +27,11 @@ public sealed class WorldWritable : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var instruction in stage.Instructions)
             {
@@ -45,7 +47,7 @@ public sealed class WorldWritable : IDockerfileCheck
 
                 if (mode is not null)
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"Mode {mode} makes files writable by every user.");
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"Mode {mode} makes files writable by every user.");
                 }
             }
         }

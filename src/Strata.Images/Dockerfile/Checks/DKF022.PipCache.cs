@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>pip install that keeps its download cache in a stage that ships.</summary>
-public sealed class PipCache : IDockerfileCheck
+public sealed class PipCache : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-022",
         Title = "pip install keeps its cache",
@@ -26,10 +27,11 @@ public sealed class PipCache : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.ShippedStages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.ShippedStages))
         {
             if (stage.Environment.ContainsKey("PIP_NO_CACHE_DIR") || run.Mounts.Any(m => m.GetValueOrDefault("type") == "cache" && (m.GetValueOrDefault("target") ?? string.Empty).Contains("pip", StringComparison.Ordinal)))
             {
@@ -39,7 +41,7 @@ public sealed class PipCache : IDockerfileCheck
             var install = script.Commands.FirstOrDefault(c => IsPipInstall(c) && !c.HasOption("no-cache-dir") && !c.Arguments.Contains("--no-cache-dir"));
             if (install is not null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, "pip install without --no-cache-dir keeps downloaded packages in the layer.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "pip install without --no-cache-dir keeps downloaded packages in the layer.");
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>npm install of a project's dependencies instead of npm ci.</summary>
-public sealed class NpmInstallWithoutLock : IDockerfileCheck
+public sealed class NpmInstallWithoutLock : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-023",
         Title = "npm install instead of npm ci",
@@ -24,15 +25,16 @@ public sealed class NpmInstallWithoutLock : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var install = script.Running("npm").FirstOrDefault(c => c.Subcommand("--prefix", "-C", "--workspace", "-w", "--omit", "--include") is "install" or "i" or "add" && !c.Arguments.Skip(1).Any(a => !a.StartsWith('-')));
             if (install is not null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, "npm install resolves dependencies anew at build time; npm ci installs exactly the lock file.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "npm install resolves dependencies anew at build time; npm ci installs exactly the lock file.");
             }
         }
     }

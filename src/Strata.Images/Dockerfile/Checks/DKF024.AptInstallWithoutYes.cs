@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>apt-get install without -y.</summary>
-public sealed class AptInstallWithoutYes : IDockerfileCheck
+public sealed class AptInstallWithoutYes : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-024",
         Title = "apt-get install without -y",
@@ -24,10 +25,11 @@ public sealed class AptInstallWithoutYes : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var install = script.Running("apt-get").FirstOrDefault(c => AptCommands.Subcommand(c) == "install"
                 && !c.HasOption("yes", 'y', "otc")
@@ -36,7 +38,7 @@ public sealed class AptInstallWithoutYes : IDockerfileCheck
                 && !(c.PipelinePosition > 0 && script.Commands.Any(p => p.Pipeline == c.Pipeline && p.Program == "yes")));
             if (install is not null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, "apt-get install without -y fails (or changes behaviour) when it needs confirmation.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "apt-get install without -y fails (or changes behaviour) when it needs confirmation.");
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>RUN chown/chmod -R over files an earlier COPY/ADD of the same stage put there: every file is stored twice.</summary>
-public sealed class ChownAfterCopy : IDockerfileCheck
+public sealed class ChownAfterCopy : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-025",
         Title = "chown or chmod after COPY duplicates the files",
@@ -25,10 +26,11 @@ public sealed class ChownAfterCopy : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             var copied = new List<(string Path, DockerfileInstruction Copy)>();
             foreach (var instruction in stage.Instructions)
@@ -52,7 +54,7 @@ public sealed class ChownAfterCopy : IDockerfileCheck
                         .FirstOrDefault();
                     if (hit is { } found)
                     {
-                        yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{command.Program} rewrites files that {found.Path} received from the {(stage.Instructions.First(i => i.StartLine == found.Line).Keyword)} at line {found.Line}; set them with --chown/--chmod there.");
+                        yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"{command.Program} rewrites files that {found.Path} received from the {(stage.Instructions.First(i => i.StartLine == found.Line).Keyword)} at line {found.Line}; set them with --chown/--chmod there.");
                         break;
                     }
                 }

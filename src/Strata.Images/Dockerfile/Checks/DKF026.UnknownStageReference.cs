@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>COPY --from or RUN --mount from= naming a stage that does not exist (the builder then pulls an image of that name), or the stage itself.</summary>
-public sealed class UnknownStageReference : IDockerfileCheck
+public sealed class UnknownStageReference : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-026",
         Title = "Reference to an unknown build stage",
@@ -25,10 +26,11 @@ public sealed class UnknownStageReference : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var instruction in stage.Instructions)
             {
@@ -37,17 +39,17 @@ public sealed class UnknownStageReference : IDockerfileCheck
                     : [];
                 foreach (var reference in references.Where(r => r.Length > 0 && !instruction.Unresolved))
                 {
-                    var problem = Check(dockerfile, stage, reference);
+                    var problem = Problem(subject, stage, reference);
                     if (problem is not null)
                     {
-                        yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, problem);
+                        yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, problem);
                     }
                 }
             }
         }
     }
 
-    private static string? Check(DockerfileDocument dockerfile, DockerfileStage stage, string reference)
+    private static string? Problem(DockerfileDocument dockerfile, DockerfileStage stage, string reference)
     {
         var found = dockerfile.FindStage(reference);
         if (found == stage)

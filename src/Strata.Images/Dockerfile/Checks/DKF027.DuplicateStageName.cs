@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Two stages with the same name.</summary>
-public sealed class DuplicateStageName : IDockerfileCheck
+public sealed class DuplicateStageName : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-027",
         Title = "Duplicate stage name",
@@ -23,15 +24,16 @@ public sealed class DuplicateStageName : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
         var seen = new Dictionary<string, DockerfileStage>(StringComparer.OrdinalIgnoreCase);
-        foreach (var stage in dockerfile.Stages.Where(s => s.Name is not null))
+        foreach (var stage in subject.Stages.Where(s => s.Name is not null))
         {
             if (!seen.TryAdd(stage.Name!, stage))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, stage.From, $"Stage name {stage.Name} is already used by the stage at line {seen[stage.Name!].From.StartLine}.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, stage.From, $"Stage name {stage.Name} is already used by the stage at line {seen[stage.Name!].From.StartLine}.");
             }
         }
     }

@@ -1,10 +1,11 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Downloads or package tools told to skip TLS certificate verification.</summary>
-public sealed class TlsVerificationDisabled : IDockerfileCheck
+public sealed class TlsVerificationDisabled : Check<DockerfileDocument>
 {
     /// <summary>Environment switches that turn verification off, and the values that do it (null: any non-empty value).</summary>
     private static readonly Dictionary<string, string[]?> Switches = new(StringComparer.Ordinal)
@@ -19,7 +20,7 @@ public sealed class TlsVerificationDisabled : IDockerfileCheck
         ["REQUESTS_CA_BUNDLE"] = [""],
     };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-028",
         Title = "TLS certificate verification disabled",
@@ -41,10 +42,11 @@ public sealed class TlsVerificationDisabled : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var instruction in stage.Instructions)
             {
@@ -56,7 +58,7 @@ public sealed class TlsVerificationDisabled : IDockerfileCheck
                 };
                 if (problem is not null)
                 {
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, problem);
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, problem);
                 }
             }
         }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Package managers told to install unsigned or unverified packages.</summary>
-public sealed class SignatureVerificationDisabled : IDockerfileCheck
+public sealed class SignatureVerificationDisabled : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-029",
         Title = "Package signature verification disabled",
@@ -26,15 +27,16 @@ public sealed class SignatureVerificationDisabled : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var problem = script.Commands.Select(Command).FirstOrDefault(p => p is not null);
             if (problem is not null)
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, problem);
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, problem);
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>apt-get update in a RUN of its own: its cached layer goes stale.</summary>
-public sealed class AptUpdateAlone : IDockerfileCheck
+public sealed class AptUpdateAlone : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-030",
         Title = "Package index update in a RUN of its own",
@@ -24,15 +25,16 @@ public sealed class AptUpdateAlone : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(dockerfile.Stages))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             var update = script.Commands.FirstOrDefault(IsIndexUpdate);
             if (update is not null && !script.Commands.Any(c => c != update && IsPackageChange(c)))
             {
-                yield return DockerfileFindings.At(Rule, dockerfile, target, stage, run, $"{update.Program} {update.Subcommand()} runs alone; a later install uses this cached, aging index.");
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"{update.Program} {update.Subcommand()} runs alone; a later install uses this cached, aging index.");
             }
         }
     }

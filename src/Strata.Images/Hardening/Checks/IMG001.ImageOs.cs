@@ -1,12 +1,13 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Reports the distribution and version the image is built on, from os-release.</summary>
-public sealed class ImageOs : IImageCheck
+public sealed class ImageOs : Check<ImageView>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-001",
         Title = "Image operating system",
@@ -21,18 +22,19 @@ public sealed class ImageOs : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        var os = OsRelease.Read(image);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var os = OsRelease.Read(subject);
         if (os is null)
         {
-            yield return Finding.For(Rule, image.Target, new Location { Path = "/etc/os-release" }, "No os-release file: the distribution cannot be identified (an image FROM scratch or distroless static has none).");
+            yield return Finding.For(Rule, context.Target, new Location { Path = "/etc/os-release" }, "No os-release file: the distribution cannot be identified (an image FROM scratch or distroless static has none).");
             yield break;
         }
 
-        var file = image.Resolve(os.Path) ?? throw new InvalidOperationException("os-release vanished");
+        var file = subject.Resolve(os.Path) ?? throw new InvalidOperationException("os-release vanished");
         var evidence = $"ID={os.Id} VERSION_ID={os.VersionId ?? "(none)"}" + (os.PrettyName is null ? string.Empty : $" PRETTY_NAME=\"{os.PrettyName}\"");
-        yield return Finding.For(Rule, image.Target, ImageView.LocationOf(file), $"The image runs {os.Describe()} (from {os.Path}).", Evidence.Plain(evidence));
+        yield return Finding.For(Rule, context.Target, ImageView.LocationOf(file), $"The image runs {os.Describe()} (from {os.Path}).", Evidence.Plain(evidence));
     }
 }

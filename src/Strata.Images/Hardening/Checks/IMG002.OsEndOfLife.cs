@@ -1,11 +1,13 @@
 namespace Strata.Images.Hardening.Checks;
 
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The image's distribution release no longer gets (or soon stops getting) free security updates.</summary>
-public sealed class OsEndOfLife(TimeProvider time, EndOfLifeTable table) : IImageCheck
+public sealed class OsEndOfLife(TimeProvider time, EndOfLifeTable table) : Check<ImageView>
 {
     /// <summary>How long before the end of life the check starts to warn.</summary>
     public const int WarningDays = 90;
@@ -15,7 +17,7 @@ public sealed class OsEndOfLife(TimeProvider time, EndOfLifeTable table) : IImag
     {
     }
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-002",
         Title = "Operating system past end of life",
@@ -32,10 +34,20 @@ public sealed class OsEndOfLife(TimeProvider time, EndOfLifeTable table) : IImag
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override bool AppliesTo(ImageView subject, [NotNullWhen(false)] out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        if (OsRelease.Read(image) is not { } os || table.Find(os) is not { } release || image.Resolve(os.Path) is not { } file)
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = OsRelease.Read(subject) is not { } os ? "no os-release file names the distribution"
+            : table.Find(os) is null ? $"no end-of-life dates are known for {os.Describe()}"
+            : null;
+        return reason is null;
+    }
+
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        if (OsRelease.Read(subject) is not { } os || table.Find(os) is not { } release || subject.Resolve(os.Path) is not { } file)
         {
             yield break;
         }
@@ -46,15 +58,15 @@ public sealed class OsEndOfLife(TimeProvider time, EndOfLifeTable table) : IImag
         var location = ImageView.LocationOf(file);
         if (today > release.Eol)
         {
-            yield return Finding.For(Rule, image.Target, location, $"{name} reached its end of life on {Format(release.Eol)}: it gets no more security updates.", evidence);
+            yield return Finding.For(Rule, context.Target, location, $"{name} reached its end of life on {Format(release.Eol)}: it gets no more security updates.", evidence);
         }
         else if (release.RegularEnd is { } regularEnd && today > regularEnd)
         {
-            yield return Finding.For(Rule, image.Target, location, $"{name} left regular security support on {Format(regularEnd)}; only limited long-term support remains, until {Format(release.Eol)}.", evidence, Severity.Low);
+            yield return Finding.For(Rule, context.Target, location, $"{name} left regular security support on {Format(regularEnd)}; only limited long-term support remains, until {Format(release.Eol)}.", evidence, Severity.Low);
         }
         else if (today.AddDays(WarningDays) > release.Eol)
         {
-            yield return Finding.For(Rule, image.Target, location, $"{name} reaches its end of life on {Format(release.Eol)}, in {release.Eol.DayNumber - today.DayNumber} days.", evidence, Severity.Low);
+            yield return Finding.For(Rule, context.Target, location, $"{name} reaches its end of life on {Format(release.Eol)}, in {release.Eol.DayNumber - today.DayNumber} days.", evidence, Severity.Low);
         }
     }
 

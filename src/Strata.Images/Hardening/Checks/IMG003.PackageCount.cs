@@ -1,13 +1,14 @@
 namespace Strata.Images.Hardening.Checks;
 
 using System.Globalization;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Reports how many OS packages the image carries, from its package database.</summary>
-public sealed class PackageCount : IImageCheck
+public sealed class PackageCount : Check<ImageView>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-003",
         Title = "Installed package count",
@@ -19,20 +20,22 @@ public sealed class PackageCount : IImageCheck
         Examples =
         [
             new RuleExample("/var/lib/dpkg/status\nPackage: bash\nStatus: install ok installed\n\nPackage: old\nStatus: deinstall ok config-files", true, "1 package installed (config-files only is not installed)"),
+            new RuleExample("-rwxr-xr-x 0 0 /app/server", false, "no package database (FROM scratch, distroless static)"),
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        foreach (var database in InstalledPackages.Read(image))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var database in InstalledPackages.Read(subject))
         {
-            var location = image.Resolve(database.DatabasePath) is { } file ? ImageView.LocationOf(file) : new Location { Path = database.DatabasePath };
+            var location = subject.Resolve(database.DatabasePath) is { } file ? ImageView.LocationOf(file) : new Location { Path = database.DatabasePath };
             location = location with { Path = database.DatabasePath };
             var message = database.Count is int count
                 ? string.Create(CultureInfo.InvariantCulture, $"{count} packages installed ({database.Manager}, {database.DatabasePath}).")
                 : $"An {database.Manager} database is present ({database.DatabasePath}); its packages are not counted.";
-            yield return Finding.For(Rule, image.Target, location, message);
+            yield return Finding.For(Rule, context.Target, location, message);
         }
     }
 }

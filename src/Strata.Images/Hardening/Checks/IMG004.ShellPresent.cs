@@ -1,10 +1,11 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The image has a shell.</summary>
-public sealed class ShellPresent : IImageCheck
+public sealed class ShellPresent : Check<ImageView>
 {
     /// <summary>Shells, and the multi-call binaries that include one.</summary>
     public static readonly IReadOnlySet<string> Shells = new HashSet<string>(StringComparer.Ordinal)
@@ -12,7 +13,7 @@ public sealed class ShellPresent : IImageCheck
         "sh", "bash", "rbash", "dash", "ash", "zsh", "ksh", "ksh93", "mksh", "pdksh", "csh", "tcsh", "fish", "busybox", "toybox",
     };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-004",
         Title = "Shell in the image",
@@ -28,8 +29,8 @@ public sealed class ShellPresent : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image) =>
-        ToolPresence.Report(Rule, image, Executables.Find(image, name => Shells.Contains(name) ? name : null), tool =>
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context) =>
+        ToolPresence.Report(Rule, context.Target, Executables.Find(subject, name => Shells.Contains(name) ? name : null), tool =>
             tool.Name is "busybox" or "toybox"
                 ? $"{tool.Name} (a multi-call binary with a shell and many tools) is in the image: {tool.Paths}."
                 : $"The shell {tool.Name} is in the image: {tool.Paths}.");

@@ -1,10 +1,11 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The image has a package manager (OS or language).</summary>
-public sealed class PackageManagerPresent : IImageCheck
+public sealed class PackageManagerPresent : Check<ImageView>
 {
     public static readonly IReadOnlySet<string> Managers = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -12,7 +13,7 @@ public sealed class PackageManagerPresent : IImageCheck
         "pip", "pipx", "npm", "yarn", "pnpm", "gem", "conda",
     };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-005",
         Title = "Package manager in the image",
@@ -29,8 +30,8 @@ public sealed class PackageManagerPresent : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image) =>
-        ToolPresence.Report(Rule, image, Executables.Find(image, Classify), tool => $"The package manager {tool.Name} is in the image: {tool.Paths}.");
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context) =>
+        ToolPresence.Report(Rule, context.Target, Executables.Find(subject, Classify), tool => $"The package manager {tool.Name} is in the image: {tool.Paths}.");
 
     internal static string? Classify(string name)
     {

@@ -1,10 +1,11 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Compilers and build tools in the final image: the sign of a single-stage build.</summary>
-public sealed class BuildToolsPresent : IImageCheck
+public sealed class BuildToolsPresent : Check<ImageView>
 {
     public static readonly IReadOnlySet<string> Tools = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -15,7 +16,7 @@ public sealed class BuildToolsPresent : IImageCheck
     /// <summary>Packages that exist only to build software.</summary>
     public static readonly IReadOnlySet<string> Packages = new HashSet<string>(StringComparer.Ordinal) { "build-essential", "build-base", "alpine-sdk" };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-006",
         Title = "Build tools in the final image",
@@ -32,11 +33,12 @@ public sealed class BuildToolsPresent : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        var tools = Executables.Find(image, Classify);
-        var packages = InstalledPackages.Read(image).SelectMany(d => d.Names.Where(Packages.Contains).Select(n => (Database: d, Name: n))).ToList();
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var tools = Executables.Find(subject, Classify);
+        var packages = InstalledPackages.Read(subject).SelectMany(d => d.Names.Where(Packages.Contains).Select(n => (Database: d, Name: n))).ToList();
         if (tools.Count == 0 && packages.Count == 0)
         {
             yield break;
@@ -46,10 +48,10 @@ public sealed class BuildToolsPresent : IImageCheck
         var where = tools.Select(t => $"{t.Name} ({t.Paths})").Concat(packages.Select(p => $"{p.Name} ({p.Database.Manager} package)"));
         var location = tools.Count > 0
             ? ImageView.LocationOf(tools[0].Files[0])
-            : image.Resolve(packages[0].Database.DatabasePath) is { } database ? ImageView.LocationOf(database) with { Path = packages[0].Database.DatabasePath } : new Location { Path = packages[0].Database.DatabasePath };
+            : subject.Resolve(packages[0].Database.DatabasePath) is { } database ? ImageView.LocationOf(database) with { Path = packages[0].Database.DatabasePath } : new Location { Path = packages[0].Database.DatabasePath };
         yield return Finding.For(
             Rule,
-            image.Target,
+            context.Target,
             location,
             $"Build tools in the final image: {string.Join(", ", where)}. Build in a separate stage and copy only the artefacts; a multi-stage build would leave {string.Join(", ", names)} behind.",
             tools.Count > 0 ? Evidence.Plain(ToolPresence.Describe(tools[0].Files[0])) : null);

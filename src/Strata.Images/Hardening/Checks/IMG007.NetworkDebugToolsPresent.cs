@@ -1,10 +1,11 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Network and debugging tools an attacker would otherwise have to bring.</summary>
-public sealed class NetworkDebugToolsPresent : IImageCheck
+public sealed class NetworkDebugToolsPresent : Check<ImageView>
 {
     public static readonly IReadOnlySet<string> Tools = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -15,7 +16,7 @@ public sealed class NetworkDebugToolsPresent : IImageCheck
     /// <summary>Download tools are common in images and lower risk than shells-over-network and tracers.</summary>
     private static readonly HashSet<string> Downloaders = new(StringComparer.Ordinal) { "curl", "wget" };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-007",
         Title = "Network or debugging tool in the image",
@@ -32,11 +33,11 @@ public sealed class NetworkDebugToolsPresent : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image) =>
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context) =>
         ToolPresence.Report(
             Rule,
-            image,
-            Executables.Find(image, name => Tools.Contains(name) ? name : null),
+            context.Target,
+            Executables.Find(subject, name => Tools.Contains(name) ? name : null),
             tool => $"The {(Downloaders.Contains(tool.Name) ? "download" : "network/debugging")} tool {tool.Name} is in the image: {tool.Paths}.",
             tool => Downloaders.Contains(tool.Name) ? Severity.Low : null);
 }

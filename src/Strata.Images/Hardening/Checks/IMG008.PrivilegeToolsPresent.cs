@@ -1,14 +1,15 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>sudo, su and their kin: ways to become root inside the container.</summary>
-public sealed class PrivilegeToolsPresent : IImageCheck
+public sealed class PrivilegeToolsPresent : Check<ImageView>
 {
     public static readonly IReadOnlySet<string> Tools = new HashSet<string>(StringComparer.Ordinal) { "sudo", "su", "doas", "pkexec", "sudoedit" };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-008",
         Title = "sudo or su in the image",
@@ -22,14 +23,15 @@ public sealed class PrivilegeToolsPresent : IImageCheck
         [
             new RuleExample("-rwsr-xr-x 0 0 /usr/bin/sudo", true),
             new RuleExample("-rwsr-xr-x 0 0 /usr/bin/su", true, "LOW"),
+            new RuleExample("-rwxr-xr-x 0 0 /usr/bin/setpriv", false, "runs a command with fewer privileges, never more"),
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image) =>
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context) =>
         ToolPresence.Report(
             Rule,
-            image,
-            Executables.Find(image, name => Tools.Contains(name) ? name : null),
+            context.Target,
+            Executables.Find(subject, name => Tools.Contains(name) ? name : null),
             tool => $"{tool.Name} is in the image: {tool.Paths}.",
             tool => tool.Name == "su" ? Severity.Low : null);
 }

@@ -1,11 +1,12 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Oci.Layers;
 
 /// <summary>Files with the setuid or setgid bit.</summary>
-public sealed class SetuidSetgidFiles : IImageCheck
+public sealed class SetuidSetgidFiles : Check<ImageView>
 {
     /// <summary>Setuid/setgid programs that base distributions ship for login and account management: still reported, as LOW.</summary>
     public static readonly IReadOnlySet<string> Customary = new HashSet<string>(StringComparer.Ordinal)
@@ -13,7 +14,7 @@ public sealed class SetuidSetgidFiles : IImageCheck
         "su", "passwd", "chfn", "chsh", "gpasswd", "newgrp", "mount", "umount", "chage", "expiry", "unix_chkpwd", "ping", "ping6", "wall", "write", "crontab",
     };
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-009",
         Title = "setuid or setgid file",
@@ -31,13 +32,14 @@ public sealed class SetuidSetgidFiles : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        return FindingLimits.Cap(Find(image), Rule, image, "setuid/setgid files");
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        return FindingLimits.Cap(Find(subject, context.Target), Rule, context.Target, "setuid/setgid files");
     }
 
-    private IEnumerable<Finding> Find(ImageView image)
+    private IEnumerable<Finding> Find(ImageView image, string target)
     {
         foreach (var file in image.Files)
         {
@@ -53,7 +55,7 @@ public sealed class SetuidSetgidFiles : IImageCheck
             var customary = Customary.Contains(file.Name);
             yield return Finding.For(
                 Rule,
-                image.Target,
+                target,
                 ImageView.LocationOf(file),
                 $"{file.Path} is {bits}: it runs as {owner}{root} whoever starts it{(customary ? "; a customary account tool of the base distribution" : string.Empty)}.",
                 Evidence.Plain(ToolPresence.Describe(file)),

@@ -1,16 +1,17 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Oci.Layers;
 
 /// <summary>World-writable files, and world-writable directories without the sticky bit.</summary>
-public sealed class WorldWritablePaths : IImageCheck
+public sealed class WorldWritablePaths : Check<ImageView>
 {
     private const int OthersWrite = 0x2;
     private const int Sticky = 0x200;
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-010",
         Title = "World-writable file or directory",
@@ -29,13 +30,14 @@ public sealed class WorldWritablePaths : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        return FindingLimits.Cap(Find(image), Rule, image, "world-writable paths");
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        return FindingLimits.Cap(Find(subject, context.Target), Rule, context.Target, "world-writable paths");
     }
 
-    private IEnumerable<Finding> Find(ImageView image)
+    private IEnumerable<Finding> Find(ImageView image, string target)
     {
         foreach (var file in image.Files)
         {
@@ -53,7 +55,7 @@ public sealed class WorldWritablePaths : IImageCheck
             var message = entry.Type == EntryType.Directory
                 ? $"The directory {file.Path} is world-writable without the sticky bit: any user can add, delete or replace files in it."
                 : $"{file.Path} is world-writable: any user in the container can change it.";
-            yield return Finding.For(Rule, image.Target, ImageView.LocationOf(file), message, Evidence.Plain(ToolPresence.Describe(file)));
+            yield return Finding.For(Rule, target, ImageView.LocationOf(file), message, Evidence.Plain(ToolPresence.Describe(file)));
         }
     }
 }

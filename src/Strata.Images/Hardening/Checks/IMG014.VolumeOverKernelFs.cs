@@ -1,15 +1,17 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Oci.Model;
 using Strata.Oci.Layers;
 
 /// <summary>VOLUME over /proc, /sys or /dev (or below them).</summary>
-public sealed class VolumeOverKernelFs : IImageCheck
+public sealed class VolumeOverKernelFs : ImageConfigCheck
 {
     private static readonly string[] KernelDirectories = ["proc", "sys", "dev"];
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-014",
         Title = "VOLUME over /proc, /sys or /dev",
@@ -26,21 +28,18 @@ public sealed class VolumeOverKernelFs : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    protected override IEnumerable<Finding> Evaluate(ImageView image, ImageConfig config, CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Config is not { } config)
-        {
-            yield break;
-        }
-
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
         foreach (var volume in config.Volumes)
         {
             var key = ImageView.KeyOf(volume);
             var over = KernelDirectories.FirstOrDefault(d => EntryPaths.IsWithin(key, d));
             if (over is not null)
             {
-                yield return Finding.For(Rule, image.Target, new Location { JsonPath = $"$.config.Volumes['{volume}']" }, $"The image declares VOLUME {volume}, over the runtime's /{over}.", Evidence.Plain("VOLUME " + volume));
+                yield return Finding.For(Rule, context.Target, new Location { JsonPath = $"$.config.Volumes['{volume}']" }, $"The image declares VOLUME {volume}, over the runtime's /{over}.", Evidence.Plain("VOLUME " + volume));
             }
         }
     }

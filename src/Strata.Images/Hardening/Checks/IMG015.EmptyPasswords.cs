@@ -1,12 +1,14 @@
 namespace Strata.Images.Hardening.Checks;
 
+using System.Diagnostics.CodeAnalysis;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Accounts whose password field is empty: no password needed to log in as them.</summary>
-public sealed class EmptyPasswords : IImageCheck
+public sealed class EmptyPasswords : Check<ImageView>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-015",
         Title = "Account with an empty password",
@@ -23,22 +25,30 @@ public sealed class EmptyPasswords : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override bool AppliesTo(ImageView subject, [NotNullWhen(false)] out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        if (image.ReadText(AccountFiles.ShadowPath) is { } shadow && image.Resolve(AccountFiles.ShadowPath) is { } shadowFile)
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = subject.Resolve(AccountFiles.ShadowPath) is null && subject.Resolve(AccountFiles.PasswdPath) is null ? "no /etc/shadow or /etc/passwd" : null;
+        return reason is null;
+    }
+
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        if (subject.ReadText(AccountFiles.ShadowPath) is { } shadow && subject.Resolve(AccountFiles.ShadowPath) is { } shadowFile)
         {
             foreach (var account in AccountFiles.ParseShadow(shadow).Where(a => a.Password.Length == 0))
             {
-                yield return Finding.For(Rule, image.Target, ImageView.LocationOf(shadowFile) with { Path = AccountFiles.ShadowPath, Line = account.Line, Subject = "account " + account.Name }, $"The account {account.Name} has an empty password in {AccountFiles.ShadowPath} (line {account.Line}): it needs none to log in.", Evidence.Plain($"{account.Name}::…"));
+                yield return Finding.For(Rule, context.Target, ImageView.LocationOf(shadowFile) with { Path = AccountFiles.ShadowPath, Line = account.Line, Subject = "account " + account.Name }, $"The account {account.Name} has an empty password in {AccountFiles.ShadowPath} (line {account.Line}): it needs none to log in.", Evidence.Plain($"{account.Name}::…"));
             }
         }
 
-        if (image.ReadText(AccountFiles.PasswdPath) is { } passwd && image.Resolve(AccountFiles.PasswdPath) is { } passwdFile)
+        if (subject.ReadText(AccountFiles.PasswdPath) is { } passwd && subject.Resolve(AccountFiles.PasswdPath) is { } passwdFile)
         {
             foreach (var account in AccountFiles.ParsePasswd(passwd).Where(a => a.Password.Length == 0))
             {
-                yield return Finding.For(Rule, image.Target, ImageView.LocationOf(passwdFile) with { Path = AccountFiles.PasswdPath, Line = account.Line, Subject = "account " + account.Name }, $"The account {account.Name} has an empty password field in {AccountFiles.PasswdPath} (line {account.Line}): it needs no password to log in.", Evidence.Plain($"{account.Name}::…"));
+                yield return Finding.For(Rule, context.Target, ImageView.LocationOf(passwdFile) with { Path = AccountFiles.PasswdPath, Line = account.Line, Subject = "account " + account.Name }, $"The account {account.Name} has an empty password field in {AccountFiles.PasswdPath} (line {account.Line}): it needs no password to log in.", Evidence.Plain($"{account.Name}::…"));
             }
         }
     }

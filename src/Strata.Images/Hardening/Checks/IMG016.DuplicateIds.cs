@@ -1,13 +1,15 @@
 namespace Strata.Images.Hardening.Checks;
 
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>Two accounts with one UID, or two groups with one GID.</summary>
-public sealed class DuplicateIds : IImageCheck
+public sealed class DuplicateIds : Check<ImageView>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-016",
         Title = "Duplicate UID or GID",
@@ -25,10 +27,18 @@ public sealed class DuplicateIds : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override bool AppliesTo(ImageView subject, [NotNullWhen(false)] out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        if (image.ReadText(AccountFiles.PasswdPath) is { } passwd && image.Resolve(AccountFiles.PasswdPath) is { } passwdFile)
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = subject.Resolve(AccountFiles.PasswdPath) is null && subject.Resolve(AccountFiles.GroupPath) is null ? "no /etc/passwd or /etc/group" : null;
+        return reason is null;
+    }
+
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        if (subject.ReadText(AccountFiles.PasswdPath) is { } passwd && subject.Resolve(AccountFiles.PasswdPath) is { } passwdFile)
         {
             var accounts = AccountFiles.ParsePasswd(passwd);
             foreach (var group in accounts.Where(a => a.Uid is not null).GroupBy(a => a.Uid.GetValueOrDefault()).Where(g => g.Count() > 1).OrderBy(g => g.Key))
@@ -37,7 +47,7 @@ public sealed class DuplicateIds : IImageCheck
                 var uid = group.Key.ToString(CultureInfo.InvariantCulture);
                 yield return Finding.For(
                     Rule,
-                    image.Target,
+                    context.Target,
                     ImageView.LocationOf(passwdFile) with { Path = AccountFiles.PasswdPath, Line = group.ElementAt(1).Line, Subject = "uid " + uid },
                     group.Key == 0 ? $"UID 0 (root) is shared by {names} in {AccountFiles.PasswdPath}: a second root account." : $"UID {uid} is shared by {names} in {AccountFiles.PasswdPath}.",
                     Evidence.Plain(string.Join("; ", group.Select(a => $"{a.Name}:x:{uid}"))),
@@ -45,7 +55,7 @@ public sealed class DuplicateIds : IImageCheck
             }
         }
 
-        if (image.ReadText(AccountFiles.GroupPath) is { } groupText && image.Resolve(AccountFiles.GroupPath) is { } groupFile)
+        if (subject.ReadText(AccountFiles.GroupPath) is { } groupText && subject.Resolve(AccountFiles.GroupPath) is { } groupFile)
         {
             var groups = AccountFiles.ParseGroup(groupText);
             foreach (var group in groups.Where(g => g.Gid is not null).GroupBy(g => g.Gid.GetValueOrDefault()).Where(g => g.Count() > 1).OrderBy(g => g.Key))
@@ -54,7 +64,7 @@ public sealed class DuplicateIds : IImageCheck
                 var gid = group.Key.ToString(CultureInfo.InvariantCulture);
                 yield return Finding.For(
                     Rule,
-                    image.Target,
+                    context.Target,
                     ImageView.LocationOf(groupFile) with { Path = AccountFiles.GroupPath, Line = group.ElementAt(1).Line, Subject = "gid " + gid },
                     $"GID {gid} is shared by {names} in {AccountFiles.GroupPath}.",
                     Evidence.Plain(string.Join("; ", group.Select(g => $"{g.Name}:x:{gid}"))));

@@ -2,12 +2,13 @@ namespace Strata.Images.Hardening.Checks;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Oci.Layers;
 
 /// <summary>Package manager caches and version-control trees left in the image.</summary>
-public sealed partial class LeftoverCaches : IImageCheck
+public sealed partial class LeftoverCaches : Check<ImageView>
 {
     private static readonly (string Directory, string What, Func<ImageFile, bool> Counts)[] FixedCaches =
     [
@@ -21,7 +22,7 @@ public sealed partial class LeftoverCaches : IImageCheck
         ("root/.cache/go-build", "the Go build cache", _ => true),
     ];
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-017",
         Title = "Cache or VCS tree left in the image",
@@ -39,13 +40,14 @@ public sealed partial class LeftoverCaches : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        return FindingLimits.Cap(Find(image), Rule, image, "caches and VCS trees");
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        return FindingLimits.Cap(Find(subject, context.Target), Rule, context.Target, "caches and VCS trees");
     }
 
-    private IEnumerable<Finding> Find(ImageView image)
+    private IEnumerable<Finding> Find(ImageView image, string target)
     {
         var directories = new List<(string Key, string What, Func<ImageFile, bool> Counts)>();
         foreach (var (directory, what, counts) in FixedCaches)
@@ -94,7 +96,7 @@ public sealed partial class LeftoverCaches : IImageCheck
             var largest = files.MaxBy(f => f.Entry.Size) ?? files[0];
             var location = ImageView.LocationOf(largest) with { Path = "/" + key };
             var message = string.Create(CultureInfo.InvariantCulture, $"/{key} holds {what}: {files.Count} files, {ByteSize.Format(bytes)}.");
-            yield return Finding.For(Rule, image.Target, location, message, Evidence.Plain("largest: " + ToolPresence.Describe(largest)));
+            yield return Finding.For(Rule, target, location, message, Evidence.Plain("largest: " + ToolPresence.Describe(largest)));
         }
     }
 

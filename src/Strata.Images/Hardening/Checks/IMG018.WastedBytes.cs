@@ -1,10 +1,12 @@
 namespace Strata.Images.Hardening.Checks;
 
+using System.Diagnostics.CodeAnalysis;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>File content that later layers overwrote or deleted: shipped and pulled, never seen.</summary>
-public sealed class WastedBytes(long threshold) : IImageCheck
+public sealed class WastedBytes(long threshold) : Check<ImageView>
 {
     /// <summary>Below this, layering waste is not worth a finding.</summary>
     public const long DefaultThreshold = 1L << 20;
@@ -16,7 +18,7 @@ public sealed class WastedBytes(long threshold) : IImageCheck
     {
     }
 
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-018",
         Title = "Bytes wasted across layers",
@@ -26,21 +28,35 @@ public sealed class WastedBytes(long threshold) : IImageCheck
         Remediation = "Create and remove temporary files in the same RUN step, chmod/chown with COPY --chmod/--chown, and use a multi-stage build so only the final artefacts are copied into the last stage.",
         References = ["https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers", "https://github.com/wagoodman/dive"],
         Equivalents = ["dive (wasted space, image efficiency)"],
+        Examples =
+        [
+            new RuleExample("# layer 0: RUN curl -fsSLo /tmp/sdk.tar.gz https://example.com/sdk.tar.gz\n-rw-r--r-- 0 0 3145728 /tmp/sdk.tar.gz\n# layer 1: RUN rm /tmp/sdk.tar.gz\nrm /tmp/sdk.tar.gz", true, "3 MiB removed in a later step, still pulled"),
+            new RuleExample("# layer 0: COPY app.jar /app/app.jar\n-rw-r--r-- 0 0 2097152 /app/app.jar\n# layer 1: RUN chmod 755 /app/app.jar\n-rwxr-xr-x 0 0 2097152 /app/app.jar", true, "chmod in a later step copies the file"),
+            new RuleExample("# layer 0: RUN curl -fsSLo /tmp/sdk.tar.gz https://example.com/sdk.tar.gz && tar -xzf /tmp/sdk.tar.gz -C /opt && rm /tmp/sdk.tar.gz\n-rwxr-xr-x 0 0 3145728 /opt/sdk/bin/sdk", false, "downloaded and removed in the same step"),
+        ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    public override bool AppliesTo(ImageView subject, [NotNullWhen(false)] out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        var total = image.WastedBytes;
-        if (image.Wasted.Count == 0 || total < threshold)
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = subject.IsRootFs ? "a root filesystem has no layers to hide content in" : null;
+        return reason is null;
+    }
+
+    public override IEnumerable<Finding> Evaluate(ImageView subject, CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var total = subject.WastedBytes;
+        if (subject.Wasted.Count == 0 || total < threshold)
         {
             yield break;
         }
 
-        var top = image.Wasted[0];
-        var named = string.Join("; ", image.Wasted.Take(NamedWasters).Select(w =>
+        var top = subject.Wasted[0];
+        var named = string.Join("; ", subject.Wasted.Take(NamedWasters).Select(w =>
             FormattableString.Invariant($"{w.Path} ({ByteSize.Format(w.Bytes)} in layer {w.LayerIndex}, {(w.Deleted ? "deleted" : "overwritten")} in layer {w.HiddenInLayer})")));
-        var message = FormattableString.Invariant($"{ByteSize.Format(total)} of file content in {image.Wasted.Count} files is shipped but hidden by later layers; largest: {named}.");
-        yield return Finding.For(Rule, image.Target, ImageView.LocationOf(top), message, Evidence.Plain(FormattableString.Invariant($"{total} bytes wasted")));
+        var message = FormattableString.Invariant($"{ByteSize.Format(total)} of file content in {subject.Wasted.Count} files is shipped but hidden by later layers; largest: {named}.");
+        yield return Finding.For(Rule, context.Target, ImageView.LocationOf(top), message, Evidence.Plain(FormattableString.Invariant($"{total} bytes wasted")));
     }
 }

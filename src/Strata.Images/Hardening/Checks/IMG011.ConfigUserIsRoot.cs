@@ -1,12 +1,14 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Oci.Model;
 
 /// <summary>The image's configured user is root: empty, 0, root, or a name /etc/passwd maps to UID 0.</summary>
-public sealed class RunsAsRoot : IImageCheck
+public sealed class ConfigUserIsRoot : ImageConfigCheck
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-011",
         Title = "Image runs as root",
@@ -24,30 +26,27 @@ public sealed class RunsAsRoot : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    protected override IEnumerable<Finding> Evaluate(ImageView image, ImageConfig config, CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Config is not { } config)
-        {
-            yield break;
-        }
-
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
         var user = (config.User ?? string.Empty).Trim();
         var name = user.Split(':')[0];
         var location = new Location { JsonPath = "$.config.User" };
         var evidence = Evidence.Plain($"User=\"{user}\"");
         if (name.Length == 0)
         {
-            yield return Finding.For(Rule, image.Target, location, "The image config sets no user: containers run as root.", evidence);
+            yield return Finding.For(Rule, context.Target, location, "The image config sets no user: containers run as root.", evidence);
         }
         else if (name is "0" or "root")
         {
-            yield return Finding.For(Rule, image.Target, location, $"The image config's user is {user}: containers run as root.", evidence);
+            yield return Finding.For(Rule, context.Target, location, $"The image config's user is {user}: containers run as root.", evidence);
         }
         else if (image.ReadText(AccountFiles.PasswdPath) is { } passwd
             && AccountFiles.ParsePasswd(passwd).FirstOrDefault(a => a.Name == name) is { Uid: 0 } account)
         {
-            yield return Finding.For(Rule, image.Target, location, $"The image config's user {name} has UID 0 in /etc/passwd (line {account.Line}): containers run as root.", evidence);
+            yield return Finding.For(Rule, context.Target, location, $"The image config's user {name} has UID 0 in /etc/passwd (line {account.Line}): containers run as root.", evidence);
         }
     }
 }

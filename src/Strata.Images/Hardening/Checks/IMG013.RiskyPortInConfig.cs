@@ -1,21 +1,15 @@
 namespace Strata.Images.Hardening.Checks;
 
 using System.Globalization;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Oci.Model;
 
 /// <summary>EXPOSE of ports that mean remote administration: SSH, telnet, the Docker API.</summary>
-public sealed class RiskyExposedPorts : IImageCheck
+public sealed class RiskyPortInConfig : ImageConfigCheck
 {
-    private static readonly Dictionary<int, (string Service, Severity Severity)> Risky = new()
-    {
-        [22] = ("SSH", Severity.Medium),
-        [23] = ("telnet (clear-text logins)", Severity.High),
-        [2375] = ("the Docker API without TLS (root on the host to anyone who connects)", Severity.High),
-        [2376] = ("the Docker API (control of the host's containers)", Severity.Medium),
-    };
-
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-013",
         Title = "Risky port exposed",
@@ -33,20 +27,17 @@ public sealed class RiskyExposedPorts : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    protected override IEnumerable<Finding> Evaluate(ImageView image, ImageConfig config, CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Config is not { } config)
-        {
-            yield break;
-        }
-
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
         foreach (var port in config.ExposedPorts)
         {
             var number = port.Split('/')[0];
-            if (int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && Risky.TryGetValue(value, out var risk))
+            if (int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && RiskyPort.Known.TryGetValue(value, out var risky))
             {
-                yield return Finding.For(Rule, image.Target, new Location { JsonPath = $"$.config.ExposedPorts['{port}']" }, $"The image exposes port {port}: {risk.Service}.", Evidence.Plain("EXPOSE " + port), risk.Severity);
+                yield return Finding.For(Rule, context.Target, new Location { JsonPath = $"$.config.ExposedPorts['{port}']" }, $"The image exposes port {port}: {risky.Service} ({risky.Risk}).", Evidence.Plain("EXPOSE " + port), risky.Severity);
             }
         }
     }

@@ -1,12 +1,13 @@
 namespace Strata.Images.Dockerfile.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>The final stage declares no HEALTHCHECK (HEALTHCHECK NONE counts as a decision).</summary>
-public sealed class NoHealthcheck : IDockerfileCheck
+public sealed class FinalStageWithoutHealthcheck : Check<DockerfileDocument>
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-014",
         Title = "No HEALTHCHECK in the final stage",
@@ -24,13 +25,14 @@ public sealed class NoHealthcheck : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        var final = dockerfile.FinalStage;
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        var final = subject.FinalStage;
         if (final is not null && final.LastInherited("HEALTHCHECK") is null)
         {
-            yield return DockerfileFindings.At(Rule, dockerfile, target, final, final.From, $"The final stage (FROM {final.BaseImage}) declares no HEALTHCHECK.");
+            yield return DockerfileFindings.At(Rule, subject, context.Target, final, final.From, $"The final stage (FROM {final.BaseImage}) declares no HEALTHCHECK.");
         }
     }
 }

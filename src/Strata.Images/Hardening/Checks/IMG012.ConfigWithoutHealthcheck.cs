@@ -1,12 +1,14 @@
 namespace Strata.Images.Hardening.Checks;
 
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Oci.Model;
 
 /// <summary>The image config has no HEALTHCHECK (or disables it).</summary>
-public sealed class NoHealthcheck : IImageCheck
+public sealed class ConfigWithoutHealthcheck : ImageConfigCheck
 {
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "IMG-012",
         Title = "No HEALTHCHECK",
@@ -24,21 +26,18 @@ public sealed class NoHealthcheck : IImageCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(ImageView image)
+    protected override IEnumerable<Finding> Evaluate(ImageView image, ImageConfig config, CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Config is not { } config)
-        {
-            yield break;
-        }
-
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
         if (config.Healthcheck is not { } check || check.Test.Count == 0)
         {
-            yield return Finding.For(Rule, image.Target, new Location { JsonPath = "$.config.Healthcheck" }, "The image defines no HEALTHCHECK.");
+            yield return Finding.For(Rule, context.Target, new Location { JsonPath = "$.config.Healthcheck" }, "The image defines no HEALTHCHECK.");
         }
         else if (check.Test[0] == "NONE")
         {
-            yield return Finding.For(Rule, image.Target, new Location { JsonPath = "$.config.Healthcheck.Test" }, "The image disables its health check (HEALTHCHECK NONE).", Evidence.Plain("Test: [\"NONE\"]"));
+            yield return Finding.For(Rule, context.Target, new Location { JsonPath = "$.config.Healthcheck.Test" }, "The image disables its health check (HEALTHCHECK NONE).", Evidence.Plain("Test: [\"NONE\"]"));
         }
     }
 }

@@ -1,7 +1,6 @@
 namespace Strata.Kubernetes.PodSecurity;
 
-using Strata.Core.Findings;
-using Strata.Core.Rules;
+using Strata.Core.Checks;
 
 /// <summary>The Pod Security Standards levels.</summary>
 public enum PodSecurityLevel
@@ -13,19 +12,15 @@ public enum PodSecurityLevel
 
 /// <summary>
 /// One Pod Security Standards check, shaped after kubernetes/pod-security-admission: an ID
-/// (the upstream check ID), the lowest level that enforces it, and the evaluation.
+/// (the upstream check ID), the lowest level that enforces it, and the evaluation of a pod spec.
 /// </summary>
-public interface IPodSecurityCheck
+public abstract class PodSecurityCheck : Check<PodSpecView>
 {
-    Rule Rule { get; }
-
     /// <summary>The check's ID in pod-security-admission, e.g. <c>privileged</c>.</summary>
-    string UpstreamId { get; }
+    public abstract string UpstreamId { get; }
 
-    PodSecurityLevel Level { get; }
+    public abstract PodSecurityLevel Level { get; }
 
     /// <summary>The first Pod Security Standards version (1.N) that has this check at <see cref="Level"/>.</summary>
-    Version MinimumVersion { get; }
-
-    IEnumerable<Finding> Evaluate(PodSpecView pod, string target);
+    public abstract Version MinimumVersion { get; }
 }

@@ -1,21 +1,14 @@
 namespace Strata.Images.Dockerfile.Checks;
 
 using System.Globalization;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>EXPOSE of ports for remote shells or the Docker API.</summary>
-public sealed class RiskyExposedPort : IDockerfileCheck
+public sealed class RiskyPortInExpose : Check<DockerfileDocument>
 {
-    private static readonly Dictionary<int, string> Risky = new()
-    {
-        [22] = "SSH",
-        [23] = "telnet",
-        [2375] = "the unencrypted Docker API",
-        [2376] = "the Docker API",
-    };
-
-    public Rule Rule { get; } = new()
+    public override Rule Rule { get; } = new()
     {
         Id = "DKF-020",
         Title = "Remote shell or Docker API port exposed",
@@ -34,18 +27,19 @@ public sealed class RiskyExposedPort : IDockerfileCheck
         ],
     };
 
-    public IEnumerable<Finding> Evaluate(DockerfileDocument dockerfile, string target)
+    public override IEnumerable<Finding> Evaluate(DockerfileDocument subject, CheckContext context)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        foreach (var stage in dockerfile.Stages)
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var stage in subject.Stages)
         {
             foreach (var expose in stage.Instructions.Where(i => i.Keyword == "EXPOSE" && i.Words is not null))
             {
-                var hits = expose.Words!.SelectMany(Ports).Where(Risky.ContainsKey).Distinct().Order().ToList();
+                var hits = expose.Words!.SelectMany(Ports).Where(RiskyPort.Known.ContainsKey).Distinct().Order().ToList();
                 if (hits.Count > 0)
                 {
-                    var names = string.Join(", ", hits.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} ({Risky[p]})")));
-                    yield return DockerfileFindings.At(Rule, dockerfile, target, stage, expose, $"EXPOSE includes {names}.");
+                    var names = string.Join(", ", hits.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} ({RiskyPort.Known[p].Service})")));
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, expose, $"EXPOSE includes {names}.");
                 }
             }
         }
@@ -57,7 +51,7 @@ public sealed class RiskyExposedPort : IDockerfileCheck
         var dash = spec.IndexOf('-', StringComparison.Ordinal);
         if (dash > 0 && int.TryParse(spec[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var low) && int.TryParse(spec[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var high))
         {
-            return Risky.Keys.Where(p => p >= low && p <= high);
+            return RiskyPort.Known.Keys.Where(p => p >= low && p <= high);
         }
 
         return int.TryParse(spec, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? [port] : [];
