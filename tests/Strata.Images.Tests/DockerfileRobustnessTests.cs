@@ -67,7 +67,7 @@ public sealed class DockerfileRobustnessTests
     }
 
     [Fact]
-    public void Large_files_are_linted_in_reasonable_time()
+    public void Large_files_are_linted_without_hanging()
     {
         var text = new StringBuilder("FROM debian:12\n");
         for (var i = 0; i < 5000; i++)
@@ -78,6 +78,9 @@ public sealed class DockerfileRobustnessTests
         var watch = Stopwatch.StartNew();
         var findings = new DockerfileScanner().Lint(DockerfileParser.Parse(text.ToString(), "Dockerfile"), "Dockerfile");
         Assert.True(findings.Count >= 5000);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+
+        // A hang guard against runaway (e.g. exponential) behaviour, not a performance measurement: speed is
+        // measured by the benchmarks, and this bound is far above any loaded CI machine's time.
+        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(3), $"took {watch.Elapsed}");
     }
 }
