@@ -198,7 +198,7 @@ internal sealed class RegistryAuthenticator
             var who = credential is null ? "anonymous access" : credential.ToString();
             var summary = Scrub(RegistryErrorBody.Summarize(body));
             var message = $"{context}: token endpoint {endpoint} refused {who}: HTTP {(int)status} {status}{(summary.Length > 0 ? ": " + summary : string.Empty)}.";
-            throw status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? StrataException.Usage(message) : StrataException.BadInput(message);
+            throw StrataException.BadInput(message);
         }
 
         var (token, lifetime) = ParseTokenResponse(body, endpoint, context);

@@ -6,7 +6,7 @@ using Strata.Core;
 /// A blob's response body as it arrives: it owns the HTTP response, and turns a read that waits longer than the
 /// timeout, or a dropped connection, into an error naming the blob, so a stalled registry cannot hang a scan.
 /// </summary>
-internal sealed class RegistryBlobStream : Stream
+internal sealed class RegistryBlobStream : ReadOnlyStream
 {
     private readonly HttpResponseMessage response;
     private readonly Stream inner;
@@ -22,21 +22,7 @@ internal sealed class RegistryBlobStream : Stream
         this.what = what;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => position;
 
     public override int Read(Span<byte> buffer)
     {
@@ -74,19 +60,6 @@ internal sealed class RegistryBlobStream : Stream
             throw ConnectionLost(e);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -471,9 +471,10 @@ public sealed class RegistryClient : IDisposable
 
         var status = response.StatusCode;
         var message = $"{context}: HTTP {(int)status} {ReasonOf(response)}{(summary.Length > 0 ? ": " + summary : string.Empty)}";
+        // Refused credentials make a target that cannot be read (exit 3), however the retries went; not a usage error.
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return StrataException.Usage($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
+            return StrataException.BadInput($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
         }
 
         // A missing tag or repository is the user's to fix; a missing blob of an existing image is a broken image.

@@ -50,7 +50,9 @@ public sealed class RegistryAuthTests(RegistryFixture fixture)
     {
         using var client = new RegistryClient(Isolated());
         var error = await Assert.ThrowsAsync<StrataException>(() => client.GetManifestAsync(Single(fixture.Basic.HostPort), CancellationToken.None));
-        Assert.Equal(ExitCode.Usage, error.ExitCode);
+
+        // A registry that answers 401 to every request makes an image that cannot be read: exit 3, not a usage error.
+        Assert.Equal(ExitCode.Error, error.ExitCode);
         Assert.Contains("HTTP 401", error.Message, StringComparison.Ordinal);
         Assert.Contains($"no credentials for {fixture.Basic.HostPort}", error.Message, StringComparison.Ordinal);
     }
@@ -159,7 +161,7 @@ public sealed class RegistryAuthTests(RegistryFixture fixture)
 
         using var wrong = new RegistryClient(Isolated() with { Credentials = Wrong });
         var refused = await Assert.ThrowsAsync<StrataException>(() => wrong.GetManifestAsync(Single(fixture.Token.HostPort), CancellationToken.None));
-        Assert.Equal(ExitCode.Usage, refused.ExitCode);
+        Assert.Equal(ExitCode.Error, refused.ExitCode);
         Assert.Contains($"token endpoint {fixture.TokenIssuer.Realm} refused user '{RegistryFixture.User}' (from --creds): HTTP 401", refused.Message, StringComparison.Ordinal);
         Assert.Contains("incorrect username or password", refused.Message, StringComparison.Ordinal);
         AssertNoSecrets(refused.Message);
