@@ -20,7 +20,7 @@ internal static class ScanCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({string.Join(", ", TargetKindNames.All.Where(k => k != "host").Select(k => k + ":"))}) overrides detection; KIND:DIR scans every file of that kind under DIR. None: host and the bundled examples.",
+            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({TargetResolver.KindPrefixes}) overrides detection; KIND:DIR scans every file of that kind under DIR. None: host and the bundled examples.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var kind = new Option<string?>("--kind")
@@ -158,8 +158,9 @@ internal static class ScanCommand
                 var options = parse.CommandResult.Command.Options.Concat(parse.RootCommandResult.Command.Options).Where(o => !o.Hidden);
                 var names = options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct();
                 var option = text.Split('=')[0];
-                var suggestion = NearestName.Find(option, names) is { } near ? $"; did you mean {near}?" : string.Empty;
-                throw StrataException.Usage($"{option}: unknown option{suggestion} (a file whose name starts with '-' is given as ./{text}).");
+                throw StrataException.Usage(NearestName.Find(option, names) is { } near
+                    ? $"{option}: unknown option; did you mean {near}?"
+                    : $"{option}: unknown option (a file whose name starts with '-' is given as ./{text}).");
             }
         }
     }

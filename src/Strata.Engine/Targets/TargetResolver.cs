@@ -13,6 +13,9 @@ using Strata.Oci.Transports;
 /// </summary>
 public static partial class TargetResolver
 {
+    /// <summary>The kinds that may prefix a target, for messages: <c>image:, rootfs:, dockerfile:, …</c>.</summary>
+    public static string KindPrefixes { get; } = string.Join(", ", TargetKindNames.All.Where(k => k != TargetKind.Host.ToName()).Select(k => k + ":"));
+
     private static readonly string[] FileLikeExtensions = [".yaml", ".yml", ".json", ".tar", ".tgz", ".gz", ".dockerfile", ".containerfile"];
 
     /// <summary>
@@ -65,9 +68,9 @@ public static partial class TargetResolver
         if (UnknownPrefixPattern().Match(text) is { Success: true } unknown && (unknown.Groups[2].Value == "://" || LooksLikePath(text) || !ImageTransports.IsBareReference(text)))
         {
             var prefix = unknown.Groups[1].Value + unknown.Groups[2].Value;
-            var known = ImageTransports.All.Select(t => t.Prefix).Concat(TargetKindNames.All.Select(k => k + ":")).ToList();
+            var known = ImageTransports.All.Select(t => t.Prefix).Concat(KindPrefixes.Split(", ")).ToList();
             var suggestion = NearestName.Find(prefix, known) is { } near ? $"did you mean {near}? " : string.Empty;
-            throw StrataException.Usage($"{text}: no such file or directory, and '{prefix}' is neither an image transport nor a target kind; {suggestion}transports: {ImageTransports.Syntaxes}; kinds: {string.Join(", ", TargetKindNames.All.Select(k => k + ":"))}.");
+            throw StrataException.Usage($"{text}: no such file or directory, and '{prefix}' is neither an image transport nor a target kind; {suggestion}transports: {ImageTransports.Syntaxes}; kinds: {KindPrefixes}.");
         }
 
         if (LooksLikePath(text) || !ImageTransports.IsBareReference(text))
