@@ -59,6 +59,13 @@ public sealed class SourceTreeScanTests
         Assert.Contains(warnings, w => w.StartsWith($"{repo}/chart: a Helm chart (1 template files not scanned as manifests); render it with `helm template {repo}/chart", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.StartsWith($"{repo}/sub/.strataignore: a Strata ignore file inside a scanned directory is not applied", StringComparison.Ordinal));
         Assert.DoesNotContain(Token, result.StdOut + result.StdErr, StringComparison.Ordinal);
+
+        // Applied on purpose, the same ignore file is no longer warned about and suppresses what it names.
+        var applied = await CliRunner.RunAsync("scan", repo + "/", "--ignore-file", $"{repo}/sub/.strataignore", "--format", "json", "--no-progress");
+        Assert.True(applied.ExitCode == 0, applied.StdErr);
+        Assert.DoesNotContain(".strataignore: a Strata ignore file", applied.StdErr, StringComparison.Ordinal);
+        using var appliedJson = JsonDocument.Parse(applied.StdOut);
+        Assert.DoesNotContain(appliedJson.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "SEC-GITHUB-CLASSIC-PAT");
     }
 
     [Fact]
