@@ -34,7 +34,7 @@ public sealed class ScannerRegistry
         [
             new HostScanner(),
             new DockerfileScanner(),
-            new ImageScanner(new ImageScannerOptions { Analyzers = [secrets], Open = imageOpenOptions ?? ImageOpenOptions.Default }),
+            new ImageScanner(new ImageScannerOptions { Analyzers = [secrets], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
             new RuntimeConfigScanner(),
             new SeccompScanner(),
             new KubernetesManifestScanner(),

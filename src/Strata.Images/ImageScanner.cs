@@ -25,7 +25,7 @@ public sealed record ImageScannerOptions
     public IReadOnlyList<IImageAnalyzer> Analyzers { get; init; } = [];
 
     /// <summary>How images are opened: platform, credentials and TLS (from the command line), read limits.</summary>
-    public ImageOpenOptions Open { get; init; } = ImageOpenOptions.Default;
+    public ImageOpenOptions OpenOptions { get; init; } = ImageOpenOptions.Default;
 
     /// <summary>Most entries read from a root filesystem directory.</summary>
     public int MaxRootFsEntries { get; init; } = ReadLimits.Default.MaxEntriesPerLayer;
@@ -109,7 +109,7 @@ public sealed partial class ImageScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
-        var image = await ImageResolver.OpenAsync(target.Locator, options.Open, cancellationToken);
+        var image = await ImageResolver.OpenAsync(target.Locator, options.OpenOptions, cancellationToken);
         await using (image.Source)
         {
             var subject = new ImageSubject(target.Name, target.Kind, image, ConfigTexts(image.Config), null) { Context = context };
