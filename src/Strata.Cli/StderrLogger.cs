@@ -44,6 +44,10 @@ internal sealed class StderrLoggerProvider : ILoggerProvider
             lock (writer)
             {
                 writer.WriteLine($"{label}: {formatter(state, exception)}");
+                if (exception is not null)
+                {
+                    writer.WriteLine(exception.ToString());
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ using Strata.Core.Findings;
 using Strata.Core.Ignoring;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
+using Strata.Engine.Targets;
 
 /// <summary>What a scan should do beyond choosing targets.</summary>
 public sealed record ScanOptions
@@ -19,6 +20,9 @@ public sealed record ScanOptions
     public string IgnoreSource { get; init; } = IgnoreFile.DefaultName;
 
     public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>Full paths of the configuration files this run applies (ignore file, secret configuration); discovery does not warn about them.</summary>
+    public IReadOnlyCollection<string> AppliedConfiguration { get; init; } = [];
 }
 
 /// <summary>Runs every scanner that applies to each target and assembles the report.</summary>
@@ -34,6 +38,10 @@ public sealed partial class ScanEngine
     public static string ToolVersion =>
         typeof(ScanEngine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>
+    /// Scans every target; one that fails (cannot be resolved, read or parsed) fails alone, with its error in the
+    /// report, and the others are still scanned. A directory of source is expanded into a target per file it holds.
+    /// </summary>
     public async Task<ScanReport> ScanAsync(IReadOnlyList<ScanTarget> targets, ScanOptions options, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -46,34 +54,49 @@ public sealed partial class ScanEngine
         {
             var target = targets[i];
             context.Progress?.Report(new ScanProgress($"scanning {target.Name}", i, targets.Count));
-            var scanners = registry.For(target.Kind).ToList();
-            if (scanners.Count == 0)
+            if (target.Note is { } note)
             {
-                var message = $"no scanner handles {target.Kind.ToName()} targets yet";
-                warnings.Add($"{target.Name}: {message}.");
-                results.Add(new TargetResult(target, [], 0, message));
+                warnings.Add($"{target.Name}: {note}");
+            }
+
+            if (target.Error is { } unresolved)
+            {
+                results.Add(new TargetResult(target, [], 0, unresolved));
                 continue;
             }
 
-            var found = new List<Finding>();
-            string? error = null;
-            foreach (var scanner in scanners)
+            if (!SourceTree.IsTree(target))
             {
-                LogScanning(context.Logger, scanner.Name, target.Name);
-                try
-                {
-                    found.AddRange(await scanner.ScanAsync(target, context, cancellationToken));
-                }
-                catch (StrataException e)
-                {
-                    error = e.Message;
-                    LogTargetFailed(context.Logger, target.Name, e.Message);
-                    break;
-                }
+                await ScanOneAsync(target, results, all, warnings, context, cancellationToken);
+                continue;
             }
 
-            all.AddRange(found);
-            results.Add(new TargetResult(target, [.. scanners.Select(s => s.Name)], found.Count, error));
+            SourceTreeContents contents;
+            try
+            {
+                contents = SourceTree.Discover(target, options.AppliedConfiguration, cancellationToken);
+            }
+            catch (Exception e) when (IsTargetFailure(e, cancellationToken))
+            {
+                results.Add(Failed(target, [], e, context));
+                continue;
+            }
+
+            warnings.AddRange(contents.Warnings);
+            foreach (var file in contents.Targets)
+            {
+                await ScanOneAsync(file, results, all, warnings, context, cancellationToken);
+            }
+
+            if (target.Kind == TargetKind.SourceTree)
+            {
+                await ScanOneAsync(target with { Files = contents.OtherFiles }, results, all, warnings, context, cancellationToken);
+            }
+            else if (contents.Targets.Count == 0)
+            {
+                warnings.Add($"{target.Name}: no {target.Kind.ToName()} files under {target.Locator}.");
+                results.Add(new TargetResult(target, [], 0, null));
+            }
         }
 
         context.Progress?.Report(new ScanProgress("done", targets.Count, targets.Count));
@@ -91,9 +114,56 @@ public sealed partial class ScanEngine
         };
     }
 
+    private async Task ScanOneAsync(ScanTarget target, List<TargetResult> results, List<Finding> all, List<string> warnings, ScanContext context, CancellationToken cancellationToken)
+    {
+        var scanners = registry.For(target.Kind).ToList();
+        if (scanners.Count == 0)
+        {
+            var message = $"no scanner handles {target.Kind.ToName()} targets yet";
+            warnings.Add($"{target.Name}: {message}.");
+            results.Add(new TargetResult(target, [], 0, message));
+            return;
+        }
+
+        var found = new List<Finding>();
+        foreach (var scanner in scanners)
+        {
+            LogScanning(context.Logger, scanner.Name, target.Name);
+            try
+            {
+                found.AddRange(await scanner.ScanAsync(target, context, cancellationToken));
+            }
+            catch (Exception e) when (IsTargetFailure(e, cancellationToken))
+            {
+                // What was found before the failure is still reported; the error says the findings are incomplete.
+                all.AddRange(found);
+                results.Add(Failed(target, [.. scanners.Select(s => s.Name)], e, context));
+                return;
+            }
+        }
+
+        all.AddRange(found);
+        results.Add(new TargetResult(target, [.. scanners.Select(s => s.Name)], found.Count, null));
+    }
+
+    /// <summary>
+    /// Anything a target throws fails that target only, malformed input and I/O errors as much as Strata's own errors,
+    /// so one bad file cannot take the other targets' results with it. Only the user's cancellation ends the run.
+    /// </summary>
+    private static bool IsTargetFailure(Exception e, CancellationToken cancellationToken) =>
+        !(e is OperationCanceledException && cancellationToken.IsCancellationRequested) && e is not OutOfMemoryException;
+
+    private static TargetResult Failed(ScanTarget target, IReadOnlyList<string> scanners, Exception e, ScanContext context)
+    {
+        // The CLI prints the error once, from the report; the log line carries the details --debug asks for.
+        LogTargetFailed(context.Logger, target.Name, e);
+
+        return new TargetResult(target, scanners, 0, e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Running {Scanner} on {Target}")]
     private static partial void LogScanning(ILogger logger, string scanner, string target);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Target}: {Error}")]
-    private static partial void LogTargetFailed(ILogger logger, string target, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Target} failed")]
+    private static partial void LogTargetFailed(ILogger logger, string target, Exception exception);
 }

@@ -3,11 +3,13 @@ namespace Strata.Engine;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
+using Strata.Engine.Targets;
 using Strata.Images;
 using Strata.Images.Dockerfile;
 using Strata.Images.Secrets;
 using Strata.Kernel;
 using Strata.Kubernetes;
+using Strata.Oci;
 using Strata.Runtime.Config;
 using Strata.Runtime.Seccomp;
 
@@ -24,15 +26,21 @@ public sealed class ScannerRegistry
 
     public RuleCatalog Catalog { get; }
 
-    public static ScannerRegistry CreateDefault() => new(
-    [
-        new HostScanner(),
-        new DockerfileScanner(),
-        new ImageScanner(new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer()] }),
-        new RuntimeConfigScanner(),
-        new SeccompScanner(),
-        new KubernetesManifestScanner(),
-    ]);
+    /// <param name="imageOpenOptions">How image targets are reached (platform, credentials, TLS); default: <see cref="ImageOpenOptions.Default"/>.</param>
+    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null)
+    {
+        var secrets = new ImageSecretsAnalyzer();
+        return new(
+        [
+            new HostScanner(),
+            new DockerfileScanner(),
+            new ImageScanner(new ImageScannerOptions { Analyzers = [secrets], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
+            new RuntimeConfigScanner(),
+            new SeccompScanner(),
+            new KubernetesManifestScanner(),
+            new SourceTreeSecretScanner(secrets),
+        ]);
+    }
 
     // Shared rule sets (the secret rules run on images, root filesystems and Dockerfiles) are declared by
     // every scanner that reports them; one ID naming two different rules is still an error.

@@ -25,6 +25,9 @@ public sealed record ImageScannerOptions
     /// <summary>More analyzers run in the same pass (e.g. the secret scanner).</summary>
     public IReadOnlyList<IImageAnalyzer> Analyzers { get; init; } = [];
 
+    /// <summary>How images are opened: platform, credentials and TLS (from the command line), read limits.</summary>
+    public ImageOpenOptions OpenOptions { get; init; } = ImageOpenOptions.Default;
+
     /// <summary>Most entries read from a root filesystem directory.</summary>
     public int MaxRootFsEntries { get; init; } = ReadLimits.Default.MaxEntriesPerLayer;
 }
@@ -107,7 +110,7 @@ public sealed partial class ImageScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
-        var image = await ImageResolver.OpenAsync(target.Locator, OpenOptionsFor(context), cancellationToken);
+        var image = await ImageResolver.OpenAsync(target.Locator, options.OpenOptions, cancellationToken);
         await using (image.Source)
         {
             var subject = new ImageSubject(target.Name, target.Kind, image, ConfigTexts(image.Config), null) { Context = context };
@@ -135,16 +138,6 @@ public sealed partial class ImageScanner : ITargetScanner
         var view = ImageView.FromRootFs(target.Name, root, entries, content.Contents);
         LogRootFsRead(context.Logger, target.Name, view.Files.Count);
         return (view, analyses);
-    }
-
-    /// <summary>
-    /// The single place where scan-wide image access settings (--platform, --creds, --authfile, --tls-verify
-    /// on <see cref="ScanContext.ImageAccess"/>) become reader options.
-    /// </summary>
-    internal static ImageOpenOptions OpenOptionsFor(ScanContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.ImageAccess.ToOpenOptions();
     }
 
     /// <summary>Every free-text string of the config and its history, for analyzers that search text (secrets).</summary>

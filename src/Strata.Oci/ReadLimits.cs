@@ -38,20 +38,3 @@ public sealed record ReadLimits
 
     public static ReadLimits Default { get; } = new();
 }
-
-/// <summary>How to open and read an image.</summary>
-public sealed record ImageOpenOptions
-{
-    /// <summary>The platform to pick from an index (default linux/amd64, or the only entry).</summary>
-    public Model.Platform? Platform { get; init; }
-
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
-
-    /// <summary>Credentials, TLS and timeouts for <c>docker://</c> sources.</summary>
-    public Registry.RegistryOptions Registry { get; init; } = new();
-
-    /// <summary>Layers read at once (default: processor count, at most 4).</summary>
-    public int MaxParallelLayers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
-
-    public static ImageOpenOptions Default { get; } = new();
-}

@@ -8,7 +8,7 @@ using Strata.Core;
 /// content has exactly the expected digest and (when known) size. Reading past the expected size fails at
 /// once, so an oversized blob cannot be streamed forever.
 /// </summary>
-public sealed class VerifyingStream : Stream
+public sealed class VerifyingStream : ReadOnlyStream
 {
     private readonly Stream inner;
     private readonly Digest expected;
@@ -33,24 +33,10 @@ public sealed class VerifyingStream : Stream
         hasher = expected.CreateHasher();
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => position;
-        set => throw new NotSupportedException();
-    }
+    public override long Position => position;
 
     /// <summary>Bytes read so far.</summary>
     public long BytesRead => position;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -63,9 +49,6 @@ public sealed class VerifyingStream : Stream
         var read = await inner.ReadAsync(buffer, cancellationToken);
         return Account(buffer.Span[..read]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Reads and hashes whatever is left, then verifies. Call when the consumer stops early.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
@@ -114,16 +97,6 @@ public sealed class VerifyingStream : Stream
 
         verified = true;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

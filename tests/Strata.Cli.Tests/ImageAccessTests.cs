@@ -2,7 +2,6 @@ namespace Strata.Cli.Tests;
 
 using System.CommandLine;
 using Strata.Cli.Commands;
-using Strata.Core.Scanning;
 using Strata.Oci;
 
 /// <summary>The registry options shared by <c>strata image</c> and <c>strata scan</c>, down to the image reader's options.</summary>
@@ -11,22 +10,20 @@ public sealed class ImageAccessTests
     private const string Password = "pw-3c2b1a-never-print";
 
     [Fact]
-    public void Options_parse_into_access_options_and_then_into_open_options()
+    public void Options_parse_into_open_options_that_never_print_the_password()
     {
         var arguments = new ImageAccessArguments();
         var command = new Command("probe");
         arguments.AddTo(command);
-        var access = arguments.Read(command.Parse(["--platform", "linux/arm64/v8", "--creds", $"alice:{Password}", "--authfile", "/tmp/auth.json", "--tls-verify=false"]));
-        Assert.Equal(new ImageAccessOptions { Platform = "linux/arm64/v8", Credentials = $"alice:{Password}", AuthFile = "/tmp/auth.json", TlsVerify = false }, access);
-        Assert.DoesNotContain(Password, access.ToString(), StringComparison.Ordinal);
-        Assert.Contains("user 'alice'", access.ToString(), StringComparison.Ordinal);
-
-        var open = access.ToOpenOptions();
+        var open = arguments.Read(command.Parse(["--platform", "linux/arm64/v8", "--creds", $"alice:{Password}", "--authfile", "/tmp/auth.json", "--tls-verify=false"]));
         Assert.Equal("linux/arm64/v8", open.Platform?.ToString());
         Assert.Equal("alice", open.Registry.Credentials?.Username);
         Assert.Equal(Password, open.Registry.Credentials?.Password);
         Assert.Equal("/tmp/auth.json", open.Registry.AuthFilePath);
         Assert.False(open.Registry.TlsVerify);
+        Assert.DoesNotContain(Password, open.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, open.Registry.ToString(), StringComparison.Ordinal);
+        Assert.Contains("user 'alice'", open.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,12 +32,10 @@ public sealed class ImageAccessTests
         var arguments = new ImageAccessArguments();
         var command = new Command("probe");
         arguments.AddTo(command);
-        var access = arguments.Read(command.Parse([]));
-        Assert.Equal(ImageAccessOptions.Default, access);
-        Assert.True(access.TlsVerify);
-        Assert.True(arguments.Read(command.Parse(["--tls-verify"])).TlsVerify);
-        Assert.False(arguments.Read(command.Parse(["--tls-verify", "false"])).TlsVerify);
-        var open = access.ToOpenOptions();
+        var open = arguments.Read(command.Parse([]));
+        Assert.Equal(ImageOpenOptions.Default with { Registry = ImageOpenOptions.Default.Registry with { TlsVerify = true } }, open);
+        Assert.True(arguments.Read(command.Parse(["--tls-verify"])).Registry.TlsVerify);
+        Assert.False(arguments.Read(command.Parse(["--tls-verify", "false"])).Registry.TlsVerify);
         Assert.Null(open.Platform);
         Assert.Null(open.Registry.Credentials);
         Assert.True(open.Registry.TlsVerify);

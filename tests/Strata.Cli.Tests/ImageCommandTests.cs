@@ -334,7 +334,7 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         var dockerfile = temp.WriteFile("Containerfile", "FROM scratch\n");
         var notImage = await CliRunner.RunAsync("image", "inspect", dockerfile);
         Assert.Equal(2, notImage.ExitCode);
-        Assert.Equal($"strata: {dockerfile}: not an image but a dockerfile target; name an image as oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR or docker://REF.\n", notImage.StdErr);
+        Assert.Equal($"strata: {dockerfile}: not an image; name one as oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], dir:DIR, docker://REF.\n", notImage.StdErr);
 
         var missing = await CliRunner.RunAsync("image", "extract", $"oci:{temp.Combine("nowhere")}", temp.Combine("rootfs"));
         Assert.Equal(2, missing.ExitCode);

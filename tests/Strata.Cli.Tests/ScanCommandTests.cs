@@ -122,7 +122,6 @@ public sealed class ScanCommandTests
     }
 
     [Theory]
-    [InlineData(2, "no such file", "scan", "/nonexistent/Dockerfile")]
     [InlineData(2, "unknown-kind", "scan", "--kind", "unknown-kind", "x")]
     [InlineData(2, "--fail-on 'SEVERE'", "scan", "host", "--fail-on", "SEVERE")]
     [InlineData(2, "Unknown format 'xml'", "scan", "host", "--format", "xml")]
@@ -144,7 +143,7 @@ public sealed class ScanCommandTests
         var profile = dir.WriteFile("seccomp.json", "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [ { \"names\": 7, \"action\": \"SCMP_ACT_ALLOW\" } ]\n}");
         var result = await CliRunner.RunAsync("scan", "seccomp:" + profile, "--format", "json");
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains($"seccomp:{profile}: {profile}:3: $.syscalls[0].names must be an array", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"strata: {profile}:3: $.syscalls[0].names must be an array", result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
         using (var json = JsonDocument.Parse(result.StdOut))
         {
@@ -156,8 +155,12 @@ public sealed class ScanCommandTests
         Assert.Equal(3, bad.ExitCode);
         Assert.Contains(yaml + ":", bad.StdErr, StringComparison.Ordinal);
 
-        var debug = await CliRunner.RunAsync("scan", "/nonexistent/Dockerfile", "--debug");
+        var debug = await CliRunner.RunAsync("scan", "seccomp:" + profile, "--debug");
         Assert.Contains("   at ", debug.StdErr, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync("scan", "/nonexistent/Dockerfile");
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Equal("strata: /nonexistent/Dockerfile: no such file or directory, and not an image reference.\n", missing.StdErr);
     }
 
     [Fact]

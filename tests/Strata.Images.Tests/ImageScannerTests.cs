@@ -8,6 +8,7 @@ using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Hardening;
 using Strata.Images.Tests.Support;
+using Strata.Oci;
 using Strata.Oci.FileSystem;
 using Strata.Oci.Layers;
 using Strata.Oci.Resolution;
@@ -46,6 +47,15 @@ public sealed class ImageScannerTests(HardeningImagesFixture fixture) : IClassFi
         Assert.NotNull(subject.Image);
         Assert.Contains(subject.ConfigTexts, t => t.JsonPath.StartsWith("$.history[", StringComparison.Ordinal) && t.Text.Contains("chmod 4755", StringComparison.Ordinal));
         Assert.Contains(subject.ConfigTexts, t => t.JsonPath == "$.config.Env[0]" && t.Text.StartsWith("PATH=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_open_options_the_scanner_is_built_with_reach_the_image_reader()
+    {
+        var reference = fixture.Planted.Reference;
+        var limited = new ImageScanner(new ImageScannerOptions { OpenOptions = new ImageOpenOptions { Limits = new ReadLimits { MaxLayers = 1 } } });
+        var error = await Assert.ThrowsAsync<StrataException>(() => limited.ScanAsync(new ScanTarget(TargetKind.Image, reference, reference), new ScanContext(), CancellationToken.None));
+        Assert.Contains("more than the 1 allowed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

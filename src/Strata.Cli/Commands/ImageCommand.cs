@@ -2,17 +2,16 @@ namespace Strata.Cli.Commands;
 
 using System.CommandLine;
 using Strata.Core;
-using Strata.Core.Scanning;
-using Strata.Core.Targets;
 using Strata.Oci;
 using Strata.Oci.Extraction;
 using Strata.Oci.FileSystem;
 using Strata.Oci.Resolution;
+using Strata.Oci.Transports;
 
 /// <summary><c>strata image inspect|files|extract TARGET</c>: look inside an image without a container engine.</summary>
 internal static class ImageCommand
 {
-    private const string TargetHelp = "The image: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], dir:DIR, docker://REF, a bare REF (= docker://REF), or a directory holding an OCI layout.";
+    private static readonly string TargetHelp = $"The image: {ImageTransports.Syntaxes}, a bare REF (= docker://REF), or a local layout, archive or dir: copy without its prefix.";
 
     public static Command Create(GlobalOptions global, CliIo io)
     {
@@ -44,19 +43,10 @@ internal static class ImageCommand
         return command;
     }
 
-    /// <summary>The transport reference of an image target, with the same syntax as <c>strata scan</c>.</summary>
-    internal static string ResolveImage(string text)
-    {
-        var target = TargetResolver.Resolve(text);
-        return target.Kind == TargetKind.Image
-            ? target.Locator
-            : throw StrataException.Usage($"{text}: not an image but a {target.Kind.ToName()} target; name an image as oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR or docker://REF.");
-    }
-
-    private static async Task<int> InspectAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, ImageAccessOptions access, CancellationToken cancellationToken)
+    private static async Task<int> InspectAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, ImageOpenOptions options, CancellationToken cancellationToken)
     {
         var json = IsJson(parse, global, "image inspect");
-        var image = await OpenAsync(text, access, cancellationToken);
+        var image = await OpenAsync(text, options, cancellationToken);
         await using (image.Source)
         {
             var summary = await ImageInspector.InspectAsync(image, cancellationToken);
@@ -68,7 +58,7 @@ internal static class ImageCommand
         return (int)ExitCode.Clean;
     }
 
-    private static async Task<int> FilesAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, ImageAccessOptions access, int? layer, bool deletedOnly, CancellationToken cancellationToken)
+    private static async Task<int> FilesAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, ImageOpenOptions options, int? layer, bool deletedOnly, CancellationToken cancellationToken)
     {
         var json = IsJson(parse, global, "image files");
         if (layer is < 0)
@@ -76,7 +66,7 @@ internal static class ImageCommand
             throw StrataException.Usage($"--layer {layer}: layers are numbered from 0.");
         }
 
-        var image = await OpenAsync(text, access, cancellationToken);
+        var image = await OpenAsync(text, options, cancellationToken);
         await using (image.Source)
         {
             if (layer is int index && index >= image.Layers.Count)
@@ -100,7 +90,7 @@ internal static class ImageCommand
         return (int)ExitCode.Clean;
     }
 
-    private static async Task<int> ExtractAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, string directory, ImageAccessOptions access, CancellationToken cancellationToken)
+    private static async Task<int> ExtractAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, string directory, ImageOpenOptions options, CancellationToken cancellationToken)
     {
         var json = IsJson(parse, global, "image extract");
         var full = Path.GetFullPath(directory, io.WorkingDirectory);
@@ -118,7 +108,7 @@ internal static class ImageCommand
             throw StrataException.Usage($"{directory}: directory is not empty; extract into a new or empty directory.");
         }
 
-        var image = await OpenAsync(text, access, cancellationToken);
+        var image = await OpenAsync(text, options, cancellationToken);
         await using (image.Source)
         {
             ExtractionReport report;
@@ -153,10 +143,9 @@ internal static class ImageCommand
         return (int)ExitCode.Clean;
     }
 
-    private static async Task<ResolvedImage> OpenAsync(string text, ImageAccessOptions access, CancellationToken cancellationToken)
+    private static async Task<ResolvedImage> OpenAsync(string text, ImageOpenOptions options, CancellationToken cancellationToken)
     {
-        var locator = ResolveImage(text);
-        return await ImageResolver.OpenAsync(locator, access.ToOpenOptions(), cancellationToken);
+        return await ImageResolver.OpenAsync(ImageTransports.Locate(text), options, cancellationToken);
     }
 
     private static bool IsJson(ParseResult parse, GlobalOptions global, string name) => parse.GetValue(global.Format) switch
@@ -227,16 +216,6 @@ internal sealed class ImageAccessArguments
     }
 
     /// <summary>Reads and checks the options: a malformed platform or credentials is a usage error before anything is opened.</summary>
-    public ImageAccessOptions Read(ParseResult parse)
-    {
-        var access = new ImageAccessOptions
-        {
-            Platform = parse.GetValue(Platform),
-            Credentials = parse.GetValue(Credentials),
-            AuthFile = parse.GetValue(AuthFile),
-            TlsVerify = parse.GetValue(TlsVerify),
-        };
-        _ = access.ToOpenOptions();
-        return access;
-    }
+    public ImageOpenOptions Read(ParseResult parse) =>
+        ImageOpenOptions.FromCommandLine(parse.GetValue(Platform), parse.GetValue(Credentials), parse.GetValue(AuthFile), parse.GetValue(TlsVerify));
 }

@@ -8,6 +8,9 @@ using Strata.Core.Reporting;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine;
+using Strata.Engine.Targets;
+using Strata.Oci;
+using Strata.Oci.Transports;
 using Strata.Secrets;
 
 /// <summary><c>strata scan [TARGET…]</c>: the main job.</summary>
@@ -17,7 +20,7 @@ internal static class ScanCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = "Images (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR, docker://REF or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, directories, or the word host. A KIND: prefix (dockerfile:, k8s:, seccomp:, runtime-config:, rootfs:) overrides detection. None: host and the bundled examples.",
+            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({TargetResolver.KindPrefixes}) overrides detection; KIND:DIR scans every file of that kind under DIR. None: host and the bundled examples.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var kind = new Option<string?>("--kind")
@@ -42,7 +45,7 @@ internal static class ScanCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, ImageAccessOptions imageAccess, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
         var format = parse.GetValue(global.Format)!;
         var writers = ReportWriterFactory.Default(colour: false);
@@ -59,7 +62,8 @@ internal static class ScanCommand
         }
 
         var texts = parse.GetValue(targetsArgument) ?? [];
-        var resolved = texts.Length == 0 ? DefaultTargets() : [.. texts.Select(t => TargetResolver.Resolve(t, forced))];
+        RejectUnknownOptions(parse, texts);
+        var resolved = texts.Length == 0 ? DefaultTargets() : TargetResolver.ResolveEach(texts, forced);
 
         var ignorePath = parse.GetValue(global.IgnoreFile);
         IReadOnlyList<IgnoreEntry> ignores = [];
@@ -83,11 +87,10 @@ internal static class ScanCommand
             Logger = logger,
             HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
-            ImageAccess = imageAccess,
             SecretConfigPath = secretConfigPath,
         };
 
-        var registry = ScannerRegistry.CreateDefault();
+        var registry = ScannerRegistry.CreateDefault(imageOpenOptions);
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
             resolved,
@@ -97,6 +100,7 @@ internal static class ScanCommand
                 IgnoreEntries = ignores,
                 IgnoreSource = ignorePath ?? IgnoreFile.DefaultName,
                 Today = io.Today ?? DateOnly.FromDateTime(DateTime.UtcNow),
+                AppliedConfiguration = [.. new[] { ignorePath, secretConfigPath }.OfType<string>().Select(p => Path.GetFullPath(p, io.WorkingDirectory))],
             },
             context,
             cancellationToken);
@@ -111,11 +115,12 @@ internal static class ScanCommand
 
         await ReportOutput.WriteAsync(io, parse.GetValue(global.Output), stream => writer.WriteAsync(report, registry.Catalog, stream, cancellationToken));
 
+        // Each failed target once, naming it once; the report holds the same errors beside the other targets' results.
         if (report.Targets.Any(t => t.Error is not null))
         {
             foreach (var failed in report.Targets.Where(t => t.Error is not null))
             {
-                await io.Error.WriteLineAsync($"strata: {failed.Target.Name}: {failed.Error}");
+                await io.Error.WriteLineAsync($"strata: {failed.ErrorLine}");
             }
 
             return (int)ExitCode.Error;
@@ -138,6 +143,26 @@ internal static class ScanCommand
         // Builds the scanner too: a rule that does not compile or a disable naming no rule fail here, before any target is read.
         _ = new SecretScanner(SecretScannerConfig.Load(path));
         return path;
+    }
+
+    /// <summary>
+    /// A target that starts with '-' is a mistyped option (<c>--formt json</c>), not a file: a usage error naming the
+    /// nearest option, before anything is scanned. A file whose name starts with '-' can be given as <c>./-name</c>.
+    /// </summary>
+    private static void RejectUnknownOptions(ParseResult parse, string[] texts)
+    {
+        foreach (var text in texts)
+        {
+            if (text.Length > 1 && text.StartsWith('-'))
+            {
+                var options = parse.CommandResult.Command.Options.Concat(parse.RootCommandResult.Command.Options).Where(o => !o.Hidden);
+                var names = options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct();
+                var option = text.Split('=')[0];
+                throw StrataException.Usage(NearestName.Find(option, names) is { } near
+                    ? $"{option}: unknown option; did you mean {near}?"
+                    : $"{option}: unknown option (a file whose name starts with '-' is given as ./{text}).");
+            }
+        }
     }
 
     private static HashSet<Severity>? ParseSeverities(string[]? values)
@@ -173,9 +198,7 @@ internal static class ScanCommand
                 continue;
             }
 
-            var kind = TargetResolver.DetectFile(file);
-            var name = "examples/" + Path.GetRelativePath(examples, file).Replace('\\', '/');
-            targets.Add(new ScanTarget(kind, name, file));
+            targets.Add(TargetResolver.FileTarget(file, "examples/" + Path.GetRelativePath(examples, file).Replace('\\', '/')));
         }
 
         return targets;

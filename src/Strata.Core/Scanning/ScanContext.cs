@@ -17,9 +17,6 @@ public sealed class ScanContext
     /// <summary>Reports progress (e.g. bytes of a layer read); shown on stderr when it is a terminal.</summary>
     public IProgress<ScanProgress>? Progress { get; init; }
 
-    /// <summary>Platform, credentials and TLS for image targets (from <c>--platform</c>, <c>--creds</c>, <c>--authfile</c>, <c>--tls-verify</c>).</summary>
-    public ImageAccessOptions ImageAccess { get; init; } = ImageAccessOptions.Default;
-
     /// <summary>A <c>strata-secrets.yaml</c> (full path) for the secret scanner (from <c>--secret-config</c>); null for the built-in rules only.</summary>
     public string? SecretConfigPath { get; init; }
 }

@@ -6,7 +6,30 @@ using Strata.Core.Targets;
 
 /// <summary>How scanning one target went.</summary>
 /// <param name="Error">Set when the target could not be scanned; its findings are then incomplete.</param>
-public sealed record TargetResult(ScanTarget Target, IReadOnlyList<string> Scanners, int FindingCount, string? Error);
+public sealed record TargetResult(ScanTarget Target, IReadOnlyList<string> Scanners, int FindingCount, string? Error)
+{
+    /// <summary>
+    /// The error as one line naming the target once: a message that already starts with the target, or with the file
+    /// or image it opens (<c>oci:/x: no image tagged '3'</c> for <c>oci:/x:3</c>), is not prefixed again.
+    /// </summary>
+    public string? ErrorLine => Error is null ? null : NamesTarget(Error) ? Error : $"{Target.Name}: {Error}";
+
+    private bool NamesTarget(string error)
+    {
+        var end = error.IndexOf(": ", StringComparison.Ordinal);
+        if (end <= 0)
+        {
+            return false;
+        }
+
+        var subject = error[..end].Trim('\'', '"');
+        var name = Target.Name;
+        var locator = Target.Locator;
+        return subject.StartsWith(name, StringComparison.Ordinal)
+            || (locator.Length > 1 && subject.StartsWith(locator, StringComparison.Ordinal))
+            || (name.StartsWith(subject, StringComparison.Ordinal) && name[subject.Length] is ':' or '@');
+    }
+}
 
 /// <summary>The outcome of a scan, as every report format renders it.</summary>
 public sealed record ScanReport

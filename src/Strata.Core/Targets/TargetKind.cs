@@ -10,6 +10,15 @@ public enum TargetKind
     KubernetesManifest,
     SeccompProfile,
     RuntimeConfig,
+
+    /// <summary>A directory of source: its Dockerfiles, manifests, profiles and configs become targets, the rest gets the secret rules.</summary>
+    SourceTree,
+
+    /// <summary>A file of no kind Strata checks: the secret rules only.</summary>
+    File,
+
+    /// <summary>A target that could not be resolved (missing, unreadable, not an image reference).</summary>
+    Unknown,
 }
 
 public static class TargetKindNames
@@ -23,17 +32,25 @@ public static class TargetKindNames
         (TargetKind.KubernetesManifest, "k8s"),
         (TargetKind.SeccompProfile, "seccomp"),
         (TargetKind.RuntimeConfig, "runtime-config"),
+        (TargetKind.SourceTree, "project"),
+        (TargetKind.File, "file"),
+        (TargetKind.Unknown, "unknown"),
     ];
 
-    public static IEnumerable<string> All => Names.Select(n => n.Name);
+    /// <summary>The kinds a user may name (as a <c>KIND:</c> prefix or with <c>--kind</c>).</summary>
+    public static IEnumerable<string> All => Names.Where(n => n.Kind != TargetKind.Unknown).Select(n => n.Name);
 
     public static string ToName(this TargetKind kind) => Names.First(n => n.Kind == kind).Name;
+
+    /// <summary>Kinds that are one file each; given a directory (<c>k8s:DIR</c>), every file of the kind under it is scanned.</summary>
+    public static bool IsFileKind(this TargetKind kind) =>
+        kind is TargetKind.Dockerfile or TargetKind.KubernetesManifest or TargetKind.SeccompProfile or TargetKind.RuntimeConfig;
 
     public static bool TryParse(string text, out TargetKind kind)
     {
         foreach (var (k, name) in Names)
         {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            if (k != TargetKind.Unknown && string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
             {
                 kind = k;
                 return true;

@@ -434,24 +434,8 @@ internal sealed class TarStreamReader
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 
-    private sealed class ContentStream(TarStreamReader reader) : Stream
+    private sealed class ContentStream(TarStreamReader reader) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             if (reader.remaining == 0 || buffer.Length == 0)
@@ -473,19 +457,6 @@ internal sealed class TarStreamReader
             var n = await reader.stream.ReadAsync(buffer[..(int)Math.Min(buffer.Length, reader.remaining)], cancellationToken);
             return Account(n);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private int Account(int n)
         {

@@ -22,25 +22,11 @@ public sealed class UncompressedBudget(long limit)
 /// Counts what a decompressor yields and stops a decompression bomb: per-layer and per-image byte limits,
 /// and the uncompressed/compressed ratio once past a grace amount.
 /// </summary>
-internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead, ReadLimits limits, UncompressedBudget? budget, string what) : Stream
+internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead, ReadLimits limits, UncompressedBudget? budget, string what) : ReadOnlyStream
 {
     private long produced;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => produced;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => produced;
 
     public override int Read(Span<byte> buffer)
     {
@@ -68,19 +54,6 @@ internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead
 
         return Account(n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

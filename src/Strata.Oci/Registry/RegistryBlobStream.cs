@@ -12,7 +12,7 @@ using Strata.Core;
 /// the reader's <see cref="VerifyingStream"/> does, so resumed bytes from a wrong blob are never accepted.
 /// A failure is final: later reads throw it again instead of trying anew.
 /// </summary>
-internal sealed class RegistryBlobStream : Stream
+internal sealed class RegistryBlobStream : ReadOnlyStream
 {
     private readonly Resume resume;
     private readonly RegistryRetryPolicy retry;
@@ -49,21 +49,7 @@ internal sealed class RegistryBlobStream : Stream
     /// <summary>Sends attempt number <paramref name="attempt"/> for the blob from byte <paramref name="offset"/>.</summary>
     public delegate Task<HttpResponseMessage> Resume(long offset, int attempt, CancellationToken cancellationToken);
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => position;
 
     /// <summary>
     /// Synchronous reads are bounded by the timeout (the connection is aborted under a stalled read) but not
@@ -157,19 +143,6 @@ internal sealed class RegistryBlobStream : Stream
             await ResumeAsync(problem, cancellationToken);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

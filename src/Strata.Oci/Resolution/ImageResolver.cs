@@ -3,6 +3,7 @@ namespace Strata.Oci.Resolution;
 using Strata.Core;
 using Strata.Oci.Model;
 using Strata.Oci.Sources;
+using Strata.Oci.Transports;
 
 /// <summary>
 /// Turns a source into a <see cref="ResolvedImage"/>: follows indexes to the platform's manifest, and reads
@@ -14,7 +15,7 @@ public static class ImageResolver
 
     public static async Task<ResolvedImage> OpenAsync(string transportReference, ImageOpenOptions options, CancellationToken cancellationToken)
     {
-        var source = await ImageSources.OpenAsync(transportReference, options, cancellationToken);
+        var source = await ImageTransports.OpenSourceAsync(transportReference, options, cancellationToken);
         try
         {
             return await ResolveAsync(source, options, cancellationToken);

@@ -1,7 +1,7 @@
 namespace Strata.Oci.Sources;
 
 /// <summary>A read-only window of <c>length</c> bytes from <c>offset</c> in a seekable stream it owns (one tar member).</summary>
-internal sealed class BoundedReadStream : Stream
+internal sealed class BoundedReadStream : ReadOnlyStream
 {
     private readonly Stream inner;
     private readonly long start;
@@ -16,21 +16,11 @@ internal sealed class BoundedReadStream : Stream
         inner.Seek(start, SeekOrigin.Begin);
     }
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
-    public override long Position
-    {
-        get => position;
-        set => Seek(value, SeekOrigin.Begin);
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => position;
 
     public override int Read(Span<byte> buffer)
     {
@@ -46,9 +36,6 @@ internal sealed class BoundedReadStream : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override long Seek(long offset, SeekOrigin origin)
     {
         var target = origin switch
@@ -61,14 +48,6 @@ internal sealed class BoundedReadStream : Stream
         inner.Seek(start + position, SeekOrigin.Begin);
         return position;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -2,6 +2,7 @@ namespace Strata.Oci.Sources;
 
 using Strata.Core;
 using Strata.Oci.Model;
+using Strata.Oci.Transports;
 
 /// <summary>skopeo's <c>dir:DIR</c> format: manifest.json, version, and blobs named by their hex digest.</summary>
 public sealed class DirectorySource : IImageSource
@@ -13,7 +14,7 @@ public sealed class DirectorySource : IImageSource
     {
         Reference = reference;
         this.directory = directory;
-        files = new DirectoryImageFiles(directory, "dir:" + directory);
+        files = new DirectoryImageFiles(directory, ImageTransports.Dir.Prefix + directory);
     }
 
     public string Reference { get; }
@@ -35,13 +36,13 @@ public sealed class DirectorySource : IImageSource
             var version = await SourceFiles.ReadSmallAsync(files, "version", null, cancellationToken);
             if (!System.Text.Encoding.UTF8.GetString(version).StartsWith("Directory Transport Version: 1.", StringComparison.Ordinal))
             {
-                throw StrataException.BadInput($"dir:{directory}: version file is not 'Directory Transport Version: 1.x'.");
+                throw StrataException.BadInput($"{files.Origin}: version file is not 'Directory Transport Version: 1.x'.");
             }
         }
 
         var bytes = await SourceFiles.ReadSmallAsync(files, "manifest.json", null, cancellationToken);
-        var mediaType = ImageIndex.SniffMediaType(bytes, $"dir:{directory}/manifest.json");
-        return new RawManifest(bytes, mediaType, null, $"dir:{directory}/manifest.json");
+        var mediaType = ImageIndex.SniffMediaType(bytes, $"{files.Origin}/manifest.json");
+        return new RawManifest(bytes, mediaType, null, $"{files.Origin}/manifest.json");
     }
 
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
@@ -55,7 +56,7 @@ public sealed class DirectorySource : IImageSource
 
         if (!files.Exists(name))
         {
-            throw StrataException.BadInput($"dir:{directory}: blob {descriptor.Digest} ({descriptor.MediaType}) is missing.");
+            throw StrataException.BadInput($"{files.Origin}: blob {descriptor.Digest} ({descriptor.MediaType}) is missing.");
         }
 
         return Task.FromResult(files.Open(name));

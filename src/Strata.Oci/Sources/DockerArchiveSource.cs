@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Strata.Core;
 using Strata.Oci.Model;
+using Strata.Oci.Transports;
 
 /// <summary>
 /// A <c>docker save</c> / skopeo <c>docker-archive:FILE[:REF]</c> tarball: manifest.json names each image's
@@ -34,7 +35,7 @@ public sealed class DockerArchiveSource : IImageSource
             throw StrataException.Usage($"{reference}: file {file} does not exist.");
         }
 
-        var files = await TarArchiveFiles.IndexAsync(file, "docker-archive:" + file, limits, cancellationToken);
+        var files = await TarArchiveFiles.IndexAsync(file, ImageTransports.DockerArchive.Prefix + file, limits, cancellationToken);
         return new DockerArchiveSource(reference, files, wanted);
     }
 

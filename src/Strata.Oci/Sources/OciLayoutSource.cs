@@ -3,6 +3,7 @@ namespace Strata.Oci.Sources;
 using System.Text.Json;
 using Strata.Core;
 using Strata.Oci.Model;
+using Strata.Oci.Transports;
 
 /// <summary>
 /// An OCI image layout (<c>oci:DIR[:TAG|@DIGEST]</c>) or a tar of one (<c>oci-archive:FILE[:TAG]</c>):
@@ -32,7 +33,7 @@ public sealed class OciLayoutSource : IImageSource
             throw StrataException.Usage($"{reference}: directory {directory} does not exist.");
         }
 
-        return new OciLayoutSource(reference, new DirectoryImageFiles(directory, "oci:" + directory), tag, digest);
+        return new OciLayoutSource(reference, new DirectoryImageFiles(directory, ImageTransports.Oci.Prefix + directory), tag, digest);
     }
 
     public static async Task<OciLayoutSource> OpenArchiveAsync(string reference, string file, string? tag, ReadLimits limits, CancellationToken cancellationToken)
@@ -42,7 +43,7 @@ public sealed class OciLayoutSource : IImageSource
             throw StrataException.Usage($"{reference}: file {file} does not exist.");
         }
 
-        var files = await TarArchiveFiles.IndexAsync(file, "oci-archive:" + file, limits, cancellationToken);
+        var files = await TarArchiveFiles.IndexAsync(file, ImageTransports.OciArchive.Prefix + file, limits, cancellationToken);
         return new OciLayoutSource(reference, files, tag, null);
     }
 

@@ -68,7 +68,6 @@ public sealed class RegistryEchoRedactionTests
         {
             Assert.Throws<StrataException>(() => ImageReference.Parse(reference)),
             Assert.Throws<StrataException>(() => RegistryImageSource.Open(text, new RegistryOptions())),
-            Assert.Throws<StrataException>(() => TargetResolver.Resolve(text)),
         })
         {
             Assert.Equal(ExitCode.Usage, error.ExitCode);

@@ -2,7 +2,6 @@ namespace Strata.Oci.Tests.Registry;
 
 using System.Text.Json.Nodes;
 using Strata.Core;
-using Strata.Core.Scanning;
 using Strata.Oci.Extraction;
 using Strata.Oci.Model;
 using Strata.Oci.Resolution;
@@ -13,7 +12,7 @@ using static Strata.Oci.Tests.Registry.RegistryPullTests;
 /// Issue 3's "done when": the buildah-built image, pushed with skopeo to a real docker-registry, comes back
 /// through every auth mode (anonymous, htpasswd Basic, Bearer token) as the very tree umoci unpacks from the
 /// local layout, and a multi-platform index hands out the child <c>--platform</c> names. Options go through
-/// <see cref="ImageAccessOptions"/> exactly as the command line passes them.
+/// <see cref="ImageOpenOptions.FromCommandLine"/> exactly as the command line passes them.
 /// </summary>
 [Collection(SharedRegistries.Name)]
 public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImageFixture built)
@@ -39,7 +38,7 @@ public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImag
 
         using var target = new TempDirectory("strata-registry-extract");
         var output = Path.Combine(target.Path, "rootfs");
-        var image = await OpenAsync($"docker://{server.HostPort}/{Repository}", new ImageAccessOptions { Credentials = credentials, TlsVerify = false });
+        var image = await OpenAsync($"docker://{server.HostPort}/{Repository}", Access(null, credentials));
         await using (image.Source)
         {
             var local = await ImageResolver.OpenAsync(built.References["oci"], ImageOpenOptions.Default, CancellationToken.None);
@@ -68,7 +67,7 @@ public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImag
     {
         await PushBuiltAsync();
         var server = mode == "basic" ? registries.Basic : registries.Token;
-        var error = await Assert.ThrowsAsync<StrataException>(() => OpenAsync($"docker://{server.HostPort}/{Repository}", new ImageAccessOptions { TlsVerify = false }));
+        var error = await Assert.ThrowsAsync<StrataException>(() => OpenAsync($"docker://{server.HostPort}/{Repository}", Access(null, null)));
         Assert.Contains(Repository.Split(':')[0], error.Message, StringComparison.Ordinal);
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
     }
@@ -82,7 +81,7 @@ public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImag
         var reference = $"docker://{registries.Token.HostPort}/{repository}";
         var credentials = $"{RegistryFixture.User}:{RegistryFixture.Password}";
 
-        var arm = await OpenAsync(reference, new ImageAccessOptions { Platform = "linux/arm64/v8", Credentials = credentials, TlsVerify = false });
+        var arm = await OpenAsync(reference, Access("linux/arm64/v8", credentials));
         await using (arm.Source)
         {
             Assert.Equal("arm64", arm.Config.Architecture);
@@ -96,7 +95,7 @@ public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImag
 
         foreach (var platform in new[] { "linux/amd64", null })
         {
-            var amd = await OpenAsync(reference, new ImageAccessOptions { Platform = platform, Credentials = credentials, TlsVerify = false });
+            var amd = await OpenAsync(reference, Access(platform, credentials));
             await using (amd.Source)
             {
                 Assert.Equal("amd64", amd.Config.Architecture);
@@ -108,7 +107,7 @@ public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImag
             }
         }
 
-        var error = await Assert.ThrowsAsync<StrataException>(() => OpenAsync(reference, new ImageAccessOptions { Platform = "linux/ppc64le", Credentials = credentials, TlsVerify = false }));
+        var error = await Assert.ThrowsAsync<StrataException>(() => OpenAsync(reference, Access("linux/ppc64le", credentials)));
         Assert.Contains("no manifest for platform linux/ppc64le", error.Message, StringComparison.Ordinal);
         Assert.Contains("linux/arm64/v8", error.Message, StringComparison.Ordinal);
     }
@@ -123,8 +122,11 @@ public sealed class RegistryRoundTripTests(RegistryFixture registries, BuiltImag
         Assert.Equal("application/vnd.oci.image.index.v1+json", (string?)oci["mediaType"]);
     }
 
-    private static async Task<ResolvedImage> OpenAsync(string reference, ImageAccessOptions access) =>
-        await ImageResolver.OpenAsync(reference, access.ToOpenOptions(new ImageOpenOptions { Registry = Isolated() }), CancellationToken.None);
+    private static ImageOpenOptions Access(string? platform, string? credentials) =>
+        ImageOpenOptions.FromCommandLine(platform, credentials, authFile: null, tlsVerify: false, new ImageOpenOptions { Registry = Isolated() });
+
+    private static async Task<ResolvedImage> OpenAsync(string reference, ImageOpenOptions options) =>
+        await ImageResolver.OpenAsync(reference, options, CancellationToken.None);
 
     private Task PushBuiltAsync() => registries.PushOnceAsync(Repository, () => Task.FromResult(built.References["oci"]));
 

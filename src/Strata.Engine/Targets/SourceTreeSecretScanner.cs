@@ -1,0 +1,74 @@
+namespace Strata.Engine.Targets;
+
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Strata.Core.Findings;
+using Strata.Core.Rules;
+using Strata.Core.Scanning;
+using Strata.Core.Targets;
+using Strata.Images.Secrets;
+using Strata.Secrets;
+
+/// <summary>
+/// The secret rules over the files no other scanner reads: the rest of a source tree (everything but its Dockerfiles and
+/// manifests, whose scanners run the secret rules themselves) and a file of no known kind. Findings name each file as
+/// the user named the tree (<c>repo/app/.env</c>) and belong to the application layer.
+/// </summary>
+public sealed partial class SourceTreeSecretScanner : ITargetScanner
+{
+    private readonly ImageSecretsAnalyzer secrets;
+
+    /// <param name="secrets">Where the secret scanner of a run comes from (the one the image scanner uses, so one configuration applies to both).</param>
+    public SourceTreeSecretScanner(ImageSecretsAnalyzer secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        this.secrets = secrets;
+    }
+
+    public string Name => "secrets";
+
+    public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.SourceTree, TargetKind.File };
+
+    public IEnumerable<Rule> Rules => secrets.ScannerFor(null).Rules;
+
+    public async Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(context);
+
+        // The one place the secret scanner of a tree is chosen.
+        var scanner = secrets.ScannerFor(context.SecretConfigPath);
+        IEnumerable<(string Path, string Name)> files = target.Kind == TargetKind.File
+            ? [(target.Locator, target.Name)]
+            : (target.Files ?? SourceTree.Discover(target, [], cancellationToken).OtherFiles)
+                .Select(relative => (Path.Combine(target.Locator, relative), SourceTree.DisplayName(target, relative)));
+
+        var matches = new ConcurrentBag<SecretMatch>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = scanner.Options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, parallel, async (file, token) =>
+        {
+            try
+            {
+                foreach (var match in (await scanner.ScanFileAsync(file.Path, file.Name, null, token)).Matches)
+                {
+                    matches.Add(match);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogUnreadable(context.Logger, file.Name, e.Message);
+            }
+        });
+
+        return [.. matches
+            .OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column)
+            .Select(m =>
+            {
+                var finding = m.ToFinding(target.Name, StackLayer.Application);
+                return finding with { Location = finding.Location with { File = m.Path, Path = null } };
+            })];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File}: not scanned for secrets: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string file, string reason);
+}
