@@ -2,18 +2,18 @@ namespace Strata.Images.Tests;
 
 using Strata.Core.Findings;
 using Strata.Images.Dockerfile;
-using Strata.Images.Dockerfile.Checks;
+using Strata.Images.Tests.Support;
 
 public sealed class DockerfileRuleTests
 {
-    public static TheoryData<string> RuleIds => [.. DockerfileScanner.Checks.Select(c => c.Rule.Id)];
+    public static TheoryData<string> RuleIds => [.. TestScanners.Dockerfile.Checks.Select(c => c.Rule.Id)];
 
     /// <summary>Every rule's documented examples: flagged ones produce a finding of that rule, the others none.</summary>
     [Theory]
     [MemberData(nameof(RuleIds))]
     public void Rule_examples_match_what_the_check_does(string id)
     {
-        var check = DockerfileScanner.Checks.Single(c => c.Rule.Id == id);
+        var check = TestScanners.Dockerfile.Checks.Single(c => c.Rule.Id == id);
         Assert.Contains(check.Rule.Examples, e => e.Flagged);
         Assert.Contains(check.Rule.Examples, e => !e.Flagged);
         foreach (var example in check.Rule.Examples)
@@ -32,7 +32,7 @@ public sealed class DockerfileRuleTests
     [Fact]
     public void Rules_are_complete_numbered_and_name_their_equivalents()
     {
-        var rules = DockerfileScanner.Checks.Select(c => c.Rule).ToList();
+        var rules = TestScanners.Dockerfile.Checks.Select(c => c.Rule).ToList();
         Assert.Equal(Enumerable.Range(1, rules.Count).Select(n => $"DKF-{n:000}"), rules.Select(r => r.Id));
         foreach (var rule in rules)
         {
@@ -43,7 +43,7 @@ public sealed class DockerfileRuleTests
 
         // Every check sits in a file named after its rule.
         var folder = Path.Combine(Strata.Testing.RepoPaths.Root, "src", "Strata.Images", "Dockerfile", "Checks");
-        foreach (var check in DockerfileScanner.Checks)
+        foreach (var check in TestScanners.Dockerfile.Checks)
         {
             Assert.True(File.Exists(Path.Combine(folder, $"{check.Rule.Id.Replace("-", string.Empty, StringComparison.Ordinal)}.{check.GetType().Name}.cs")), check.GetType().Name);
         }
@@ -63,7 +63,7 @@ public sealed class DockerfileRuleTests
             RUN DB_PASSWORD={Password} ./migrate.sh && cd /x
             ADD https://user:{Password}@example.com/a.tgz /opt/
             """;
-        var findings = DockerfileScanner.Lint(DockerfileParser.Parse(text, "Dockerfile"), "Dockerfile");
+        var findings = TestScanners.Dockerfile.Lint(DockerfileParser.Parse(text, "Dockerfile"), "Dockerfile");
         Assert.Contains(findings, f => f.RuleId == "DKF-002" && f.Location.Line == 3 && f.Evidence!.IsRedacted);
         Assert.Contains(findings, f => f.RuleId == "DKF-007" && f.Location.Line == 5);
         Assert.Contains(findings, f => f.RuleId == "DKF-003");
@@ -79,29 +79,11 @@ public sealed class DockerfileRuleTests
     }
 
     [Fact]
-    public void Secret_names_and_values()
-    {
-        foreach (var name in new[] { "DB_PASSWORD", "GITHUB_TOKEN", "apiKey", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "STRIPE_KEY", "NPM_AUTH_TOKEN", "client-secret" })
-        {
-            Assert.True(SecretText.IsSecretName(name), name);
-        }
-
-        foreach (var name in new[] { "PWD", "POSTGRES_PASSWORD_FILE", "GPG_KEY", "GPG_KEYS", "TOKEN_URL", "KEY", "PASSTHROUGH", "SSH_AUTH_SOCK", "AWS_ACCESS_KEY_ID", "NODE_VERSION" })
-        {
-            Assert.False(SecretText.IsSecretName(name), name);
-        }
-
-        Assert.Equal("x AKIA…(20 chars) y", SecretText.Mask("x AKIAIOSFODNN7EXAMPLE y"));
-        Assert.Equal("https://me:p…(4 chars)@host/", SecretText.Mask("https://me:pa55@host/"));
-        Assert.Equal("https://host/path:8080@x", SecretText.Mask("https://host/path:8080@x"));
-    }
-
-    [Fact]
     public void Findings_of_one_rule_have_distinct_fingerprints_that_survive_line_shifts()
     {
         const string Text = "FROM debian:12\nRUN cd /a && make\nRUN cd /b && make\n";
-        var first = DockerfileScanner.Lint(DockerfileParser.Parse(Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
-        var shifted = DockerfileScanner.Lint(DockerfileParser.Parse("# comment\n\n" + Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
+        var first = TestScanners.Dockerfile.Lint(DockerfileParser.Parse(Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
+        var shifted = TestScanners.Dockerfile.Lint(DockerfileParser.Parse("# comment\n\n" + Text, "Dockerfile"), "Dockerfile").Where(f => f.RuleId == "DKF-016").ToList();
         Assert.Equal(2, first.Count);
         Assert.NotEqual(first[0].Fingerprint, first[1].Fingerprint);
         Assert.Equal(first.Select(f => f.Fingerprint), shifted.Select(f => f.Fingerprint));
@@ -119,7 +101,7 @@ public sealed class DockerfileRuleTests
             USER 10001
             HEALTHCHECK NONE
             """, "Dockerfile");
-        var ids = DockerfileScanner.Lint(document, "Dockerfile").Select(f => f.RuleId).Order().ToArray();
+        var ids = TestScanners.Dockerfile.Lint(document, "Dockerfile").Select(f => f.RuleId).Order().ToArray();
         Assert.Equal(["DKF-007", "DKF-012", "DKF-028"], ids);
     }
 }
@@ -131,7 +113,7 @@ public sealed class DockerfileDocsTests
     public void The_lint_page_lists_every_rule_with_its_equivalents()
     {
         var page = File.ReadAllLines(Path.Combine(Strata.Testing.RepoPaths.Root, "docs", "dockerfile-lint.md"));
-        foreach (var rule in DockerfileScanner.Checks.Select(c => c.Rule))
+        foreach (var rule in TestScanners.Dockerfile.Checks.Select(c => c.Rule))
         {
             var row = page.SingleOrDefault(l => l.StartsWith($"| [{rule.Id}]", StringComparison.Ordinal));
             Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");
@@ -150,7 +132,7 @@ public sealed class DockerfileSecretTests
         const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
         const string Slack = "xoxb-2934710365-3847102937465-Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J";
         var path = dir.WriteFile("Containerfile", $"FROM debian:12@sha256:{new string('a', 64)}\nARG TOKEN={Token}\nRUN curl -fsS -H 'Authorization: Bearer {Slack}' https://example.com/x \\\n    -o /x\nUSER 10001\n");
-        var findings = await new Strata.Images.Dockerfile.DockerfileScanner().ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.Dockerfile, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
+        var findings = await TestScanners.Dockerfile.ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.Dockerfile, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
 
         var github = Assert.Single(findings, f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal) && f.Location.Line == 2);
         Assert.Equal(path, github.Location.File);

@@ -7,6 +7,7 @@ using Strata.Core.Rules;
 using Strata.Images.Hardening;
 using Strata.Oci.Layers;
 using Strata.Oci.Model;
+using Strata.Testing;
 
 /// <summary>
 /// Every IMG rule's documented examples, checked against the rule: an example is a file (a path line, then its
@@ -17,7 +18,7 @@ public sealed partial class HardeningExampleTests
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
-        foreach (var check in new ImageScanner().Checks)
+        foreach (var check in new ImageScanner(BuiltInSecrets.Provider).Checks)
         {
             for (var i = 0; i < check.Rule.Examples.Count; i++)
             {
@@ -32,7 +33,7 @@ public sealed partial class HardeningExampleTests
     [MemberData(nameof(Examples))]
     public void Rule_examples_are_flagged_as_documented(string ruleId, int index)
     {
-        var check = new ImageScanner(new ImageScannerOptions { Time = Support.FixedTime.FixtureDate }).Checks.Single(c => c.Rule.Id == ruleId);
+        var check = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { Time = Support.FixedTime.FixtureDate }).Checks.Single(c => c.Rule.Id == ruleId);
         var example = check.Rule.Examples[index];
         var findings = check.Evaluate(ViewOf(example.Text)).ToList();
         Assert.True(example.Flagged == (findings.Count > 0), $"{ruleId} example {index} ({example.Note}): expected flagged={example.Flagged}, got {findings.Count} findings: {string.Join("; ", findings.Select(f => f.Message))}");
@@ -41,7 +42,7 @@ public sealed partial class HardeningExampleTests
     [Fact]
     public void Every_hardening_rule_is_complete_and_most_have_examples()
     {
-        var checks = new ImageScanner().Checks;
+        var checks = new ImageScanner(BuiltInSecrets.Provider).Checks;
         Assert.Equal(18, checks.Count);
         Assert.Equal(checks.Count, checks.Select(c => c.Rule.Id).Distinct().Count());
         Assert.All(checks, c =>

@@ -19,9 +19,6 @@ public sealed class ScanContext
 
     /// <summary>Platform, credentials and TLS for image targets (from <c>--platform</c>, <c>--creds</c>, <c>--authfile</c>, <c>--tls-verify</c>).</summary>
     public ImageAccessOptions ImageAccess { get; init; } = ImageAccessOptions.Default;
-
-    /// <summary>A <c>strata-secrets.yaml</c> (full path) for the secret scanner (from <c>--secret-config</c>); null for the built-in rules only.</summary>
-    public string? SecretConfigPath { get; init; }
 }
 
 /// <summary>A progress report: <paramref name="Done"/> of <paramref name="Total"/> units of one step.</summary>

@@ -5,7 +5,8 @@ using Strata.Core.Rules;
 using Strata.Secrets;
 
 /// <summary>Secrets passed by ARG or ENV: secret-looking names, or values in a known credential format.</summary>
-public sealed class SecretInArgOrEnv : IDockerfileCheck
+/// <param name="secrets">The run's secret scanner, which tells a known credential format (with the run's configuration).</param>
+public sealed class SecretInArgOrEnv(SecretScannerProvider secrets) : IDockerfileCheck
 {
     public Rule Rule { get; } = new()
     {
@@ -44,7 +45,8 @@ public sealed class SecretInArgOrEnv : IDockerfileCheck
             {
                 var written = pair.RawValue ?? string.Empty;
                 // Credentials of a known format, by the shared secret rule catalog (the match's evidence is already redacted).
-                var known = SecretScanner.Default.ScanText(written, target).Concat(pair.Value is null ? [] : SecretScanner.Default.ScanText(pair.Value, target)).FirstOrDefault();
+                var scanner = secrets.Scanner;
+                var known = scanner.ScanText(written, target).Concat(pair.Value is null ? [] : scanner.ScanText(pair.Value, target)).FirstOrDefault();
                 if (known is not null)
                 {
                     yield return DockerfileFindings.At(Rule, dockerfile, target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Rule.Title} ({known.Rule.Id}).", Severity.Critical, known.Evidence);

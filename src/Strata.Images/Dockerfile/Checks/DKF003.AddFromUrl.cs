@@ -2,6 +2,7 @@ namespace Strata.Images.Dockerfile.Checks;
 
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Secrets;
 
 /// <summary>ADD downloads a remote URL without a checksum.</summary>
 public sealed class AddFromUrl : IDockerfileCheck
