@@ -12,37 +12,47 @@ using Strata.Kubernetes;
 using Strata.Oci;
 using Strata.Runtime.Config;
 using Strata.Runtime.Seccomp;
+using Strata.Secrets;
 
 /// <summary>Every scanner Strata has, registered in this one place; the rule catalog is built from them.</summary>
 public sealed class ScannerRegistry
 {
+    private readonly Lazy<RuleCatalog> catalog;
+
     public ScannerRegistry(IEnumerable<ITargetScanner> scanners)
     {
         Scanners = [.. scanners];
-        Catalog = new RuleCatalog(DistinctRules(Scanners.SelectMany(s => s.Rules)));
+
+        // Built on first use: the secret rules of the run are read only when something asks for them.
+        catalog = new Lazy<RuleCatalog>(() => new RuleCatalog(DistinctRules(Scanners.SelectMany(s => s.Rules))));
     }
 
     public IReadOnlyList<ITargetScanner> Scanners { get; }
 
-    public RuleCatalog Catalog { get; }
+    /// <summary>Every rule of the run, the secret rules of its configuration included.</summary>
+    public RuleCatalog Catalog => catalog.Value;
 
     /// <param name="imageOpenOptions">How image targets are reached (platform, credentials, TLS); default: <see cref="ImageOpenOptions.Default"/>.</param>
-    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null)
+    /// <param name="secrets">
+    /// The run's secret scanner (its configuration), or the built-in rules when null. It is handed to every scanner that
+    /// reports <c>SEC-</c> rules and built when the first needs it.
+    /// </param>
+    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null, SecretScannerProvider? secrets = null)
     {
-        var secrets = new ImageSecretsAnalyzer();
+        secrets ??= new SecretScannerProvider();
         return new(
         [
             new HostScanner(),
-            new DockerfileScanner(),
-            new ImageScanner(new ImageScannerOptions { Analyzers = [secrets], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
+            new DockerfileScanner(secrets),
+            new ImageScanner(secrets, new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer(secrets)], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
             new RuntimeConfigScanner(),
             new SeccompScanner(),
-            new KubernetesManifestScanner(),
+            new KubernetesManifestScanner(secrets),
             new SourceTreeSecretScanner(secrets),
         ]);
     }
 
-    // Shared rule sets (the secret rules run on images, root filesystems and Dockerfiles) are declared by
+    // Shared rule sets (the secret rules run on images, root filesystems, Dockerfiles and Kubernetes manifests) are declared by
     // every scanner that reports them; one ID naming two different rules is still an error.
     private static IEnumerable<Rule> DistinctRules(IEnumerable<Rule> rules)
     {

@@ -43,7 +43,7 @@ public interface IImageAnalysis : IImageEntryVisitor
 /// <param name="RootDirectory">The directory, for a root filesystem.</param>
 public sealed record ImageSubject(string Target, TargetKind Kind, ResolvedImage? Image, IReadOnlyList<ConfigText> ConfigTexts, string? RootDirectory)
 {
-    /// <summary>The scan's context (logger, configuration paths such as <see cref="ScanContext.SecretConfigPath"/>).</summary>
+    /// <summary>The scan's context (logger, progress, image access settings).</summary>
     public ScanContext Context { get; init; } = new();
 }
 

@@ -12,6 +12,7 @@ using Strata.Oci;
 using Strata.Oci.FileSystem;
 using Strata.Oci.Model;
 using Strata.Oci.Resolution;
+using Strata.Secrets;
 
 /// <summary>What the image scanner can be configured with.</summary>
 public sealed record ImageScannerOptions
@@ -22,7 +23,7 @@ public sealed record ImageScannerOptions
     /// <summary>Bytes hidden by later layers below which IMG-018 stays quiet.</summary>
     public long WastedBytesThreshold { get; init; } = WastedBytes.DefaultThreshold;
 
-    /// <summary>More analyzers run in the same pass (e.g. the secret scanner).</summary>
+    /// <summary>More analyzers run in the same pass (e.g. <see cref="Secrets.ImageSecretsAnalyzer"/>).</summary>
     public IReadOnlyList<IImageAnalyzer> Analyzers { get; init; } = [];
 
     /// <summary>How images are opened: platform, credentials and TLS (from the command line), read limits.</summary>
@@ -39,16 +40,18 @@ public sealed record ImageScannerOptions
 public sealed partial class ImageScanner : ITargetScanner
 {
     private readonly ImageScannerOptions options;
+    private readonly SecretScannerProvider secrets;
 
-    public ImageScanner()
-        : this(new ImageScannerOptions())
+    /// <param name="secrets">
+    /// The run's secret scanner: every finding shows the build step of its layer, checked with it (a step that still
+    /// holds a secret after masking is withheld). The secret findings themselves come from an analyzer in
+    /// <paramref name="options"/>.
+    /// </param>
+    public ImageScanner(SecretScannerProvider secrets, ImageScannerOptions? options = null)
     {
-    }
-
-    public ImageScanner(ImageScannerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        this.options = options;
+        ArgumentNullException.ThrowIfNull(secrets);
+        this.secrets = secrets;
+        this.options = options ??= new ImageScannerOptions();
         Checks =
         [
             new ImageOs(),
@@ -118,7 +121,7 @@ public sealed partial class ImageScanner : ITargetScanner
             var fileSystem = new LayeredFileSystem.Builder();
             var content = new ContentCollector(context.Progress, image.Layers.Count);
             await ImageWalker.WalkAsync(image, [fileSystem, content, .. analyses], cancellationToken);
-            var view = ImageView.FromImage(target.Name, image, fileSystem.Build(image.Layers), content.ContentByLayer());
+            var view = ImageView.FromImage(target.Name, image, fileSystem.Build(image.Layers), content.ContentByLayer(), secrets.Scanner);
             LogImageRead(context.Logger, target.Name, image.Layers.Count, view.Files.Count);
             return (view, analyses);
         }

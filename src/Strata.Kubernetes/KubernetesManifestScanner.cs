@@ -11,7 +11,8 @@ using Strata.Kubernetes.Workloads;
 using Strata.Secrets;
 
 /// <summary>Scans Kubernetes manifests (YAML or JSON, one or many documents).</summary>
-public sealed class KubernetesManifestScanner : ITargetScanner
+/// <param name="secrets">The run's secret scanner, built when the first manifest is scanned.</param>
+public sealed class KubernetesManifestScanner(SecretScannerProvider secrets) : ITargetScanner
 {
     /// <summary>Every check of a pod spec: the Pod Security Standards checks (PSS-), then the other workload checks (K8S-).</summary>
     public IReadOnlyList<Check<PodSpecView>> Checks { get; } =
@@ -23,12 +24,14 @@ public sealed class KubernetesManifestScanner : ITargetScanner
         new ContainerImageNotPinned(),
     ];
 
+    private readonly SecretScannerProvider secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
+
     public string Name => "kubernetes";
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.KubernetesManifest };
 
     /// <summary>The pod spec checks, and the secret rules run over the manifest text.</summary>
-    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(SecretScanner.BuiltInRules.Select(r => r.ToRule()));
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(secrets.Rules);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
@@ -38,10 +41,7 @@ public sealed class KubernetesManifestScanner : ITargetScanner
         var source = YamlSource.Parse(text, target.Locator);
 
         // Credentials written into manifests (env values, ConfigMaps, stringData) are in every copy of the repository.
-        var findings = SecretScanner.Default.ScanText(text, target.Name)
-            .Select(match => match.ToFinding(target.Name, StackLayer.Orchestrator))
-            .Select(f => f with { Location = f.Location with { File = target.Name, Path = null } })
-            .ToList();
+        var findings = secrets.Scanner.FindInFile(text, target, StackLayer.Orchestrator).ToList();
         var checkContext = new CheckContext(target.Name);
         foreach (var pod in PodSpecView.FindAll(source))
         {

@@ -52,7 +52,19 @@ public sealed class PathAllowList
     public bool IsAllowed(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return combined is not null && combined.IsMatch(path.TrimStart('/'));
+        if (combined is null)
+        {
+            return false;
+        }
+
+        // Paths are matched relative to their root: /etc/app.conf in a layer, app/Dockerfile or ./app/Dockerfile as given.
+        var relative = path.TrimStart('/');
+        while (relative.StartsWith("./", StringComparison.Ordinal))
+        {
+            relative = relative[2..].TrimStart('/');
+        }
+
+        return combined.IsMatch(relative);
     }
 
     internal static string GlobToPattern(string glob) => PathGlob.ToPattern(glob);

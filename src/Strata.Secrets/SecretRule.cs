@@ -32,6 +32,7 @@ public sealed class SecretRule
     internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Lazy<Regex> regex;
+    private readonly Lazy<IReadOnlyList<Regex>> allow;
 
     internal SecretRule(
         string id,
@@ -40,7 +41,7 @@ public sealed class SecretRule
         IReadOnlyList<string> keywords,
         string pattern,
         double? entropyFloor,
-        IReadOnlyList<Regex> allow,
+        IReadOnlyList<string> allowPatterns,
         int windowBefore,
         int windowAfter,
         int precedence,
@@ -57,7 +58,6 @@ public sealed class SecretRule
         Keywords = keywords;
         Pattern = pattern;
         EntropyFloor = entropyFloor;
-        Allow = allow;
         WindowBefore = windowBefore;
         WindowAfter = windowAfter;
         Precedence = precedence;
@@ -70,6 +70,7 @@ public sealed class SecretRule
 
         // Compiled lazily: a rule whose keywords never occur costs nothing.
         regex = new Lazy<Regex>(() => CompilePattern(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
+        allow = new Lazy<IReadOnlyList<Regex>>(() => [.. allowPatterns.Select(CompilePattern)], LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Id { get; }
@@ -87,7 +88,7 @@ public sealed class SecretRule
     public double? EntropyFloor { get; }
 
     /// <summary>Regexes for placeholders: a match whose secret or text matches one is not reported.</summary>
-    public IReadOnlyList<Regex> Allow { get; }
+    public IReadOnlyList<Regex> Allow => allow.Value;
 
     /// <summary>Characters before a keyword hit the regex may look at.</summary>
     public int WindowBefore { get; }

@@ -138,10 +138,10 @@ public static class SecretRuleReader
             entropy = floor;
         }
 
-        var allow = new List<Regex>();
-        foreach (var allowPattern in StringList(map, "allow", source))
+        var allow = StringList(map, "allow", source);
+        foreach (var allowPattern in allow)
         {
-            allow.Add(CompileAllow(allowPattern, where));
+            ValidateAllow(allowPattern, where);
         }
 
         var (before, after) = ParseWindow(map, where);
@@ -197,6 +197,22 @@ public static class SecretRuleReader
         if (parsed.GroupNumberFromName("secret") < 0)
         {
             throw StrataException.BadInput($"{where}: the regex needs a named group 'secret'.");
+        }
+    }
+
+    /// <summary>
+    /// Checks an allow pattern's syntax with the cheap interpreter parse; the rule compiles it for matching only when it
+    /// first has a match to filter (the linear-time engine costs more to build, and the catalog has dozens).
+    /// </summary>
+    private static void ValidateAllow(string pattern, string where)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, SecretRule.MatchTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw StrataException.BadInput($"{where}: invalid allow regex '{pattern}': {e.Message}", e);
         }
     }
 

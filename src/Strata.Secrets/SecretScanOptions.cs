@@ -9,9 +9,6 @@ public sealed record SecretScanOptions
     /// <summary>Bytes read and scanned at a time; consecutive chunks overlap so no secret is cut in two.</summary>
     public int ChunkBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>Files scanned at once by <see cref="RootFsSecretScanner"/>.</summary>
-    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
-
     /// <summary>Skip the built-in documentation and package-metadata paths (see <see cref="PathAllowList.BuiltIn"/>).</summary>
     public bool UseBuiltInPathAllowList { get; init; } = true;
 
@@ -20,7 +17,7 @@ public sealed record SecretScanOptions
 
     internal void Validate()
     {
-        if (MaxFileBytes < 1 || ChunkBytes < 4096 || ChunkBytes > 64 * 1024 * 1024 || MaxDegreeOfParallelism < 1 || MaxMatchesPerFile < 1)
+        if (MaxFileBytes < 1 || ChunkBytes < 4096 || ChunkBytes > 64 * 1024 * 1024 || MaxMatchesPerFile < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(SecretScanOptions), "secret scan options out of range.");
         }

@@ -5,7 +5,9 @@ using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Core.Targets;
 
 /// <summary>What happened to one file.</summary>
 public enum SecretFileDisposition
@@ -40,7 +42,6 @@ public sealed class SecretScanner
     private const int Overlap = (2 * SecretRuleReader.MaxWindow) + (16 * 1024);
 
     private static readonly Lazy<IReadOnlyList<SecretRule>> BuiltInRuleList = new(LoadBuiltInRules);
-    private static readonly Lazy<SecretScanner> DefaultScanner = new(() => new SecretScanner());
 
     /// <summary>Names of files that are text whatever their first bytes look like.</summary>
     private static readonly HashSet<string> KnownTextNames = new(StringComparer.OrdinalIgnoreCase)
@@ -61,27 +62,21 @@ public sealed class SecretScanner
     private readonly PathAllowList allowedPaths;
     private readonly IReadOnlyList<Regex> allowRegexes;
 
+    /// <summary>
+    /// Builds a scanner of the built-in rules merged with <paramref name="config"/>. A run builds one, through
+    /// <see cref="SecretScannerProvider"/>, and shares it.
+    /// </summary>
     public SecretScanner(SecretScannerConfig? config = null, SecretScanOptions? options = null)
+        : this(null, config ?? new SecretScannerConfig(), options ?? new SecretScanOptions())
     {
-        Options = options ?? new SecretScanOptions();
+    }
+
+    /// <param name="merged">The rules of <paramref name="config"/> when already merged by <see cref="SecretScannerConfig.Apply"/>; null to merge here.</param>
+    internal SecretScanner(IReadOnlyList<SecretRule>? merged, SecretScannerConfig config, SecretScanOptions options)
+    {
+        Options = options;
         Options.Validate();
-        config ??= new SecretScannerConfig();
-
-        var byId = new Dictionary<string, SecretRule>(StringComparer.OrdinalIgnoreCase);
-        foreach (var rule in BuiltInRuleList.Value.Concat(config.Rules))
-        {
-            byId[rule.Id] = rule;
-        }
-
-        foreach (var id in config.Disable)
-        {
-            if (!byId.Remove(id))
-            {
-                throw StrataException.BadInput($"{config.Source}: disable names unknown rule '{id}'.");
-            }
-        }
-
-        rules = [.. byId.Values.OrderBy(r => r.Id, StringComparer.Ordinal)];
+        rules = [.. merged ?? config.Apply(BuiltInRuleList.Value)];
         var keywords = new List<string>();
         var keywordIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var rulesPerKeyword = new List<List<int>>();
@@ -107,9 +102,6 @@ public sealed class SecretScanner
         allowRegexes = config.AllowRegexes;
     }
 
-    /// <summary>A scanner with the built-in rules and default options.</summary>
-    public static SecretScanner Default => DefaultScanner.Value;
-
     /// <summary>The rules of the embedded catalog (Rules/secret-rules.yaml).</summary>
     public static IReadOnlyList<SecretRule> BuiltInRules => BuiltInRuleList.Value;
 
@@ -123,6 +115,33 @@ public sealed class SecretScanner
 
     /// <summary>True when files at this path are not scanned (built-in or configured allow paths).</summary>
     public bool IsPathAllowed(string displayPath) => allowedPaths.IsAllowed(displayPath);
+
+    /// <summary>True when a value matches one of the configured allow regexes: it is never reported, by any secret rule.</summary>
+    public bool IsValueAllowed(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return allowRegexes.Any(allow => allow.IsMatch(value));
+    }
+
+    /// <summary>
+    /// Findings for the secrets written in a file read whole (a Dockerfile, a Kubernetes manifest), located by the
+    /// target's name and the line; none when the file's path (<see cref="ScanTarget.Locator"/>) is allowed.
+    /// </summary>
+    public IEnumerable<Finding> FindInFile(string text, ScanTarget target, StackLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(target);
+        if (IsPathAllowed(target.Locator))
+        {
+            return [];
+        }
+
+        return ScanText(text, target.Name).Select(match =>
+        {
+            var finding = match.ToFinding(target.Name, layer);
+            return finding with { Location = finding.Location with { File = target.Name, Path = null } };
+        });
+    }
 
     /// <summary>
     /// Scans a string that is not a file: an image ENV value, a history <c>created_by</c> line, a
@@ -319,12 +338,9 @@ public sealed class SecretScanner
             }
         }
 
-        foreach (var allow in allowRegexes)
+        if (IsValueAllowed(secret) || IsValueAllowed(matchText))
         {
-            if (allow.IsMatch(secret) || allow.IsMatch(matchText))
-            {
-                return false;
-            }
+            return false;
         }
 
         if (rule.EntropyFloor is double floor && SecretChecks.Entropy(secret) < floor)
@@ -447,7 +463,7 @@ public sealed class SecretScanner
                     baseOffset + match.SecretEnd,
                     baseLine + lines,
                     column,
-                    Core.Findings.Evidence.Secret(match.Secret)));
+                    Evidence.Secret(match.Secret)));
             }
         }
 
@@ -504,6 +520,6 @@ public sealed class SecretScanner
             return [.. matches.OrderBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Rule.Id, StringComparer.Ordinal)];
         }
 
-        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Core.Findings.Evidence Evidence);
+        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Evidence Evidence);
     }
 }

@@ -38,6 +38,34 @@ public sealed class SecretScannerConfig
     /// <summary>A match whose secret or text matches one of these is not reported.</summary>
     public IReadOnlyList<Regex> AllowRegexes { get; init; } = [];
 
+    /// <summary>True when <see cref="Disable"/> names the rule.</summary>
+    public bool Disables(string ruleId) => Disable.Contains(ruleId, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The rules a scanner with this configuration runs, ordered by ID: <paramref name="builtIns"/>, replaced or
+    /// extended by <see cref="Rules"/>, less <see cref="Disable"/>. Disable may also name
+    /// <see cref="SecretNamedVariable"/>'s rule, which is not a pattern.
+    /// </summary>
+    /// <exception cref="StrataException">disable names a rule that does not exist.</exception>
+    internal IReadOnlyList<SecretRule> Apply(IEnumerable<SecretRule> builtIns)
+    {
+        var byId = new Dictionary<string, SecretRule>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rule in builtIns.Concat(Rules))
+        {
+            byId[rule.Id] = rule;
+        }
+
+        foreach (var id in Disable)
+        {
+            if (!byId.Remove(id) && !string.Equals(id, SecretNamedVariable.Rule.Id, StringComparison.OrdinalIgnoreCase))
+            {
+                throw StrataException.BadInput($"{Source}: disable names unknown rule '{id}'.");
+            }
+        }
+
+        return [.. byId.Values.OrderBy(r => r.Id, StringComparer.Ordinal)];
+    }
+
     public static SecretScannerConfig Load(string path)
     {
         string text;

@@ -7,6 +7,7 @@ using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Dockerfile;
 using Strata.Testing;
+using Strata.Images.Tests.Support;
 
 public sealed class DockerfileCorpusTests
 {
@@ -19,7 +20,7 @@ public sealed class DockerfileCorpusTests
     public async Task Well_written_containerfiles_produce_no_findings(string name)
     {
         var path = Path.Combine(Corpus, "Pass", name);
-        var findings = await new DockerfileScanner().ScanAsync(new ScanTarget(TargetKind.Dockerfile, name, path), new ScanContext(), CancellationToken.None);
+        var findings = await TestScanners.Dockerfile.ScanAsync(new ScanTarget(TargetKind.Dockerfile, name, path), new ScanContext(), CancellationToken.None);
         Assert.True(findings.Count == 0, string.Join('\n', findings.Select(f => $"{f.RuleId} {f.Location.Describe()}: {f.Message}")));
     }
 
@@ -27,7 +28,7 @@ public sealed class DockerfileCorpusTests
     public void The_example_containerfile_lights_up_the_expected_rules()
     {
         var document = DockerfileParser.Load(Path.Combine(RepoPaths.Examples, "Containerfile"));
-        var findings = new DockerfileScanner().Lint(document, "examples/Containerfile");
+        var findings = TestScanners.Dockerfile.Lint(document, "examples/Containerfile");
         var got = findings.Select(f => $"{f.RuleId}@{f.Location.Line}").Order(StringComparer.Ordinal).ToArray();
         string[] expected =
         [

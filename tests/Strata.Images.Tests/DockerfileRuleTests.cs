@@ -2,11 +2,11 @@ namespace Strata.Images.Tests;
 
 using Strata.Core.Findings;
 using Strata.Images.Dockerfile;
-using Strata.Images.Dockerfile.Checks;
+using Strata.Images.Tests.Support;
 
 public sealed class DockerfileRuleTests
 {
-    private static readonly DockerfileScanner Scanner = new();
+    private static readonly DockerfileScanner Scanner = TestScanners.Dockerfile;
 
     /// <summary>Every finding of a rule's examples sits on a line of the example, in the file scanned.</summary>
     [Fact]
@@ -65,24 +65,6 @@ public sealed class DockerfileRuleTests
     }
 
     [Fact]
-    public void Secret_names_and_values()
-    {
-        foreach (var name in new[] { "DB_PASSWORD", "GITHUB_TOKEN", "apiKey", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "STRIPE_KEY", "NPM_AUTH_TOKEN", "client-secret" })
-        {
-            Assert.True(SecretText.IsSecretName(name), name);
-        }
-
-        foreach (var name in new[] { "PWD", "POSTGRES_PASSWORD_FILE", "GPG_KEY", "GPG_KEYS", "TOKEN_URL", "KEY", "PASSTHROUGH", "SSH_AUTH_SOCK", "AWS_ACCESS_KEY_ID", "NODE_VERSION" })
-        {
-            Assert.False(SecretText.IsSecretName(name), name);
-        }
-
-        Assert.Equal("x AKIA…(20 chars) y", SecretText.Mask("x AKIAIOSFODNN7EXAMPLE y"));
-        Assert.Equal("https://me:p…(4 chars)@host/", SecretText.Mask("https://me:pa55@host/"));
-        Assert.Equal("https://host/path:8080@x", SecretText.Mask("https://host/path:8080@x"));
-    }
-
-    [Fact]
     public void Findings_of_one_rule_have_distinct_fingerprints_that_survive_line_shifts()
     {
         const string Text = "FROM debian:12\nRUN cd /a && make\nRUN cd /b && make\n";
@@ -117,7 +99,7 @@ public sealed class DockerfileDocsTests
     public void The_lint_page_lists_every_rule_with_its_equivalents()
     {
         var page = File.ReadAllLines(Path.Combine(Strata.Testing.RepoPaths.Root, "docs", "dockerfile-lint.md"));
-        foreach (var rule in new DockerfileScanner().Checks.Select(c => c.Rule))
+        foreach (var rule in TestScanners.Dockerfile.Checks.Select(c => c.Rule))
         {
             var row = page.SingleOrDefault(l => l.StartsWith($"| [{rule.Id}]", StringComparison.Ordinal));
             Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");
@@ -136,7 +118,7 @@ public sealed class DockerfileSecretTests
         const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
         const string Slack = "xoxb-2934710365-3847102937465-Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J";
         var path = dir.WriteFile("Containerfile", $"FROM debian:12@sha256:{new string('a', 64)}\nARG TOKEN={Token}\nRUN curl -fsS -H 'Authorization: Bearer {Slack}' https://example.com/x \\\n    -o /x\nUSER 10001\n");
-        var findings = await new Strata.Images.Dockerfile.DockerfileScanner().ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.Dockerfile, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
+        var findings = await TestScanners.Dockerfile.ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.Dockerfile, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
 
         var github = Assert.Single(findings, f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal) && f.Location.Line == 2);
         Assert.Equal(path, github.Location.File);

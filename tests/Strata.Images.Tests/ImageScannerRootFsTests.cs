@@ -45,7 +45,7 @@ public sealed class ImageScannerRootFsTests : IDisposable
     [Fact]
     public async Task Rootfs_findings_have_paths_without_layers()
     {
-        var scanner = new ImageScanner(new ImageScannerOptions { Time = FixedTime.FixtureDate });
+        var scanner = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { Time = FixedTime.FixtureDate });
         var findings = await scanner.ScanAsync(new ScanTarget(TargetKind.RootFs, "rootfs:" + root.Path, root.Path), new ScanContext(), CancellationToken.None);
 
         Assert.All(findings, f =>
@@ -73,7 +73,7 @@ public sealed class ImageScannerRootFsTests : IDisposable
     [Fact]
     public async Task Rootfs_entries_carry_owner_and_full_mode_from_statx()
     {
-        var scanner = new ImageScanner();
+        var scanner = new ImageScanner(BuiltInSecrets.Provider);
         var (view, _) = await scanner.ReadRootFsAsync(new ScanTarget(TargetKind.RootFs, root.Path, root.Path), new ScanContext(), CancellationToken.None);
         var sudo = view.Find("/usr/bin/sudo");
         Assert.NotNull(sudo);

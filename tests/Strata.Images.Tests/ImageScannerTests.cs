@@ -19,7 +19,7 @@ public sealed class ImageScannerTests(HardeningImagesFixture fixture) : IClassFi
     [Fact]
     public void Scanner_handles_images_and_root_filesystems_and_lists_its_rules()
     {
-        var scanner = new ImageScanner();
+        var scanner = new ImageScanner(BuiltInSecrets.Provider);
         Assert.Equal([TargetKind.Image, TargetKind.RootFs], scanner.Kinds.Order());
         Assert.Equal(18, scanner.Rules.Count());
         Assert.Contains(scanner.Rules, r => r.Id == "IMG-018");
@@ -29,7 +29,7 @@ public sealed class ImageScannerTests(HardeningImagesFixture fixture) : IClassFi
     public async Task An_extra_analyzer_joins_the_single_walk_and_sees_config_texts()
     {
         var analyzer = new RecordingAnalyzer();
-        var scanner = new ImageScanner(new ImageScannerOptions { Time = FixedTime.FixtureDate, Analyzers = [analyzer] });
+        var scanner = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { Time = FixedTime.FixtureDate, Analyzers = [analyzer] });
         var reference = fixture.Planted.Reference;
         var findings = await scanner.ScanAsync(new ScanTarget(TargetKind.Image, reference, reference), new ScanContext(), CancellationToken.None);
 
@@ -53,7 +53,7 @@ public sealed class ImageScannerTests(HardeningImagesFixture fixture) : IClassFi
     public async Task The_open_options_the_scanner_is_built_with_reach_the_image_reader()
     {
         var reference = fixture.Planted.Reference;
-        var limited = new ImageScanner(new ImageScannerOptions { OpenOptions = new ImageOpenOptions { Limits = new ReadLimits { MaxLayers = 1 } } });
+        var limited = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { OpenOptions = new ImageOpenOptions { Limits = new ReadLimits { MaxLayers = 1 } } });
         var error = await Assert.ThrowsAsync<StrataException>(() => limited.ScanAsync(new ScanTarget(TargetKind.Image, reference, reference), new ScanContext(), CancellationToken.None));
         Assert.Contains("more than the 1 allowed", error.Message, StringComparison.Ordinal);
     }
@@ -63,7 +63,7 @@ public sealed class ImageScannerTests(HardeningImagesFixture fixture) : IClassFi
     {
         using var temp = new TempDirectory();
         var reference = "oci:" + temp.Combine("nothing") + ":latest";
-        var error = await Assert.ThrowsAsync<StrataException>(() => new ImageScanner().ScanAsync(new ScanTarget(TargetKind.Image, reference, reference), new ScanContext(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StrataException>(() => new ImageScanner(BuiltInSecrets.Provider).ScanAsync(new ScanTarget(TargetKind.Image, reference, reference), new ScanContext(), CancellationToken.None));
         Assert.Contains("nothing", error.Message, StringComparison.Ordinal);
     }
 

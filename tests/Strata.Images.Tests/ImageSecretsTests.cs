@@ -6,6 +6,7 @@ using Strata.Core.Findings;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Secrets;
+using Strata.Secrets;
 using Strata.Testing;
 using Xunit.Abstractions;
 
@@ -188,7 +189,7 @@ public sealed class ImageSecretsTests(SecretImageFixture fixture, ITestOutputHel
     [InlineData("$.config.Labels['x']", "DB_PASSWORD=hunter22", null)]
     public void Secret_named_assignments_are_found_in_env_and_build_arguments_only(string jsonPath, string text, string? expected)
     {
-        var found = SecretNamedVariable.Find(new ConfigText(jsonPath, text)).ToList();
+        var found = SecretNamedVariable.Find(jsonPath, text).ToList();
         Assert.Equal(expected, found.SingleOrDefault().Name);
         if (expected is not null)
         {
@@ -203,15 +204,16 @@ public sealed class ImageSecretsTests(SecretImageFixture fixture, ITestOutputHel
         foreach (var example in SecretNamedVariable.Rule.Examples)
         {
             var colon = example.Text.IndexOf(": ", StringComparison.Ordinal);
-            var found = SecretNamedVariable.Find(new ConfigText(example.Text[..colon], example.Text[(colon + 2)..])).Any();
+            var found = SecretNamedVariable.Find(example.Text[..colon], example.Text[(colon + 2)..]).Any();
             Assert.True(example.Flagged == found, example.Text);
         }
     }
 
     internal static async Task<IReadOnlyList<Finding>> ScanAsync(TargetKind kind, string locator, bool withSecrets, string? secretConfig = null)
     {
-        var scanner = new ImageScanner(new ImageScannerOptions { Analyzers = withSecrets ? [new ImageSecretsAnalyzer()] : [] });
-        return await scanner.ScanAsync(new ScanTarget(kind, locator, locator), new ScanContext { SecretConfigPath = secretConfig }, CancellationToken.None);
+        var secrets = secretConfig is null ? BuiltInSecrets.Provider : new SecretScannerProvider(SecretScannerConfig.Load(secretConfig));
+        var scanner = new ImageScanner(secrets, new ImageScannerOptions { Analyzers = withSecrets ? [new ImageSecretsAnalyzer(secrets)] : [] });
+        return await scanner.ScanAsync(new ScanTarget(kind, locator, locator), new ScanContext(), CancellationToken.None);
     }
 
     private Finding Single(string ruleId, Func<Finding, bool> where) =>

@@ -14,7 +14,7 @@ using Strata.Testing;
 public sealed class PodSecurityConformanceTests
 {
     /// <summary>The Pod Security Standards checks, as the scanner lists them.</summary>
-    private static readonly PodSecurityCheck[] Checks = [.. new KubernetesManifestScanner().Checks.OfType<PodSecurityCheck>()];
+    private static readonly PodSecurityCheck[] Checks = [.. new KubernetesManifestScanner(BuiltInSecrets.Provider).Checks.OfType<PodSecurityCheck>()];
 
     public static TheoryData<string> Fixtures()
     {
@@ -134,7 +134,7 @@ public sealed class ManifestSecretTests
                 - name: SLACK_TOKEN
                   value: {Token}
             """);
-        var findings = await new KubernetesManifestScanner().ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.KubernetesManifest, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
+        var findings = await new KubernetesManifestScanner(Strata.Testing.BuiltInSecrets.Provider).ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.KubernetesManifest, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
         var secret = Assert.Single(findings, f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal));
         Assert.Equal((path, 13, Core.Findings.StackLayer.Orchestrator), (secret.Location.File!, secret.Location.Line!.Value, secret.Layer));
         Assert.All(findings, f => Assert.DoesNotContain(Token, f.ToString(), StringComparison.Ordinal));

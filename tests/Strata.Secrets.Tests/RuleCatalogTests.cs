@@ -2,6 +2,7 @@ namespace Strata.Secrets.Tests;
 
 using System.Text;
 using Strata.Core.Rules;
+using Strata.Testing;
 
 public sealed class RuleCatalogTests
 {
@@ -9,7 +10,7 @@ public sealed class RuleCatalogTests
     public void Every_example_of_every_rule_behaves_as_documented()
     {
         var failures = new StringBuilder();
-        var scanner = SecretScanner.Default;
+        var scanner = BuiltInSecrets.Scanner;
         foreach (var rule in SecretScanner.BuiltInRules)
         {
             if (rule.MatchExamples.Count == 0 || rule.NoMatchExamples.Count == 0)
@@ -45,7 +46,7 @@ public sealed class RuleCatalogTests
         Assert.Equal(rules.Count, rules.Select(r => r.Id).Distinct(StringComparer.OrdinalIgnoreCase).Count());
 
         // The Core catalog validates family, title, explanation and remediation.
-        var catalog = new RuleCatalog(SecretScanner.Default.Rules);
+        var catalog = new RuleCatalog(BuiltInSecrets.Scanner.Rules);
         Assert.All(catalog.Rules, r => Assert.Equal("SEC", r.Family));
         Assert.All(catalog.Rules, r => Assert.Contains(r.Examples, e => e.Flagged));
         Assert.All(catalog.Rules, r => Assert.Contains(r.Examples, e => !e.Flagged));

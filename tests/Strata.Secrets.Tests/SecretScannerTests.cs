@@ -47,11 +47,11 @@ public sealed class SecretScannerTests
     public async Task Binary_files_are_skipped_unless_their_name_says_text()
     {
         var content = Encoding.ASCII.GetBytes("\0\u0001\u0002ELF GITHUB_TOKEN=" + GitHubToken + "\n");
-        var binary = await SecretScanner.Default.ScanAsync(new MemoryStream(content), "/usr/bin/tool");
+        var binary = await BuiltInSecrets.Scanner.ScanAsync(new MemoryStream(content), "/usr/bin/tool");
         Assert.Equal(SecretFileDisposition.Binary, binary.Disposition);
         Assert.Empty(binary.Matches);
 
-        var named = await SecretScanner.Default.ScanAsync(new MemoryStream(content), "/app/.env");
+        var named = await BuiltInSecrets.Scanner.ScanAsync(new MemoryStream(content), "/app/.env");
         Assert.Equal(SecretFileDisposition.Scanned, named.Disposition);
         Assert.Single(named.Matches);
     }
@@ -75,7 +75,7 @@ public sealed class SecretScannerTests
         string[] secrets = ["ghp_" + Rnd(36), "sk_live_" + Rnd(32), "xoxb-1234567890-1234567890123-" + Rnd(24), Rnd(20) + "Q9!", "glpat-" + Rnd(20)];
         var text = $"GITHUB_TOKEN={secrets[0]}\nstripe: {secrets[1]}\nslack={secrets[2]}\nDB_PASSWORD={secrets[3]}\nurl=https://ci:{secrets[4]}@git.internal.test\n";
         var context = new { Layer = "sha256:0123" };
-        var matches = SecretScanner.Default.ScanText(text, "history[2]", context);
+        var matches = BuiltInSecrets.Scanner.ScanText(text, "history[2]", context);
 
         Assert.Equal(5, matches.Count);
         foreach (var match in matches)
@@ -116,7 +116,7 @@ public sealed class SecretScannerTests
     [InlineData("GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
     public void Placeholders_are_not_flagged(string line)
     {
-        Assert.Empty(SecretScanner.Default.ScanText(line, "/app/config"));
+        Assert.Empty(BuiltInSecrets.Scanner.ScanText(line, "/app/config"));
     }
 
     [Fact]
@@ -124,8 +124,8 @@ public sealed class SecretScannerTests
     {
         // Decision: AWS's published sample credentials grant nothing and fill distribution docs and
         // SDK samples, so they are skipped outright; any other key of the same shape is reported.
-        Assert.Empty(SecretScanner.Default.ScanText("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "/root/.aws/credentials"));
-        var real = SecretScanner.Default.ScanText("aws_access_key_id = AKIAIOSFODNN7QWERTYZ\naws_secret_access_key = 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", "/root/.aws/credentials");
+        Assert.Empty(BuiltInSecrets.Scanner.ScanText("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "/root/.aws/credentials"));
+        var real = BuiltInSecrets.Scanner.ScanText("aws_access_key_id = AKIAIOSFODNN7QWERTYZ\naws_secret_access_key = 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", "/root/.aws/credentials");
         Assert.Equal(["SEC-AWS-ACCESS-KEY-ID", "SEC-AWS-SECRET-ACCESS-KEY"], real.Select(m => m.Rule.Id));
     }
 
@@ -134,16 +134,15 @@ public sealed class SecretScannerTests
     {
         using var tree = new TempDirectory();
         var planted = PlantedSecrets.Plant(tree.Path);
-        var result = await new RootFsSecretScanner(SecretScanner.Default).ScanAsync(tree.Path);
-
-        var encrypted = Assert.Single(result.Matches, m => m.Path == "/root/.ssh/id_rsa_legacy");
+        var legacy = await BuiltInSecrets.Scanner.ScanFileAsync(tree.Combine("root", ".ssh", "id_rsa_legacy"), "/root/.ssh/id_rsa_legacy");
+        var encrypted = Assert.Single(legacy.Matches);
         Assert.Equal("SEC-PRIVATE-KEY-PEM-ENCRYPTED", encrypted.Rule.Id);
         Assert.Equal(Severity.Low, encrypted.Severity);
-        var plain = Assert.Single(result.Matches, m => m.Path == "/root/.ssh/id_rsa");
-        Assert.Equal(Severity.High, plain.Severity);
+        var current = await BuiltInSecrets.Scanner.ScanFileAsync(tree.Combine("root", ".ssh", "id_rsa"), "/root/.ssh/id_rsa");
+        Assert.Equal(Severity.High, Assert.Single(current.Matches).Severity);
 
         var sshEncrypted = SecretScanner.BuiltInRules.Single(r => r.Id == "SEC-PRIVATE-KEY-OPENSSH-ENCRYPTED");
-        var found = SecretScanner.Default.ScanText(sshEncrypted.MatchExamples[0], "/root/.ssh/id_ed25519");
+        var found = BuiltInSecrets.Scanner.ScanText(sshEncrypted.MatchExamples[0], "/root/.ssh/id_ed25519");
         Assert.Equal(Severity.Low, Assert.Single(found).Severity);
         Assert.Contains(planted, p => p.RuleId == "SEC-PRIVATE-KEY-PEM-ENCRYPTED");
     }
@@ -174,11 +173,11 @@ public sealed class SecretScannerTests
         Assert.Equal(SecretScanner.BuiltInRules.Count, scanner.SecretRules.Count);
         Assert.Equal("SEC-ACME-TOKEN", Assert.Single(scanner.ScanText("t=acme_0123456789abcdefghijklmn", "/srv/a")).Rule.Id);
         Assert.Empty(scanner.ScanText("DB_PASSWORD=Zr8qLw2mXk4vNp7s", "/srv/a"));
-        Assert.Single(SecretScanner.Default.ScanText("DB_PASSWORD=Zr8qLw2mXk4vNp7s", "/srv/a"));
+        Assert.Single(BuiltInSecrets.Scanner.ScanText("DB_PASSWORD=Zr8qLw2mXk4vNp7s", "/srv/a"));
         Assert.Empty(scanner.ScanText("GITHUB_TOKEN=ghp_0000" + GitHubToken[8..], "/srv/a"));
         Assert.Single(scanner.ScanText("GITHUB_TOKEN=" + GitHubToken, "/srv/a"));
         Assert.True(scanner.IsPathAllowed("/srv/fixtures/keys/id_rsa"));
-        Assert.False(SecretScanner.Default.IsPathAllowed("/srv/fixtures/keys/id_rsa"));
+        Assert.False(BuiltInSecrets.Scanner.IsPathAllowed("/srv/fixtures/keys/id_rsa"));
         Assert.Contains(scanner.Rules, r => r.Id == "SEC-ACME-TOKEN" && r.Examples.Count == 2);
     }
 
@@ -206,7 +205,7 @@ public sealed class SecretScannerTests
     [Fact]
     public void Config_strings_are_scanned_with_their_own_display_path()
     {
-        var matches = SecretScanner.Default.ScanText("/bin/sh -c #(nop)  ENV NPM_TOKEN=npm_" + GitHubToken[4..], "history[4].created_by");
+        var matches = BuiltInSecrets.Scanner.ScanText("/bin/sh -c #(nop)  ENV NPM_TOKEN=npm_" + GitHubToken[4..], "history[4].created_by");
         var match = Assert.Single(matches);
         Assert.Equal("SEC-NPM-ACCESS-TOKEN", match.Rule.Id);
         Assert.Equal("history[4].created_by", match.Path);

@@ -1,12 +1,18 @@
 // bench/secrets entry point:
 //   SecretsBench plant DIR      writes the planted secrets into DIR and their manifest (TSV: path, first line, last line, rule) to stdout
-//   SecretsBench scan DIR       scans DIR like `trivy rootfs`; findings (TSV: path, line, rule) to stdout, statistics to stderr
+//   SecretsBench scan DIR       scans DIR as `strata scan rootfs:DIR` does (the image scanner's root filesystem path with
+//                               the secret analyzer); secret findings (TSV: path, line, rule) to stdout, statistics to stderr
 //   SecretsBench scan-all DIR   the same without the built-in allowed paths (docs, package metadata): every file is read
 //   SecretsBench warm DIR       scans twice in one process and reports both times (start-up and JIT versus steady state)
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Strata.Core.Scanning;
+using Strata.Core.Targets;
+using Strata.Images;
+using Strata.Images.Secrets;
 using Strata.Secrets;
-using Strata.Secrets.Tests;
+using Strata.Testing;
 
 if (args.Length != 2 || args[0] is not ("plant" or "scan" or "scan-all" or "warm"))
 {
@@ -24,23 +30,39 @@ if (args[0] == "plant")
     return 0;
 }
 
-var scanner = args[0] == "scan-all" ? new SecretScanner(options: new SecretScanOptions { UseBuiltInPathAllowList = false }) : SecretScanner.Default;
+var secrets = new SecretScannerProvider(options: args[0] == "scan-all" ? new SecretScanOptions { UseBuiltInPathAllowList = false } : null);
+var scanner = new ImageScanner(secrets, new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer(secrets)] });
+var target = new ScanTarget(TargetKind.RootFs, args[1], args[1]);
+
+// The secret analysis logs its statistics (files and bytes scanned) at debug level.
+var context = new ScanContext { Logger = new StatisticsLogger() };
 var clock = Stopwatch.StartNew();
-var result = await new RootFsSecretScanner(scanner).ScanAsync(args[1]);
+var findings = await scanner.ScanAsync(target, context, CancellationToken.None);
 clock.Stop();
 if (args[0] == "warm")
 {
     var second = Stopwatch.StartNew();
-    await new RootFsSecretScanner(scanner).ScanAsync(args[1]);
+    await scanner.ScanAsync(target, new ScanContext(), CancellationToken.None);
     await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: first scan {clock.Elapsed.TotalSeconds:F2} s, second scan {second.Elapsed.TotalSeconds:F2} s"));
 }
 
-foreach (var match in result.Matches)
+var matches = findings.Where(f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal)).ToList();
+foreach (var finding in matches)
 {
-    Console.WriteLine(string.Join('\t', match.Path, match.Line.ToString(CultureInfo.InvariantCulture), match.Rule.Id));
+    Console.WriteLine(string.Join('\t', finding.Location.Path, (finding.Location.Line ?? 0).ToString(CultureInfo.InvariantCulture), finding.RuleId));
 }
 
-await Console.Error.WriteLineAsync(string.Create(
-    CultureInfo.InvariantCulture,
-    $"strata: {result.Matches.Count} findings, {result.FilesScanned} text files scanned, {result.FilesBinary} binary, {result.FilesAllowed} allowed, {result.BytesScanned / 1048576.0:F1} MiB read in {clock.Elapsed.TotalSeconds:F2} s"));
+await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: {matches.Count} findings in {clock.Elapsed.TotalSeconds:F2} s"));
 return 0;
+
+/// <summary>Writes the scan's debug lines (the secret analysis's statistics among them) to stderr.</summary>
+internal sealed class StatisticsLogger : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Console.Error.WriteLine("strata: " + formatter(state, exception));
+}

@@ -77,7 +77,7 @@ internal static class ScanCommand
             ignores = IgnoreFile.Load(Path.Combine(io.WorkingDirectory, IgnoreFile.DefaultName));
         }
 
-        var secretConfigPath = SecretConfigPath(io, parse.GetValue(secretConfigOption));
+        var (secrets, secretConfigPath) = SecretsOfRun(io, parse.GetValue(secretConfigOption));
 
         using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(global.Quiet), parse.GetValue(global.Debug));
         var logger = loggers.CreateLogger("strata");
@@ -87,10 +87,9 @@ internal static class ScanCommand
             Logger = logger,
             HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
-            SecretConfigPath = secretConfigPath,
         };
 
-        var registry = ScannerRegistry.CreateDefault(imageOpenOptions);
+        var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets);
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
             resolved,
@@ -129,20 +128,24 @@ internal static class ScanCommand
         return failOn is Severity threshold && report.Findings.Any(f => f.Severity >= threshold) ? (int)ExitCode.Findings : (int)ExitCode.Clean;
     }
 
-    /// <summary>The secret configuration to use, as a full path, read once here so a bad file stops the scan before it starts.</summary>
-    private static string? SecretConfigPath(CliIo io, string? given)
+    /// <summary>
+    /// The run's secret scanner, from <c>--secret-config</c> or the working directory's <c>strata-secrets.yaml</c> (the
+    /// built-in rules without either). The configuration is read and checked here, so a bad file stops the scan before
+    /// any target is read; the scanner itself is built only if a target needs it.
+    /// </summary>
+    private static (SecretScannerProvider Secrets, string? ConfigPath) SecretsOfRun(CliIo io, string? given)
     {
         var path = given is not null
             ? Path.GetFullPath(given, io.WorkingDirectory)
             : Path.Combine(io.WorkingDirectory, SecretScannerConfig.DefaultName);
         if (given is null && !File.Exists(path))
         {
-            return null;
+            return (new SecretScannerProvider(), null);
         }
 
-        // Builds the scanner too: a rule that does not compile or a disable naming no rule fail here, before any target is read.
-        _ = new SecretScanner(SecretScannerConfig.Load(path));
-        return path;
+        var secrets = new SecretScannerProvider(SecretScannerConfig.Load(path));
+        secrets.Validate();
+        return (secrets, path);
     }
 
     /// <summary>

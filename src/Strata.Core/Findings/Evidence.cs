@@ -31,17 +31,3 @@ public sealed record Evidence
 
     public override string ToString() => Text;
 }
-
-public static class Redaction
-{
-    /// <summary>
-    /// Shows at most four leading characters (fewer for short values: never more than a quarter)
-    /// followed by the value's length, e.g. <c>AKIA…(20 chars)</c>.
-    /// </summary>
-    public static string Redact(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var shown = Math.Min(4, value.Length / 4);
-        return string.Concat(value.AsSpan(0, shown), "…(", value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), " chars)");
-    }
-}

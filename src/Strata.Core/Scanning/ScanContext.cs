@@ -17,8 +17,6 @@ public sealed class ScanContext
     /// <summary>Reports progress (e.g. bytes of a layer read); shown on stderr when it is a terminal.</summary>
     public IProgress<ScanProgress>? Progress { get; init; }
 
-    /// <summary>A <c>strata-secrets.yaml</c> (full path) for the secret scanner (from <c>--secret-config</c>); null for the built-in rules only.</summary>
-    public string? SecretConfigPath { get; init; }
 }
 
 /// <summary>A progress report: <paramref name="Done"/> of <paramref name="Total"/> units of one step.</summary>

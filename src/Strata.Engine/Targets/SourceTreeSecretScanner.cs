@@ -6,7 +6,6 @@ using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
-using Strata.Images.Secrets;
 using Strata.Secrets;
 
 /// <summary>
@@ -16,10 +15,10 @@ using Strata.Secrets;
 /// </summary>
 public sealed partial class SourceTreeSecretScanner : ITargetScanner
 {
-    private readonly ImageSecretsAnalyzer secrets;
+    private readonly SecretScannerProvider secrets;
 
-    /// <param name="secrets">Where the secret scanner of a run comes from (the one the image scanner uses, so one configuration applies to both).</param>
-    public SourceTreeSecretScanner(ImageSecretsAnalyzer secrets)
+    /// <param name="secrets">The run's secret scanner (its configuration), shared with every other scanner of <c>SEC-</c> rules.</param>
+    public SourceTreeSecretScanner(SecretScannerProvider secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         this.secrets = secrets;
@@ -29,22 +28,21 @@ public sealed partial class SourceTreeSecretScanner : ITargetScanner
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.SourceTree, TargetKind.File };
 
-    public IEnumerable<Rule> Rules => secrets.ScannerFor(null).Rules;
+    public IEnumerable<Rule> Rules => secrets.Rules;
 
     public async Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
 
-        // The one place the secret scanner of a tree is chosen.
-        var scanner = secrets.ScannerFor(context.SecretConfigPath);
+        var scanner = secrets.Scanner;
         IEnumerable<(string Path, string Name)> files = target.Kind == TargetKind.File
             ? [(target.Locator, target.Name)]
             : (target.Files ?? SourceTree.Discover(target, [], cancellationToken).OtherFiles)
                 .Select(relative => (Path.Combine(target.Locator, relative), SourceTree.DisplayName(target, relative)));
 
         var matches = new ConcurrentBag<SecretMatch>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = scanner.Options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(files, parallel, async (file, token) =>
         {
             try

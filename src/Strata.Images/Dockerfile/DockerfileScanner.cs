@@ -9,50 +9,60 @@ using Strata.Core.Targets;
 using Strata.Images.Dockerfile.Checks;
 using Strata.Secrets;
 
-/// <summary>Lints a Dockerfile or Containerfile.</summary>
+/// <summary>Lints a Dockerfile or Containerfile, and runs the secret rules over its text.</summary>
 public sealed class DockerfileScanner : ITargetScanner
 {
+    private readonly SecretScannerProvider secrets;
+
+    /// <param name="secrets">The run's secret scanner (for the secret rules and DKF-002), built when the first Dockerfile is scanned.</param>
+    public DockerfileScanner(SecretScannerProvider secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        this.secrets = secrets;
+        Checks =
+        [
+            new LastUserIsRoot(),
+            new SecretInArgOrEnv(secrets),
+            new AddFromUrl(),
+            new AddWhereCopyFits(),
+            new BaseImageNotTagged(),
+            new BaseImageNotPinned(),
+            new DownloadPipedToShell(),
+            new AptInstallRecommends(),
+            new AptListsNotCleaned(),
+            new ApkAddWithCache(),
+            new Sudo(),
+            new PipeWithoutPipefail(),
+            new CopyWholeFilesystem(),
+            new FinalStageWithoutHealthcheck(),
+            new AptUpgrade(),
+            new CdInRun(),
+            new Maintainer(),
+            new RepeatedCmdOrEntrypoint(),
+            new RelativeWorkdir(),
+            new RiskyPortInExpose(),
+            new WorldWritable(),
+            new PipCache(),
+            new NpmInstallWithoutLock(),
+            new AptInstallWithoutYes(),
+            new ChownAfterCopy(),
+            new UnknownStageReference(),
+            new DuplicateStageName(),
+            new TlsVerificationDisabled(),
+            new SignatureVerificationDisabled(),
+            new AptUpdateAlone(),
+        ];
+    }
+
     /// <summary>Every Dockerfile check, in rule order.</summary>
-    public IReadOnlyList<Check<DockerfileDocument>> Checks { get; } =
-    [
-        new LastUserIsRoot(),
-        new SecretInArgOrEnv(),
-        new AddFromUrl(),
-        new AddWhereCopyFits(),
-        new BaseImageNotTagged(),
-        new BaseImageNotPinned(),
-        new DownloadPipedToShell(),
-        new AptInstallRecommends(),
-        new AptListsNotCleaned(),
-        new ApkAddWithCache(),
-        new Sudo(),
-        new PipeWithoutPipefail(),
-        new CopyWholeFilesystem(),
-        new FinalStageWithoutHealthcheck(),
-        new AptUpgrade(),
-        new CdInRun(),
-        new Maintainer(),
-        new RepeatedCmdOrEntrypoint(),
-        new RelativeWorkdir(),
-        new RiskyPortInExpose(),
-        new WorldWritable(),
-        new PipCache(),
-        new NpmInstallWithoutLock(),
-        new AptInstallWithoutYes(),
-        new ChownAfterCopy(),
-        new UnknownStageReference(),
-        new DuplicateStageName(),
-        new TlsVerificationDisabled(),
-        new SignatureVerificationDisabled(),
-        new AptUpdateAlone(),
-    ];
+    public IReadOnlyList<Check<DockerfileDocument>> Checks { get; }
 
     public string Name => "dockerfile";
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Dockerfile };
 
     /// <summary>The lint rules, and the secret rules run over the Dockerfile's text.</summary>
-    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(SecretScanner.BuiltInRules.Select(r => r.ToRule()));
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(secrets.Rules);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
@@ -61,20 +71,12 @@ public sealed class DockerfileScanner : ITargetScanner
         cancellationToken.ThrowIfCancellationRequested();
         var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile");
         var document = DockerfileParser.Parse(text, target.Name);
-        IReadOnlyList<Finding> findings = [.. CheckRunner.Run(Checks, document, new CheckContext(target.Name), context.Logger, cancellationToken), .. FindSecrets(text, target.Name)];
+
+        // Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the
+        // file's history and usually in the image's, so each is reported where it is written.
+        IReadOnlyList<Finding> findings = [.. CheckRunner.Run(Checks, document, new CheckContext(target.Name), context.Logger, cancellationToken), .. secrets.Scanner.FindInFile(text, target, StackLayer.Image)];
         return Task.FromResult(findings);
     }
-
-    /// <summary>
-    /// Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the
-    /// file's history and usually in the image's, so each is reported where it is written.
-    /// </summary>
-    public static IEnumerable<Finding> FindSecrets(string text, string target) =>
-        SecretScanner.Default.ScanText(text, target).Select(match =>
-        {
-            var finding = match.ToFinding(target, StackLayer.Image);
-            return finding with { Location = finding.Location with { File = target, Path = null } };
-        });
 
     /// <summary>Runs every check over a parsed Dockerfile (no logging of checks that do not apply).</summary>
     public IReadOnlyList<Finding> Lint(DockerfileDocument dockerfile, string target) =>

@@ -3,10 +3,10 @@ namespace Strata.Images.Hardening;
 using System.Text;
 using Strata.Core.Findings;
 using Strata.Oci.FileSystem;
-using Strata.Images.Secrets;
 using Strata.Oci.Layers;
 using Strata.Oci.Model;
 using Strata.Oci.Resolution;
+using Strata.Secrets;
 
 /// <summary>
 /// What the image checks look at: the merged filesystem (every path's metadata, the layer and build step that last
@@ -21,11 +21,12 @@ public sealed class ImageView
     private readonly Dictionary<string, ImageFile> byKey;
     private readonly IReadOnlyDictionary<string, byte[]> contents;
 
-    private ImageView(string target, ImageConfig? config, IReadOnlyList<ImageLayer> layers, List<ImageFile> files, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<WastedFile> wasted, string? rootDirectory)
+    private ImageView(string target, ImageConfig? config, IReadOnlyList<ImageLayer> layers, IReadOnlyList<string?> buildSteps, List<ImageFile> files, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<WastedFile> wasted, string? rootDirectory)
     {
         Target = target;
         Config = config;
         Layers = layers;
+        BuildSteps = buildSteps;
         files.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         Files = files;
         byKey = new Dictionary<string, ImageFile>(files.Count, StringComparer.Ordinal);
@@ -47,6 +48,12 @@ public sealed class ImageView
 
     /// <summary>The image's layers; empty for a root filesystem.</summary>
     public IReadOnlyList<ImageLayer> Layers { get; }
+
+    /// <summary>
+    /// Each layer's build step (history <c>created_by</c>) as findings may show it, by layer index: masked, or withheld
+    /// when the run's secret scanner still finds a secret in it (see <see cref="BuildStepText"/>). Empty without layers.
+    /// </summary>
+    public IReadOnlyList<string?> BuildSteps { get; }
 
     /// <summary>The directory scanned, for a root filesystem; null for an image.</summary>
     public string? RootDirectory { get; }
@@ -177,14 +184,14 @@ public sealed class ImageView
     }
 
     /// <summary>The view of an image from its layered filesystem and the content collected per layer during the same walk.</summary>
-    internal static ImageView FromImage(string target, ResolvedImage image, LayeredFileSystem fileSystem, IReadOnlyList<IReadOnlyDictionary<string, byte[]>> contentByLayer)
+    internal static ImageView FromImage(string target, ResolvedImage image, LayeredFileSystem fileSystem, IReadOnlyList<IReadOnlyDictionary<string, byte[]>> contentByLayer, SecretScanner secrets)
     {
         var files = new List<ImageFile>(fileSystem.PathCount);
         var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var wasted = new List<WastedFile>();
 
         // Findings of every check show these steps, so secrets recorded in them are masked once, here.
-        var steps = image.Layers.Select(l => BuildStepText.Safe(l.CreatedBy)).ToArray();
+        var steps = image.Layers.Select(l => BuildStepText.Safe(l.CreatedBy, secrets)).ToArray();
         foreach (var history in fileSystem.List(includeDeleted: true))
         {
             var versions = history.Versions;
@@ -213,16 +220,16 @@ public sealed class ImageView
         }
 
         wasted.Sort(static (a, b) => b.Bytes != a.Bytes ? b.Bytes.CompareTo(a.Bytes) : string.CompareOrdinal(a.Key, b.Key));
-        return new ImageView(target, image.Config, image.Layers, files, contents, wasted, rootDirectory: null);
+        return new ImageView(target, image.Config, image.Layers, steps, files, contents, wasted, rootDirectory: null);
     }
 
     /// <summary>The view of a root filesystem: its entries (no layers) and the content read from disk.</summary>
     internal static ImageView FromRootFs(string target, string rootDirectory, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>
-        new(target, null, [], [.. entries.Where(e => e.Path.Length > 0).Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory);
+        new(target, null, [], [], [.. entries.Where(e => e.Path.Length > 0).Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory);
 
     /// <summary>A view made directly from entries and content (rule examples, unit tests).</summary>
     internal static ImageView FromEntries(string target, ImageConfig? config, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>
-        new(target, config, [], [.. entries.Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory: null);
+        new(target, config, [], [], [.. entries.Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory: null);
 
     private static string? DigestOf(ResolvedImage image, int layerIndex) => image.Layers[layerIndex].Descriptor.Digest.ToString();
 

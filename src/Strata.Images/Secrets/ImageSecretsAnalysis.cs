@@ -3,7 +3,6 @@ namespace Strata.Images.Secrets;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Strata.Core.Findings;
-using Strata.Images.Dockerfile.Checks;
 using Strata.Images.Hardening;
 using Strata.Oci.FileSystem;
 using Strata.Oci.Layers;
@@ -15,15 +14,13 @@ using Strata.Secrets;
 /// later layers deleted or overwrote is learnt from the merged view at the end. An unchanged file copied again by a
 /// later layer is reported once per layer: each copy can be extracted on its own.
 /// </summary>
-internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageSubject subject) : IImageAnalysis
+/// <param name="reportNamedVariables">False when the configuration disables <see cref="SecretNamedVariable"/>'s rule.</param>
+internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool reportNamedVariables, ImageSubject subject) : IImageAnalysis
 {
-    /// <summary>What stands in for a build step whose text still holds a secret after masking.</summary>
-
     private const int MaxCreatedByInMessage = 120;
 
     private readonly List<SecretMatch>?[] perLayer = new List<SecretMatch>?[subject.Image?.Layers.Count ?? 0];
     private readonly List<SecretMatch> rootFs = [];
-    private readonly Dictionary<int, string?> safeCreatedBy = [];
     private long filesScanned;
     private long bytesScanned;
     private long filesTruncated;
@@ -104,7 +101,7 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageS
                 LayerDigest = historyLayer is int li ? view.Layers[li].Descriptor.Digest.ToString() : null,
                 CreatedBy = historyLayer is int lc ? SafeCreatedBy(view, lc) : null,
             };
-            var assignments = SecretNamedVariable.Find(text).ToList();
+            var assignments = reportNamedVariables ? SecretNamedVariable.Find(text.JsonPath, text.Text).ToList() : [];
             var shownBy = text.JsonPath.EndsWith(".created_by", StringComparison.Ordinal) || text.JsonPath.EndsWith(".comment", StringComparison.Ordinal)
                 ? "`docker history` shows it to anyone who can pull the image"
                 : "`docker inspect` shows it to anyone who can pull the image";
@@ -117,7 +114,7 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageS
                 findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Location = location with { Column = match.Column }, Message = message });
             }
 
-            foreach (var assignment in assignments.Where(a => !matches.Any(m => Covers(a, m.Column))))
+            foreach (var assignment in assignments.Where(a => !matches.Any(m => Covers(a, m.Column)) && !Scanner.IsValueAllowed(a.Value)))
             {
                 var kind = assignment.IsBuildArgument ? "build argument" : "environment variable";
                 var evidence = Evidence.Secret(assignment.Value);
@@ -165,23 +162,8 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, ImageS
         : createdBy.Length > MaxCreatedByInMessage ? $" by `{createdBy[..MaxCreatedByInMessage]}…`"
         : $" by `{createdBy}`";
 
-    /// <summary>
-    /// A layer's build step as findings may show it: secret-looking values masked, or withheld entirely when the
-    /// scanner still finds a secret in the masked text (a build argument value the masking did not recognise).
-    /// </summary>
-    private string? SafeCreatedBy(ImageView view, int layerIndex)
-    {
-        if (safeCreatedBy.TryGetValue(layerIndex, out var known))
-        {
-            return known;
-        }
-
-        var createdBy = layerIndex < view.Layers.Count ? view.Layers[layerIndex].CreatedBy : null;
-        var safe = BuildStepText.Safe(createdBy, Scanner);
-
-        safeCreatedBy[layerIndex] = safe;
-        return safe;
-    }
+    /// <summary>A layer's build step as findings may show it (masked, or withheld; see <see cref="ImageView.BuildSteps"/>).</summary>
+    private static string? SafeCreatedBy(ImageView view, int layerIndex) => layerIndex < view.BuildSteps.Count ? view.BuildSteps[layerIndex] : null;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: secrets: {Files} files scanned ({Bytes} bytes, {Truncated} truncated, {Timeouts} regex windows abandoned), {Findings} findings")]
     private static partial void LogScanned(ILogger logger, string target, long files, long bytes, long truncated, long timeouts, int findings);

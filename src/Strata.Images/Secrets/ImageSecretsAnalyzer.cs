@@ -1,6 +1,5 @@
 namespace Strata.Images.Secrets;
 
-using System.Collections.Concurrent;
 using Strata.Core.Rules;
 using Strata.Secrets;
 
@@ -9,37 +8,19 @@ using Strata.Secrets;
 /// since a deleted file stays in its layer), every config and history string, and the files of a root filesystem, in
 /// the image scanner's single pass. Register it with <see cref="ImageScannerOptions.Analyzers"/>.
 /// </summary>
-public sealed class ImageSecretsAnalyzer : IImageAnalyzer
+/// <param name="secrets">The run's secret scanner, built when the first image or root filesystem is scanned.</param>
+public sealed class ImageSecretsAnalyzer(SecretScannerProvider secrets) : IImageAnalyzer
 {
-    private readonly SecretScanOptions? options;
-    private readonly SecretScanner defaultScanner;
-    private readonly ConcurrentDictionary<string, Lazy<SecretScanner>> byConfigPath = new(StringComparer.Ordinal);
+    private readonly SecretScannerProvider secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
 
-    /// <param name="config">Used when the scan names no <see cref="Core.Scanning.ScanContext.SecretConfigPath"/>.</param>
-    public ImageSecretsAnalyzer(SecretScannerConfig? config = null, SecretScanOptions? options = null)
-    {
-        this.options = options;
-        defaultScanner = config is null && options is null ? SecretScanner.Default : new SecretScanner(config, options);
-    }
+    /// <summary>The run's secret rules, and the secret-named variable rule unless the configuration disables it.</summary>
+    public IEnumerable<Rule> Rules => ReportsNamedVariables ? secrets.Rules.Append(SecretNamedVariable.Rule) : secrets.Rules;
 
-    /// <summary>The secret rules of the default scanner and the secret-named variable rule.</summary>
-    public IEnumerable<Rule> Rules => defaultScanner.Rules.Append(SecretNamedVariable.Rule);
+    private bool ReportsNamedVariables => !secrets.Config.Disables(SecretNamedVariable.Rule.Id);
 
     public IImageAnalysis Begin(ImageSubject subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        return new ImageSecretsAnalysis(ScannerFor(subject.Context.SecretConfigPath), subject);
-    }
-
-    /// <summary>The scanner for a configuration file, built once per path (null: the default scanner).</summary>
-    public SecretScanner ScannerFor(string? configPath)
-    {
-        if (configPath is null)
-        {
-            return defaultScanner;
-        }
-
-        var full = Path.GetFullPath(configPath);
-        return byConfigPath.GetOrAdd(full, p => new Lazy<SecretScanner>(() => new SecretScanner(SecretScannerConfig.Load(p), options))).Value;
+        return new ImageSecretsAnalysis(secrets.Scanner, ReportsNamedVariables, subject);
     }
 }

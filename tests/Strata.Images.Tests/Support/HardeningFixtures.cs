@@ -25,7 +25,7 @@ public sealed record ScannedImage(BuiltImage Image, string Reference, ImageView 
 
     public static async Task<ScannedImage> ScanAsync(BuiltImage image, string reference)
     {
-        var scanner = new ImageScanner(new ImageScannerOptions { Time = FixedTime.FixtureDate });
+        var scanner = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { Time = FixedTime.FixtureDate });
         var target = new ScanTarget(TargetKind.Image, reference, reference);
         var (view, _) = await scanner.ReadImageAsync(target, new ScanContext(), CancellationToken.None);
         var findings = scanner.Evaluate(view, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);

@@ -6,7 +6,8 @@ using Strata.Core.Rules;
 using Strata.Secrets;
 
 /// <summary>Secrets passed by ARG or ENV: secret-looking names, or values in a known credential format.</summary>
-public sealed class SecretInArgOrEnv : Check<DockerfileDocument>
+/// <param name="secrets">The run's secret scanner, which tells a known credential format (with the run's configuration).</param>
+public sealed class SecretInArgOrEnv(SecretScannerProvider secrets) : Check<DockerfileDocument>
 {
     public override Rule Rule { get; } = new()
     {
@@ -46,7 +47,8 @@ public sealed class SecretInArgOrEnv : Check<DockerfileDocument>
             {
                 var written = pair.RawValue ?? string.Empty;
                 // Credentials of a known format, by the shared secret rule catalog (the match's evidence is already redacted).
-                var known = SecretScanner.Default.ScanText(written, context.Target).Concat(pair.Value is null ? [] : SecretScanner.Default.ScanText(pair.Value, context.Target)).FirstOrDefault();
+                var scanner = secrets.Scanner;
+                var known = scanner.ScanText(written, context.Target).Concat(pair.Value is null ? [] : scanner.ScanText(pair.Value, context.Target)).FirstOrDefault();
                 if (known is not null)
                 {
                     yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"{instruction.Keyword} {pair.Key} holds what looks like a {known.Rule.Title} ({known.Rule.Id}).", Severity.Critical, known.Evidence);

@@ -3,6 +3,7 @@ namespace Strata.Images.Dockerfile.Checks;
 using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Secrets;
 
 /// <summary>ADD downloads a remote URL without a checksum.</summary>
 public sealed class AddFromUrl : Check<DockerfileDocument>

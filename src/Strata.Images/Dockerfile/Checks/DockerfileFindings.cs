@@ -3,6 +3,7 @@ namespace Strata.Images.Dockerfile.Checks;
 using System.Globalization;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Secrets;
 
 /// <summary>What the Dockerfile checks share: findings located at an instruction, and the RUN commands to analyse.</summary>
 internal static class DockerfileFindings

@@ -1,10 +1,9 @@
-namespace Strata.Images.Secrets;
+namespace Strata.Secrets;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
-using Strata.Images.Dockerfile.Checks;
 
 /// <summary>
 /// An environment variable of the image config, or a build argument recorded in the history (<c>|2 NAME=value … RUN</c>),
@@ -35,22 +34,26 @@ public static partial class SecretNamedVariable
     /// <summary>A secret-named assignment and where its value starts in the text (zero-based).</summary>
     public readonly record struct Assignment(string Name, string Value, int ValueStart, bool IsBuildArgument);
 
-    /// <summary>Secret-named assignments of an Env entry (<c>NAME=value</c>) or of the build-argument prefix of a history line.</summary>
-    public static IEnumerable<Assignment> Find(ConfigText text)
+    /// <summary>
+    /// Secret-named assignments of an Env entry (<c>NAME=value</c>) or of the build-argument prefix of a history line.
+    /// </summary>
+    /// <param name="jsonPath">Where the text is in the image config, e.g. <c>$.config.Env[2]</c> or <c>$.history[3].created_by</c>.</param>
+    public static IEnumerable<Assignment> Find(string jsonPath, string text)
     {
+        ArgumentNullException.ThrowIfNull(jsonPath);
         ArgumentNullException.ThrowIfNull(text);
-        if (text.JsonPath.StartsWith("$.config.Env[", StringComparison.Ordinal))
+        if (jsonPath.StartsWith("$.config.Env[", StringComparison.Ordinal))
         {
-            var equals = text.Text.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && Qualifies(text.Text[..equals], text.Text[(equals + 1)..]))
+            var equals = text.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && Qualifies(text[..equals], text[(equals + 1)..]))
             {
-                yield return new Assignment(text.Text[..equals], text.Text[(equals + 1)..], equals + 1, false);
+                yield return new Assignment(text[..equals], text[(equals + 1)..], equals + 1, false);
             }
 
             yield break;
         }
 
-        if (!text.JsonPath.EndsWith(".created_by", StringComparison.Ordinal) || BuildArgumentCount().Match(text.Text) is not { Success: true } prefix)
+        if (!jsonPath.EndsWith(".created_by", StringComparison.Ordinal) || BuildArgumentCount().Match(text) is not { Success: true } prefix)
         {
             yield break;
         }
@@ -58,15 +61,15 @@ public static partial class SecretNamedVariable
         // Docker and buildah write the arguments unquoted, separated by single spaces, before the command.
         var count = int.Parse(prefix.Groups["count"].Value, CultureInfo.InvariantCulture);
         var position = prefix.Length;
-        for (var i = 0; i < count && position < text.Text.Length; i++)
+        for (var i = 0; i < count && position < text.Length; i++)
         {
-            var end = text.Text.IndexOf(' ', position);
+            var end = text.IndexOf(' ', position);
             if (end < 0)
             {
-                end = text.Text.Length;
+                end = text.Length;
             }
 
-            var token = text.Text[position..end];
+            var token = text[position..end];
             var equals = token.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0 && Qualifies(token[..equals], token[(equals + 1)..]))
             {

@@ -1,4 +1,4 @@
-namespace Strata.Secrets.Tests;
+namespace Strata.Testing;
 
 using System.Text;
 

@@ -1,11 +1,15 @@
-namespace Strata.Images.Dockerfile.Checks;
+namespace Strata.Secrets;
 
 using System.Text.RegularExpressions;
 using Strata.Core.Findings;
 
 /// <summary>
-/// Recognises secret-looking variable names and well-known credential formats in Dockerfile text, and
-/// redacts them so that evidence can be printed.
+/// Recognises secret-looking variable names and well-known credential formats in build text (Dockerfile
+/// instructions, history <c>created_by</c> lines, URLs), and redacts them so that evidence can be printed.
+/// Its few credential patterns are a fixed floor on purpose, apart from the rule catalog: masking decides what
+/// is safe to print, so a configuration that disables a rule or allows a value must not unmask anything, and
+/// every Dockerfile check masks its evidence without holding the run's scanner. Where the scanner is at hand,
+/// <see cref="BuildStepText"/> checks the masked text with it as well.
 /// </summary>
 public static partial class SecretText
 {

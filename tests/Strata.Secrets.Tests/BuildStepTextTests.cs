@@ -1,6 +1,6 @@
-namespace Strata.Images.Tests;
+namespace Strata.Secrets.Tests;
 
-using Strata.Images.Secrets;
+using Strata.Testing;
 
 public sealed class BuildStepTextTests
 {
@@ -10,7 +10,7 @@ public sealed class BuildStepTextTests
     [InlineData("/bin/sh -c curl -u admin:s3cr3t-Pa55w0rd https://example.com/", "s3cr3t-Pa55w0rd")]
     public void Build_steps_never_show_a_secret(string createdBy, string secret)
     {
-        var shown = BuildStepText.Safe(createdBy);
+        var shown = BuildStepText.Safe(createdBy, BuiltInSecrets.Scanner);
         Assert.NotNull(shown);
         Assert.DoesNotContain(secret, shown, StringComparison.Ordinal);
     }
@@ -18,7 +18,7 @@ public sealed class BuildStepTextTests
     [Fact]
     public void Harmless_steps_are_shown_as_they_are()
     {
-        Assert.Equal("/bin/sh -c apt-get update", BuildStepText.Safe("/bin/sh -c apt-get update"));
-        Assert.Null(BuildStepText.Safe(null));
+        Assert.Equal("/bin/sh -c apt-get update", BuildStepText.Safe("/bin/sh -c apt-get update", BuiltInSecrets.Scanner));
+        Assert.Null(BuildStepText.Safe(null, BuiltInSecrets.Scanner));
     }
 }

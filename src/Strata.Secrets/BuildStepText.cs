@@ -1,7 +1,4 @@
-namespace Strata.Images.Secrets;
-
-using Strata.Images.Dockerfile.Checks;
-using Strata.Secrets;
+namespace Strata.Secrets;
 
 /// <summary>
 /// A layer's build step (history created_by) as any finding may show it. Build steps record build-argument
@@ -11,14 +8,16 @@ public static class BuildStepText
 {
     public const string Withheld = "(withheld: this build step's text holds a secret)";
 
-    public static string? Safe(string? createdBy, SecretScanner? scanner = null)
+    /// <param name="scanner">The run's scanner: a secret it still finds in the masked text withholds the whole step.</param>
+    public static string? Safe(string? createdBy, SecretScanner scanner)
     {
+        ArgumentNullException.ThrowIfNull(scanner);
         if (createdBy is null)
         {
             return null;
         }
 
         var masked = SecretText.Mask(createdBy);
-        return (scanner ?? SecretScanner.Default).ScanText(masked, "created_by").Count > 0 ? Withheld : masked;
+        return scanner.ScanText(masked, "created_by").Count > 0 ? Withheld : masked;
     }
 }

@@ -1,19 +1,22 @@
-namespace Strata.Secrets.Tests;
+namespace Strata.Images.Tests;
 
+using Strata.Core.Scanning;
+using Strata.Core.Targets;
+using Strata.Images.Secrets;
 using Strata.Testing;
 
-public sealed class RootFsSecretScannerTests
+/// <summary>Secret scanning of a directory tree, through the path <c>strata scan rootfs:DIR</c> takes (the image scanner's root filesystem walk).</summary>
+public sealed class RootFsSecretsTests
 {
     [Fact]
     public async Task Every_planted_secret_is_found_on_its_line_and_nothing_else()
     {
         using var tree = new TempDirectory();
         var planted = PlantedSecrets.Plant(tree.Path);
-        var result = await new RootFsSecretScanner(SecretScanner.Default).ScanAsync(tree.Path);
+        var found = await SecretsAsync(tree.Path);
 
         var expected = planted.Select(p => $"{p.Path}:{p.Line} {p.RuleId}").Order(StringComparer.Ordinal).ToList();
-        var actual = result.Matches.Select(m => $"{m.Path}:{m.Line} {m.Rule.Id}").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(expected, actual);
+        Assert.Equal(expected, found);
         Assert.True(planted.Count >= 30, $"only {planted.Count} planted secrets");
     }
 
@@ -31,11 +34,9 @@ public sealed class RootFsSecretScannerTests
         tree.WriteFile(".config/app/.env", "GITHUB_TOKEN=ghp_w7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await new RootFsSecretScanner(SecretScanner.Default).ScanAsync(tree.Path, cancellationToken: timeout.Token);
+        var found = await SecretsAsync(tree.Path, timeout.Token);
 
-        var match = Assert.Single(result.Matches);
-        Assert.Equal("/.config/app/.env", match.Path);
-        Assert.Equal(1, result.FilesScanned);
+        Assert.Equal("/.config/app/.env:1 SEC-GITHUB-CLASSIC-PAT", Assert.Single(found));
     }
 
     [Fact]
@@ -47,17 +48,26 @@ public sealed class RootFsSecretScannerTests
         tree.WriteFile("app/node_modules/jwt/test/key.txt", "GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
         tree.WriteFile("app/test/settings.env", "GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
 
-        var result = await new RootFsSecretScanner(SecretScanner.Default).ScanAsync(tree.Path);
-
         // An application's own test tree is still scanned: a live secret there is still live.
-        Assert.Equal("/app/test/settings.env", Assert.Single(result.Matches).Path);
-        Assert.Equal(3, result.FilesAllowed);
+        Assert.Equal("/app/test/settings.env:1 SEC-GITHUB-CLASSIC-PAT", Assert.Single(await SecretsAsync(tree.Path)));
     }
 
+    /// <summary>False-positive control on a real distribution: Debian bookworm minbase, made by debootstrap.</summary>
     [Fact]
-    public async Task A_missing_directory_is_a_usage_error()
+    public async Task A_debian_minbase_root_filesystem_has_no_secret_findings()
     {
-        var error = await Assert.ThrowsAsync<Core.StrataException>(() => new RootFsSecretScanner(SecretScanner.Default).ScanAsync("/nonexistent/strata-root"));
-        Assert.Equal(Core.ExitCode.Usage, error.ExitCode);
+        var found = await SecretsAsync(await DebianRootfs.GetRootfsDirectoryAsync());
+        Assert.True(found.Count == 0, "false positives:\n" + string.Join('\n', found.Take(50)));
+    }
+
+    /// <summary>The secret findings of a root filesystem scan, as <c>path:line rule</c>, sorted.</summary>
+    private static async Task<List<string>> SecretsAsync(string root, CancellationToken cancellationToken = default)
+    {
+        var scanner = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer(BuiltInSecrets.Provider)] });
+        var findings = await scanner.ScanAsync(new ScanTarget(TargetKind.RootFs, root, root), new ScanContext(), cancellationToken);
+        return [.. findings
+            .Where(f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal))
+            .Select(f => $"{f.Location.Path}:{f.Location.Line} {f.RuleId}")
+            .Order(StringComparer.Ordinal)];
     }
 }

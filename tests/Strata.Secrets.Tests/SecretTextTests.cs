@@ -1,0 +1,22 @@
+namespace Strata.Secrets.Tests;
+
+public sealed class SecretTextTests
+{
+    [Fact]
+    public void Secret_names_and_values()
+    {
+        foreach (var name in new[] { "DB_PASSWORD", "GITHUB_TOKEN", "apiKey", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "STRIPE_KEY", "NPM_AUTH_TOKEN", "client-secret" })
+        {
+            Assert.True(SecretText.IsSecretName(name), name);
+        }
+
+        foreach (var name in new[] { "PWD", "POSTGRES_PASSWORD_FILE", "GPG_KEY", "GPG_KEYS", "TOKEN_URL", "KEY", "PASSTHROUGH", "SSH_AUTH_SOCK", "AWS_ACCESS_KEY_ID", "NODE_VERSION" })
+        {
+            Assert.False(SecretText.IsSecretName(name), name);
+        }
+
+        Assert.Equal("x AKIA…(20 chars) y", SecretText.Mask("x AKIAIOSFODNN7EXAMPLE y"));
+        Assert.Equal("https://me:p…(4 chars)@host/", SecretText.Mask("https://me:pa55@host/"));
+        Assert.Equal("https://host/path:8080@x", SecretText.Mask("https://host/path:8080@x"));
+    }
+}
