@@ -2,6 +2,7 @@ namespace Strata.Engine.Targets;
 
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Scanning;
@@ -23,6 +24,9 @@ public sealed partial class SourceTreeSecretScanner : ITargetScanner
         ArgumentNullException.ThrowIfNull(secrets);
         this.secrets = secrets;
     }
+
+    /// <summary>None: the secret rules are data run by the shared secret scanner, not checks.</summary>
+    public IReadOnlyList<Check<ScanTarget>> Checks { get; } = [];
 
     public string Name => "secrets";
 
