@@ -67,4 +67,11 @@ public static class DisplayText
 
         return string.Concat(line.AsSpan(0, cut), "…");
     }
+
+    /// <summary>Writes text as UTF-8 (no byte order mark).</summary>
+    public static async Task WriteAsync(string text, Stream stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+    }
 }

@@ -37,7 +37,4 @@ internal static class TextTable
             text.Append(DisplayText.Shorten(row[last], lastWidth)).Append('\n');
         }
     }
-
-    public static async Task WriteAsync(string text, Stream stream, CancellationToken cancellationToken) =>
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
 }

@@ -19,7 +19,7 @@ public sealed class ImageExtractTextWriter : IReportWriter<ImageExtractDocument>
     }
 
     public Task WriteAsync(ImageExtractDocument document, Stream output, CancellationToken cancellationToken) =>
-        TextTable.WriteAsync(DisplayText.OneLine(Line(document)) + "\n", output, cancellationToken);
+        DisplayText.WriteAsync(DisplayText.OneLine(Line(document)) + "\n", output, cancellationToken);
 }
 
 /// <summary><c>strata image extract --format json</c> (<c>kind: image-extract</c>), documented in docs/json-schema.md.</summary>

@@ -44,7 +44,7 @@ public sealed class ImageFilesTableWriter : IReportWriter<ImageFilesDocument>
         var what = document.DeletedOnly ? "deleted paths" : "paths";
         var touched = document.ImageLayer is int layer ? string.Create(CultureInfo.InvariantCulture, $" touched by image layer {layer}") : string.Empty;
         text.Append(CultureInfo.InvariantCulture, $"{document.Files.Count} {what}{touched}; ADDED, MODIFIED and DELETED are image layers (0 = the base)\n");
-        await TextTable.WriteAsync(text.ToString(), output, cancellationToken);
+        await DisplayText.WriteAsync(text.ToString(), output, cancellationToken);
     }
 }
 

@@ -10,12 +10,12 @@ using System.Text.Json;
 /// </summary>
 public sealed class ImageInspectTableWriter(ReportSettings settings) : IReportWriter<ImageInspectDocument>
 {
-    private static readonly string[] Header = ["#", "DIGEST", "SIZE", "DIFF ID", "ADDED", "CHANGED", "DELETED", "WASTED", "CREATED BY"];
-
-    private static readonly int[] LeftAligned = [1, 3, 8];
-
     /// <summary>Narrower than this, the diff ID column (also in the JSON) makes room for the build step.</summary>
     private const int DiffIdWidth = 120;
+
+    private const int DiffIdColumn = 3;
+
+    private static readonly string[] Header = ["#", "DIGEST", "SIZE", "DIFF ID", "ADDED", "CHANGED", "DELETED", "WASTED", "CREATED BY"];
 
     public string Format => "table";
 
@@ -95,18 +95,15 @@ public sealed class ImageInspectTableWriter(ReportSettings settings) : IReportWr
             ]);
         }
 
-        if (settings.Width < DiffIdWidth)
-        {
-            rows = [.. rows.Select(r => r.Where((_, i) => i != 3).ToArray())];
-            TextTable.Append(text, rows, [1, 7], settings.Width);
-        }
-        else
-        {
-            TextTable.Append(text, rows, LeftAligned, settings.Width);
-        }
+        var wide = settings.Width >= DiffIdWidth;
+        TextTable.Append(
+            text,
+            wide ? rows : [.. rows.Select(r => r.Where((_, i) => i != DiffIdColumn).ToArray())],
+            wide ? [1, 3, 8] : [1, 7],
+            settings.Width);
         var total = summary.Layers.Sum(l => l.Size);
         text.Append(CultureInfo.InvariantCulture, $"{summary.Layers.Count} image layers, {ImageText.Bytes(total)} compressed; wasted {ImageText.Bytes(summary.WastedBytes)} ({summary.WastedBytes} bytes overwritten or deleted by a later image layer)\n");
-        await TextTable.WriteAsync(text.ToString(), output, cancellationToken);
+        await DisplayText.WriteAsync(text.ToString(), output, cancellationToken);
     }
 }
 

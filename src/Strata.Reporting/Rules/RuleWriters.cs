@@ -22,7 +22,7 @@ public sealed class RuleListTableWriter(ReportSettings settings) : IReportWriter
         TextTable.Append(text, rows, [0, 1, 2], settings.Width);
         var layer = document.Layer is StackLayer only ? $" of the {only.ToName()} layer" : string.Empty;
         text.Append(CultureInfo.InvariantCulture, $"{document.Rules.Count} rules{layer}\n");
-        await TextTable.WriteAsync(text.ToString(), output, cancellationToken);
+        await DisplayText.WriteAsync(text.ToString(), output, cancellationToken);
     }
 }
 
@@ -59,7 +59,7 @@ public sealed class RuleMarkdownWriter : IReportWriter<RuleDocument>
     public Task WriteAsync(RuleDocument document, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return TextTable.WriteAsync(RuleMarkdown.Page(document.Rule), output, cancellationToken);
+        return DisplayText.WriteAsync(RuleMarkdown.Page(document.Rule), output, cancellationToken);
     }
 }
 
