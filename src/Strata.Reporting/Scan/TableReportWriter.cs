@@ -35,6 +35,9 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
     private static void Render(IAnsiConsole console, ScanReport report, CancellationToken cancellationToken)
     {
         var targets = report.Targets.Select(t => t.Target).DistinctBy(t => t.Name).ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+        // With one target, the summary names it once and the rows need not repeat it.
+        var nameTargets = targets.Count > 1;
         console.Write(TargetSummary(report));
         if (report.Findings.Count > 0)
         {
@@ -59,7 +62,7 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
                     var first = findings[0];
                     targets.TryGetValue(first.Target, out var target);
                     var where = findings.Count == 1 ? first.Location : group.Key.Location;
-                    table.AddRow(new IRenderable[] { new Text(first.RuleId), new Text(Where(first.Target, target, where)), new Text(Detail(findings)) });
+                    table.AddRow(new IRenderable[] { new Text(first.RuleId), new Text(Where(first.Target, target, where, nameTargets)), new Text(Detail(findings)) });
                 }
 
                 console.Write(table);
@@ -135,14 +138,14 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
 
     /// <summary>
     /// The location, naming each path once: a file that is the target itself is not preceded by the target's name;
-    /// anything inside a target (a path in an image, a host file, a subject) is.
+    /// anything inside a target (a path in an image, a host file, a subject) is, when the report has several targets.
     /// </summary>
-    private static string Where(string targetName, ScanTarget? target, Location location)
+    private static string Where(string targetName, ScanTarget? target, Location location, bool nameTarget)
     {
         var file = location.File is null ? null : location.Line is int line ? $"{location.File}:{line}" : location.File;
         var isTargetItself = location.File is not null && (location.File == targetName || location.File == target?.Locator);
         var parts = new List<string>();
-        if (!isTargetItself)
+        if (!isTargetItself && (nameTarget || (file ?? location.Path ?? location.JsonPath ?? location.Subject) is null))
         {
             parts.Add(targetName);
         }
