@@ -1,4 +1,5 @@
 using Strata.Cli;
+using Strata.Reporting;
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -8,4 +9,4 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 await using var stdout = Console.OpenStandardOutput();
-return await StrataCli.RunAsync(args, new CliIo(stdout, Console.Error, Console.IsErrorRedirected), cancellation.Token);
+return await StrataCli.RunAsync(args, new CliIo(stdout, Console.Error, Console.IsErrorRedirected) { Width = TerminalWidth.Detect() }, cancellation.Token);

@@ -11,12 +11,11 @@ public static class StrataCli
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(io);
-        var global = new GlobalOptions();
+        var shared = new SharedOptions();
         var root = new RootCommand("Strata secures containers layer by layer: kernel, image, runtime, Kubernetes and application.");
-        global.AddTo(root);
-        root.Subcommands.Add(ScanCommand.Create(global, io));
-        root.Subcommands.Add(RulesCommand.Create(global, io));
-        root.Subcommands.Add(ImageCommand.Create(global, io));
+        root.Subcommands.Add(ScanCommand.Create(shared, io));
+        root.Subcommands.Add(RulesCommand.Create(shared, io));
+        root.Subcommands.Add(ImageCommand.Create(shared, io));
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

@@ -28,13 +28,15 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         var manifest = JsonNode.Parse(await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", Oci))!;
 
         var json = JsonNode.Parse(result.StdOut)!;
-        Assert.Equal("1.0", (string?)json["schemaVersion"]);
+        Assert.Equal("2.0", (string?)json["schemaVersion"]);
+        Assert.Equal("image-inspect", (string?)json["kind"]);
+        Assert.Empty(SchemaValidator.ValidateStrataReport(result.StdOut));
         Assert.Equal((string?)skopeo["Digest"], (string?)json["manifest"]!["digest"]);
         Assert.Equal("application/vnd.oci.image.manifest.v1+json", (string?)json["manifest"]!["mediaType"]);
         Assert.Equal((string?)skopeo["Os"], (string?)json["platform"]!["os"]);
         Assert.Equal((string?)skopeo["Architecture"], (string?)json["platform"]!["architecture"]);
 
-        var layers = json["layers"]!.AsArray();
+        var layers = json["imageLayers"]!.AsArray();
         var expectedLayers = manifest["layers"]!.AsArray();
         var diffIds = config["rootfs"]!["diff_ids"]!.AsArray();
         Assert.Equal(5, layers.Count);
@@ -77,7 +79,7 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
     public async Task Inspect_table_names_the_manifest_and_every_layer_with_its_build_step()
     {
         var skopeo = JsonNode.Parse(await ExternalTool.RunCheckedAsync("skopeo", "inspect", Oci))!;
-        var result = await CliRunner.RunAsync("image", "inspect", Oci);
+        var result = await CliRunner.RunAsync(["image", "inspect", Oci], width: 200);
         Assert.True(result.ExitCode == 0, result.StdErr);
         var lines = result.StdOut.Split('\n');
         Assert.Contains(lines, l => l.StartsWith("Manifest:", StringComparison.Ordinal) && l.Contains((string)skopeo["Digest"]!, StringComparison.Ordinal));
@@ -93,7 +95,7 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         }
 
         Assert.Contains("strata test: opaque dir", layerRows[4], StringComparison.Ordinal);
-        Assert.Contains("(65587 bytes overwritten or deleted by a later layer)", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("(65587 bytes overwritten or deleted by a later image layer)", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,8 +147,8 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         Assert.Equal("4755", (string?)files["/bin/tool"]!["modeOctal"]);
         Assert.Equal("/etc", (string?)files["/etclink"]!["linkTarget"]);
         Assert.Equal("/bin/h1", (string?)files["/bin/h2"]!["linkTarget"]);
-        Assert.Equal("[3]", files["/etc/app.conf"]!["modifiedInLayers"]!.ToJsonString());
-        Assert.Equal(1, (int)files["/etc/app.conf"]!["addedInLayer"]!);
+        Assert.Equal("[3]", files["/etc/app.conf"]!["modifiedInImageLayers"]!.ToJsonString());
+        Assert.Equal(1, (int)files["/etc/app.conf"]!["addedInImageLayer"]!);
         Assert.Equal("file", (string?)files["/srv/g"]!["type"]);
         Assert.DoesNotContain("/etc/token.txt", files.Keys);
     }
@@ -160,11 +162,11 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         Assert.True((bool)JsonNode.Parse(json.StdOut)!["deletedOnly"]!);
         Assert.All(files, f => Assert.False((bool)f!["exists"]!));
         var token = Assert.Single(files, f => (string?)f!["path"] == "/etc/token.txt")!;
-        Assert.Equal(1, (int)token["addedInLayer"]!);
-        Assert.Equal("[2]", token["deletedInLayers"]!.ToJsonString());
+        Assert.Equal(1, (int)token["addedInImageLayer"]!);
+        Assert.Equal("[2]", token["deletedInImageLayers"]!.ToJsonString());
         Assert.Equal(BuiltImageFixture.Secret.Length + 1, (long)token["size"]!);
         Assert.Contains(files, f => (string?)f!["path"] == "/opaque/old1");
-        Assert.Contains(files, f => (string?)f!["path"] == "/usr/share/doc/readme" && f["deletedInLayers"]!.ToJsonString() == "[4]");
+        Assert.Contains(files, f => (string?)f!["path"] == "/usr/share/doc/readme" && f["deletedInImageLayers"]!.ToJsonString() == "[4]");
         Assert.DoesNotContain(files, f => (string?)f!["path"] == "/opaque/fresh");
 
         var table = await CliRunner.RunAsync("image", "files", Oci, "--deleted");
@@ -176,10 +178,11 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
     [Fact]
     public async Task Layer_option_keeps_only_the_paths_that_layer_touched()
     {
-        var result = await CliRunner.RunAsync("image", "files", Oci, "--layer", "4", "--format", "json");
+        var result = await CliRunner.RunAsync("image", "files", Oci, "--image-layer", "4", "--format", "json");
         Assert.True(result.ExitCode == 0, result.StdErr);
         var json = JsonNode.Parse(result.StdOut)!;
-        Assert.Equal(4, (int)json["layer"]!);
+        Assert.Equal(4, (int)json["imageLayer"]!);
+        Assert.Empty(SchemaValidator.ValidateStrataReport(result.StdOut));
         var paths = json["files"]!.AsArray().Select(f => (string)f!["path"]!).ToList();
         Assert.Contains("/opaque/fresh", paths);
         Assert.Contains("/bin/h2", paths);
@@ -314,15 +317,15 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
     [Theory]
     [InlineData("--platform", "linux", "--platform 'linux'")]
     [InlineData("--creds", "no-colon-secret-value", "--creds: expected USERNAME:PASSWORD")]
-    [InlineData("--layer", "9", "--layer 9:")]
-    [InlineData("--format", "sarif", "supports --format table or json")]
+    [InlineData("--image-layer", "9", "--image-layer 9:")]
+    [InlineData("--format", "sarif", "--format sarif: image files writes table or json.")]
     public async Task Bad_options_are_usage_errors_on_one_line(string option, string value, string expected)
     {
         var result = await CliRunner.RunAsync("image", "files", Oci, option, value);
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("strata: ", result.StdErr, StringComparison.Ordinal);
         Assert.Contains(expected, result.StdErr, StringComparison.Ordinal);
-        Assert.Single(result.StdErr.TrimEnd('\n').Split('\n'));
+        Assert.Single(result.StdErr.TrimEnd('\n').Split('\n'), l => !l.StartsWith("Run 'strata --help'", StringComparison.Ordinal));
         Assert.DoesNotContain("no-colon-secret-value", result.StdErr, StringComparison.Ordinal);
         Assert.Empty(result.StdOut);
     }
@@ -359,22 +362,27 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         {
             var keys = string.Join(' ', node!.AsObject().Select(p => p.Key));
             Assert.Equal(expected, keys);
+            if (node.Parent is null)
+            {
+                Assert.Empty(SchemaValidator.ValidateStrataReport(node.ToJsonString()));
+            }
+
             Assert.All(node.AsObject(), p => Assert.Contains($"`{p.Key}", documentation, StringComparison.Ordinal));
         }
 
         var inspect = JsonNode.Parse((await CliRunner.RunAsync("image", "inspect", Oci, "--format", "json")).StdOut);
-        AssertFields(inspect, "schemaVersion reference manifest indexDigests platform config layers totalSize wastedBytes");
+        AssertFields(inspect, "schemaVersion kind tool toolVersion reference manifest indexDigests platform config imageLayers totalSize wastedBytes");
         AssertFields(inspect!["manifest"], "digest mediaType synthesized");
         AssertFields(inspect["config"], "digest created author user entrypoint cmd workingDir env exposedPorts volumes labels healthcheck stopSignal");
-        AssertFields(inspect["layers"]![0], "index digest mediaType size diffId createdBy entries filesAdded filesModified filesDeleted contentBytes wastedBytes");
+        AssertFields(inspect["imageLayers"]![0], "index digest mediaType size diffId createdBy entries filesAdded filesModified filesDeleted contentBytes wastedBytes");
 
         var files = JsonNode.Parse((await CliRunner.RunAsync("image", "files", Oci, "--format", "json")).StdOut);
-        AssertFields(files, "schemaVersion reference manifestDigest layer deletedOnly files");
-        AssertFields(files!["files"]![0], "path type mode modeOctal uid gid size linkTarget exists addedInLayer modifiedInLayers deletedInLayers createdBy");
+        AssertFields(files, "schemaVersion kind tool toolVersion reference manifestDigest imageLayer deletedOnly files");
+        AssertFields(files!["files"]![0], "path type mode modeOctal uid gid size linkTarget exists addedInImageLayer modifiedInImageLayers deletedInImageLayers createdBy");
 
         using var temp = new TempDirectory("strata-cli-extract");
         var extract = JsonNode.Parse((await CliRunner.RunAsync("image", "extract", Oci, temp.Combine("rootfs"), "--format", "json", "--quiet")).StdOut);
-        AssertFields(extract, "schemaVersion reference manifestDigest directory files directories symlinks hardLinks bytesWritten skipped");
+        AssertFields(extract, "schemaVersion kind tool toolVersion reference manifestDigest directory files directories symlinks hardLinks bytesWritten skipped");
     }
 
     private static void CopyDirectory(string from, string to)

@@ -17,10 +17,10 @@ public sealed class ImageScanCommandTests
         var results = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().ToList();
         var setuid = Assert.Single(results, r => r.GetProperty("ruleId").GetString() == "IMG-009");
         Assert.Equal("warning", setuid.GetProperty("level").GetString());
-        Assert.Equal("usr/bin/sudo", setuid.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal("/usr/bin/sudo", setuid.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
         var properties = setuid.GetProperty("properties");
-        Assert.Equal(2, properties.GetProperty("layerIndex").GetInt32());
-        Assert.StartsWith("sha256:", properties.GetProperty("layerDigest").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, properties.GetProperty("imageLayerIndex").GetInt32());
+        Assert.StartsWith("sha256:", properties.GetProperty("imageLayerDigest").GetString(), StringComparison.Ordinal);
         Assert.Contains("chmod 4755", properties.GetProperty("createdBy").GetString(), StringComparison.Ordinal);
         Assert.Contains(results, r => r.GetProperty("ruleId").GetString() == "IMG-015" && r.GetProperty("level").GetString() == "error");
     }

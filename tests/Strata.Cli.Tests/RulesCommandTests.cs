@@ -1,5 +1,6 @@
 namespace Strata.Cli.Tests;
 
+using System.Text.Json.Nodes;
 using Strata.Engine;
 using Strata.Testing;
 
@@ -15,8 +16,14 @@ public sealed class RulesCommandTests
         Assert.Contains($"{catalog.Rules.Count} rules", all.StdOut, StringComparison.Ordinal);
 
         var kernel = await CliRunner.RunAsync("rules", "list", "--layer", "kernel", "--format", "json");
-        Assert.Contains("KRN-001", kernel.StdOut, StringComparison.Ordinal);
-        Assert.DoesNotContain("PSS-001", kernel.StdOut, StringComparison.Ordinal);
+        Assert.Empty(SchemaValidator.ValidateStrataReport(kernel.StdOut));
+        var json = JsonNode.Parse(kernel.StdOut)!;
+        Assert.Equal("rule-list", (string?)json["kind"]);
+        Assert.Equal("kernel", (string?)json["layer"]);
+        var ids = json["rules"]!.AsArray().Select(r => (string?)r!["id"]).ToList();
+        Assert.Contains("KRN-001", ids);
+        Assert.DoesNotContain("PSS-001", ids);
+        Assert.All(json["rules"]!.AsArray(), r => Assert.Equal("kernel", (string?)r!["layer"]));
     }
 
     [Fact]
@@ -28,6 +35,12 @@ public sealed class RulesCommandTests
         Assert.Contains("SCMP_ACT_ERRNO", explain.StdOut, StringComparison.Ordinal);
         var unknown = await CliRunner.RunAsync("rules", "explain", "NOPE-1");
         Assert.Equal(2, unknown.ExitCode);
+
+        var json = await CliRunner.RunAsync("rules", "explain", "SCP-001", "--format", "json");
+        Assert.Empty(SchemaValidator.ValidateStrataReport(json.StdOut));
+        var rule = JsonNode.Parse(json.StdOut)!["rule"]!;
+        Assert.Equal("SCP-001", (string?)rule["id"]);
+        Assert.Contains(rule["examples"]!.AsArray(), e => (bool)e!["flagged"]!);
     }
 
     [Fact]

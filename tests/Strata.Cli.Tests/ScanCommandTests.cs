@@ -18,8 +18,9 @@ public sealed class ScanCommandTests
             Assert.Contains(layer, result.StdOut, StringComparison.Ordinal);
         }
 
-        Assert.Contains("host (host)", result.StdOut, StringComparison.Ordinal);
-        Assert.Contains("examples/k8s/deployment.yaml (k8s)", result.StdOut, StringComparison.Ordinal);
+        Assert.Matches(@"│ host +│ host +│", result.StdOut);
+        Assert.Matches(@"│ examples/k8s/deployment.yaml +│ k8s +│ \d+ findings", result.StdOut);
+        Assert.All(result.StdOut.Split('\n'), l => Assert.True(l.Length <= 80, l));
         Assert.True(result.StdOut.IndexOf("Layer: image", StringComparison.Ordinal) < result.StdOut.IndexOf("Layer: orchestrator", StringComparison.Ordinal));
     }
 
@@ -63,7 +64,8 @@ public sealed class ScanCommandTests
         Assert.Equal(0, result.ExitCode);
         Assert.Empty(SchemaValidator.ValidateStrataReport(result.StdOut));
         using var json = JsonDocument.Parse(result.StdOut);
-        Assert.Equal("1.0", json.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("2.0", json.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("scan", json.RootElement.GetProperty("kind").GetString());
         Assert.Equal(json.RootElement.GetProperty("findings").GetArrayLength(), json.RootElement.GetProperty("summary").EnumerateObject().Where(p => p.Name != "suppressed").Sum(p => p.Value.GetInt32()));
     }
 
@@ -124,7 +126,7 @@ public sealed class ScanCommandTests
     [Theory]
     [InlineData(2, "unknown-kind", "scan", "--kind", "unknown-kind", "x")]
     [InlineData(2, "--fail-on 'SEVERE'", "scan", "host", "--fail-on", "SEVERE")]
-    [InlineData(2, "Unknown format 'xml'", "scan", "host", "--format", "xml")]
+    [InlineData(2, "--format xml: scan writes table, json or sarif.", "scan", "host", "--format", "xml")]
     [InlineData(2, "--bogus", "scan", "--bogus")]
     [InlineData(2, "ignore file not found", "scan", "host", "--ignore-file", "/nonexistent/.strataignore")]
     public async Task Usage_errors_exit_2_with_one_clear_line(int code, string message, params string[] args)

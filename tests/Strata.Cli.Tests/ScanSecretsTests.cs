@@ -34,7 +34,7 @@ public sealed class ScanSecretsTests
         using var json = JsonDocument.Parse(result.StdOut);
         var slack = Assert.Single(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "SEC-SLACK-BOT-TOKEN");
         Assert.Contains("still extractable", slack.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, slack.GetProperty("location").GetProperty("layerIndex").GetInt32());
+        Assert.Equal(1, slack.GetProperty("location").GetProperty("imageLayerIndex").GetInt32());
         Assert.Equal("/app/.env", slack.GetProperty("location").GetProperty("path").GetString());
     }
 

@@ -7,63 +7,71 @@ using Strata.Oci.Extraction;
 using Strata.Oci.FileSystem;
 using Strata.Oci.Resolution;
 using Strata.Oci.Transports;
+using Strata.Reporting;
+using Strata.Reporting.Images;
 
 /// <summary><c>strata image inspect|files|extract TARGET</c>: look inside an image without a container engine.</summary>
 internal static class ImageCommand
 {
     private static readonly string TargetHelp = $"The image: {ImageTransports.Syntaxes}, a bare REF (= docker://REF), or a local layout, archive or dir: copy without its prefix.";
 
-    public static Command Create(GlobalOptions global, CliIo io)
+    public static Command Create(SharedOptions shared, CliIo io)
     {
         var command = new Command("image", "Inspect an image, list its files, or extract its root filesystem; no container engine needed.");
+        var settings = io.ReportSettings;
 
         var inspectTarget = new Argument<string>("target") { Description = TargetHelp };
         var inspectAccess = new ImageAccessArguments();
-        var inspect = new Command("inspect", "Show the manifest, platform, config (env values redacted) and every layer with what it changed and the bytes it wastes.") { inspectTarget };
+        var inspectReport = new ReportOptions<ImageInspectDocument>(ReportWriterFactory.ForImageInspect(settings), shared);
+        var inspect = new Command("inspect", "Show the manifest, platform, config (env values redacted) and every image layer with what it changed and the bytes it wastes.") { inspectTarget };
+        inspectReport.AddTo(inspect);
+        SharedOptions.Add(inspect, shared.Debug);
         inspectAccess.AddTo(inspect);
-        inspect.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => InspectAsync(parse, global, io, parse.GetValue(inspectTarget)!, inspectAccess.Read(parse), ct)));
+        inspect.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => InspectAsync(parse, inspectReport, io, parse.GetValue(inspectTarget)!, inspectAccess.Read(parse), ct)));
         command.Subcommands.Add(inspect);
 
         var filesTarget = new Argument<string>("target") { Description = TargetHelp };
         var filesAccess = new ImageAccessArguments();
-        var layer = new Option<int?>("--layer") { HelpName = "N", Description = "Only paths layer N (0 = the base layer, as numbered by 'image inspect') added, changed or deleted." };
-        var deleted = new Option<bool>("--deleted") { Description = "Only paths a layer deleted (they are still shipped in a lower layer)." };
-        var files = new Command("files", "List the image's files: type, mode, owner, size, link target, the layer that added it and the layers that changed or deleted it.") { filesTarget, layer, deleted };
+        var filesReport = new ReportOptions<ImageFilesDocument>(ReportWriterFactory.ForImageFiles(settings), shared);
+        var imageLayer = new Option<int?>("--image-layer") { HelpName = "N", Description = "Only paths image layer N (0 = the base, as numbered by 'image inspect') added, changed or deleted." };
+        var deleted = new Option<bool>("--deleted") { Description = "Only paths an image layer deleted (they are still shipped in a lower image layer)." };
+        var files = new Command("files", "List the image's files: type, mode, owner, size, link target, the image layer that added it and the image layers that changed or deleted it.") { filesTarget, imageLayer, deleted };
+        filesReport.AddTo(files);
+        SharedOptions.Add(files, shared.Debug);
         filesAccess.AddTo(files);
-        files.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => FilesAsync(parse, global, io, parse.GetValue(filesTarget)!, filesAccess.Read(parse), parse.GetValue(layer), parse.GetValue(deleted), ct)));
+        files.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => FilesAsync(parse, filesReport, io, parse.GetValue(filesTarget)!, filesAccess.Read(parse), parse.GetValue(imageLayer), parse.GetValue(deleted), ct)));
         command.Subcommands.Add(files);
 
         var extractTarget = new Argument<string>("target") { Description = TargetHelp };
         var directory = new Argument<string>("directory") { Description = "Where to write the root filesystem: a new or empty directory (a non-empty one is refused)." };
         var extractAccess = new ImageAccessArguments();
-        var extract = new Command("extract", "Write the image's merged root filesystem (whiteouts applied) into DIR; nothing is ever written outside it.") { extractTarget, directory };
+        var extractReport = new ReportOptions<ImageExtractDocument>(ReportWriterFactory.ForImageExtract(settings), shared);
+        var extract = new Command("extract", "Write the image's merged root filesystem (whiteouts applied) into DIR and a summary to stderr; nothing is ever written outside DIR.") { extractTarget, directory };
+        extractReport.AddTo(extract);
+        SharedOptions.Add(extract, shared.Quiet, shared.Debug);
         extractAccess.AddTo(extract);
-        extract.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => ExtractAsync(parse, global, io, parse.GetValue(extractTarget)!, parse.GetValue(directory)!, extractAccess.Read(parse), ct)));
+        extract.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => ExtractAsync(parse, shared, extractReport, io, parse.GetValue(extractTarget)!, parse.GetValue(directory)!, extractAccess.Read(parse), ct)));
         command.Subcommands.Add(extract);
         return command;
     }
 
-    private static async Task<int> InspectAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, ImageOpenOptions options, CancellationToken cancellationToken)
+    private static async Task<int> InspectAsync(ParseResult parse, ReportOptions<ImageInspectDocument> report, CliIo io, string text, ImageOpenOptions options, CancellationToken cancellationToken)
     {
-        var json = IsJson(parse, global, "image inspect");
         var image = await OpenAsync(text, options, cancellationToken);
         await using (image.Source)
         {
             var summary = await ImageInspector.InspectAsync(image, cancellationToken);
-            await ReportOutput.WriteAsync(io, parse.GetValue(global.Output), stream => json
-                ? ImageReports.WriteInspectJsonAsync(summary, stream, cancellationToken)
-                : ImageReports.WriteInspectTableAsync(image, summary, stream, cancellationToken));
+            await report.WriteAsync(parse, io, new ImageInspectDocument(image, summary), cancellationToken);
         }
 
         return (int)ExitCode.Clean;
     }
 
-    private static async Task<int> FilesAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, ImageOpenOptions options, int? layer, bool deletedOnly, CancellationToken cancellationToken)
+    private static async Task<int> FilesAsync(ParseResult parse, ReportOptions<ImageFilesDocument> report, CliIo io, string text, ImageOpenOptions options, int? layer, bool deletedOnly, CancellationToken cancellationToken)
     {
-        var json = IsJson(parse, global, "image files");
         if (layer is < 0)
         {
-            throw StrataException.Usage($"--layer {layer}: layers are numbered from 0.");
+            throw StrataException.Usage($"--image-layer {layer}: image layers are numbered from 0.");
         }
 
         var image = await OpenAsync(text, options, cancellationToken);
@@ -71,7 +79,7 @@ internal static class ImageCommand
         {
             if (layer is int index && index >= image.Layers.Count)
             {
-                throw StrataException.Usage($"--layer {index}: {image.Reference} (manifest {image.ManifestDigest}) has {image.Layers.Count} layers, numbered 0 to {image.Layers.Count - 1}.");
+                throw StrataException.Usage($"--image-layer {index}: {image.Reference} (manifest {image.ManifestDigest}) has {image.Layers.Count} image layers, numbered 0 to {image.Layers.Count - 1}.");
             }
 
             var fileSystem = await LayeredFileSystem.BuildAsync(image, cancellationToken);
@@ -81,18 +89,14 @@ internal static class ImageCommand
                 listing = [.. listing.Where(f => !f.Exists)];
             }
 
-            var query = new FileQuery(layer, deletedOnly);
-            await ReportOutput.WriteAsync(io, parse.GetValue(global.Output), stream => json
-                ? ImageReports.WriteFilesJsonAsync(image, query, listing, stream, cancellationToken)
-                : ImageReports.WriteFilesTableAsync(query, listing, stream, cancellationToken));
+            await report.WriteAsync(parse, io, new ImageFilesDocument(image, layer, deletedOnly, listing), cancellationToken);
         }
 
         return (int)ExitCode.Clean;
     }
 
-    private static async Task<int> ExtractAsync(ParseResult parse, GlobalOptions global, CliIo io, string text, string directory, ImageOpenOptions options, CancellationToken cancellationToken)
+    private static async Task<int> ExtractAsync(ParseResult parse, SharedOptions shared, ReportOptions<ImageExtractDocument> report, CliIo io, string text, string directory, ImageOpenOptions options, CancellationToken cancellationToken)
     {
-        var json = IsJson(parse, global, "image extract");
         var full = Path.GetFullPath(directory, io.WorkingDirectory);
 
         // Checked before anything is pulled; the extractor checks again. Merging into existing content is refused
@@ -111,10 +115,10 @@ internal static class ImageCommand
         var image = await OpenAsync(text, options, cancellationToken);
         await using (image.Source)
         {
-            ExtractionReport report;
+            ExtractionReport extraction;
             try
             {
-                report = await ImageExtractor.ExtractAsync(image, full, ExtractOptions.Default, cancellationToken);
+                extraction = await ImageExtractor.ExtractAsync(image, full, ExtractOptions.Default, cancellationToken);
             }
             catch when (!existed)
             {
@@ -122,21 +126,20 @@ internal static class ImageCommand
                 throw;
             }
 
-            if (!parse.GetValue(global.Quiet))
+            var document = new ImageExtractDocument(image, directory, full, extraction);
+            if (!parse.GetValue(shared.Quiet))
             {
-                await io.Error.WriteLineAsync(ImageReports.ExtractionLine(image, directory, report));
-                foreach (var skipped in report.Skipped)
+                await io.Error.WriteLineAsync(ImageExtractTextWriter.Line(document));
+                foreach (var skipped in extraction.Skipped)
                 {
                     await io.Error.WriteLineAsync($"skipped: {skipped}");
                 }
             }
 
-            var output = parse.GetValue(global.Output);
-            if (json || output is not null)
+            // The summary is on stderr already; stdout gets a document only when one was asked for.
+            if (report.Writer(parse) is not ImageExtractTextWriter || parse.GetValue(report.Output) is not null)
             {
-                await ReportOutput.WriteAsync(io, output, stream => json
-                    ? ImageReports.WriteExtractionJsonAsync(image, full, report, stream, cancellationToken)
-                    : ImageReports.WriteTextAsync(ImageReports.ExtractionLine(image, directory, report) + "\n", stream, cancellationToken));
+                await report.WriteAsync(parse, io, document, cancellationToken);
             }
         }
 
@@ -147,13 +150,6 @@ internal static class ImageCommand
     {
         return await ImageResolver.OpenAsync(ImageTransports.Locate(text), options, cancellationToken);
     }
-
-    private static bool IsJson(ParseResult parse, GlobalOptions global, string name) => parse.GetValue(global.Format) switch
-    {
-        "json" => true,
-        "table" => false,
-        var other => throw StrataException.Usage($"{name} supports --format table or json, not {other}."),
-    };
 
     private static void RemoveIfEmpty(string directory)
     {
@@ -173,9 +169,6 @@ internal static class ImageCommand
         }
     }
 }
-
-/// <summary>What <c>image files</c> was asked for, echoed in its output.</summary>
-internal sealed record FileQuery(int? Layer, bool DeletedOnly);
 
 /// <summary>
 /// <c>--platform</c>, <c>--creds</c>, <c>--authfile</c> and <c>--tls-verify</c>, shared by <c>strata image</c> and

@@ -4,19 +4,19 @@ using System.CommandLine;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Ignoring;
-using Strata.Core.Reporting;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine;
 using Strata.Engine.Targets;
 using Strata.Oci;
 using Strata.Oci.Transports;
+using Strata.Reporting;
 using Strata.Secrets;
 
 /// <summary><c>strata scan [TARGET…]</c>: the main job.</summary>
 internal static class ScanCommand
 {
-    public static Command Create(GlobalOptions global, CliIo io)
+    public static Command Create(SharedOptions shared, CliIo io)
     {
         var targets = new Argument<string[]>("targets")
         {
@@ -39,19 +39,19 @@ internal static class ScanCommand
         };
 
         var imageAccess = new ImageAccessArguments();
+        var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
         var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig };
+        reportOptions.AddTo(command);
+        SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(global.Debug), () => RunAsync(parse, global, io, targets, kind, hostRoot, secretConfig, imageAccess.Read(parse), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, imageAccess.Read(parse), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions global, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
-        var format = parse.GetValue(global.Format)!;
-        var writers = ReportWriterFactory.Default(colour: false);
-        var writer = writers.Get(format);
-        var severities = ParseSeverities(parse.GetValue(global.Severity));
-        var failOn = parse.GetValue(global.FailOn) is { } failOnText
+        var severities = ParseSeverities(parse.GetValue(shared.Severity));
+        var failOn = parse.GetValue(shared.FailOn) is { } failOnText
             ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{failOnText}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
             : (Severity?)null;
 
@@ -65,7 +65,7 @@ internal static class ScanCommand
         RejectUnknownOptions(parse, texts);
         var resolved = texts.Length == 0 ? DefaultTargets() : TargetResolver.ResolveEach(texts, forced);
 
-        var ignorePath = parse.GetValue(global.IgnoreFile);
+        var ignorePath = parse.GetValue(shared.IgnoreFile);
         IReadOnlyList<IgnoreEntry> ignores = [];
         if (ignorePath is not null)
         {
@@ -79,9 +79,9 @@ internal static class ScanCommand
 
         var (secrets, secretConfigPath) = SecretsOfRun(io, parse.GetValue(secretConfigOption));
 
-        using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(global.Quiet), parse.GetValue(global.Debug));
+        using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(shared.Quiet), parse.GetValue(shared.Debug));
         var logger = loggers.CreateLogger("strata");
-        var showProgress = !io.ErrorIsRedirected && !parse.GetValue(global.NoProgress) && !parse.GetValue(global.Quiet);
+        var showProgress = !io.ErrorIsRedirected && !parse.GetValue(shared.NoProgress) && !parse.GetValue(shared.Quiet);
         var context = new ScanContext
         {
             Logger = logger,
@@ -106,13 +106,13 @@ internal static class ScanCommand
 
         foreach (var warning in report.Warnings)
         {
-            if (!parse.GetValue(global.Quiet))
+            if (!parse.GetValue(shared.Quiet))
             {
                 await io.Error.WriteLineAsync($"warning: {warning}");
             }
         }
 
-        await ReportOutput.WriteAsync(io, parse.GetValue(global.Output), stream => writer.WriteAsync(report, registry.Catalog, stream, cancellationToken));
+        await reportOptions.WriteAsync(parse, io, new ScanDocument(report, registry.Catalog), cancellationToken);
 
         // Each failed target once, naming it once; the report holds the same errors beside the other targets' results.
         if (report.Targets.Any(t => t.Error is not null))

@@ -12,10 +12,10 @@ public sealed record Location
     /// <summary>A path inside an image or root filesystem.</summary>
     public string? Path { get; init; }
 
-    /// <summary>The digest of the image layer that holds <see cref="Path"/>.</summary>
+    /// <summary>The digest of the image layer that holds <see cref="Path"/> (JSON: <c>imageLayerDigest</c>).</summary>
     public string? LayerDigest { get; init; }
 
-    /// <summary>Zero-based index of that layer.</summary>
+    /// <summary>Zero-based index of that image layer (JSON: <c>imageLayerIndex</c>).</summary>
     public int? LayerIndex { get; init; }
 
     /// <summary>The image history entry (created_by) behind the layer.</summary>
@@ -33,7 +33,7 @@ public sealed record Location
     /// <summary>A kernel object: a syscall, a capability, a sysctl, a namespace.</summary>
     public string? Subject { get; init; }
 
-    /// <summary>A short human-readable form, e.g. <c>Containerfile:12</c> or <c>/etc/shadow (layer 2)</c>.</summary>
+    /// <summary>A short human-readable form, e.g. <c>Containerfile:12</c> or <c>/etc/shadow (image layer 2)</c>.</summary>
     public string Describe()
     {
         var parts = new List<string>();
@@ -44,7 +44,7 @@ public sealed record Location
 
         if (Path is not null)
         {
-            parts.Add(LayerIndex is int index ? $"{Path} (layer {index})" : Path);
+            parts.Add(LayerIndex is int index ? $"{Path} (image layer {index})" : Path);
         }
 
         if (JsonPath is not null)

@@ -34,9 +34,6 @@ public sealed record TargetResult(ScanTarget Target, IReadOnlyList<string> Scann
 /// <summary>The outcome of a scan, as every report format renders it.</summary>
 public sealed record ScanReport
 {
-    /// <summary>Version of the JSON report schema (docs/json-schema.md).</summary>
-    public const string SchemaVersion = "1.0";
-
     public required string ToolVersion { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }

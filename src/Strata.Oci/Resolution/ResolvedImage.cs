@@ -40,8 +40,8 @@ public sealed class ResolvedImage
 /// <summary>One layer: where its blob is, what it hashes to uncompressed, and which build step made it.</summary>
 public sealed record ImageLayer(int Index, Descriptor Descriptor, Digest DiffId, LayerCompression Compression, HistoryEntry? History)
 {
-    /// <summary>e.g. "layer 2 (sha256:0123456789ab)", for messages.</summary>
-    public string Describe() => $"layer {Index} ({Descriptor.Digest})";
+    /// <summary>e.g. "image layer 2 (sha256:0123456789ab)", for messages.</summary>
+    public string Describe() => $"image layer {Index} ({Descriptor.Digest})";
 
     public string? CreatedBy => History?.CreatedBy;
 }

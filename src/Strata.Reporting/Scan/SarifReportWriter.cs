@@ -1,30 +1,40 @@
-namespace Strata.Core.Reporting;
+namespace Strata.Reporting.Scan;
 
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
-using Strata.Core.Scanning;
-using Strata.Core.Targets;
 
 /// <summary>
 /// SARIF 2.1.0: one run, the catalog's rules in tool.driver.rules (with help text), one result per finding.
+/// Files are artifact URIs relative to <see cref="SourceRoot"/> (the working directory) or absolute file URIs
+/// when outside it; what is inside an image is a logical location (image, image layer, path) and a nested artifact
+/// (see <see cref="SarifLocations"/>).
 /// </summary>
-public sealed class SarifReportWriter : IReportWriter
+public sealed class SarifReportWriter : IReportWriter<ScanDocument>
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
+    /// <summary>The one <c>originalUriBaseIds</c> entry; GitHub code scanning and the SARIF viewers know it.</summary>
+    public const string SourceRoot = "%SRCROOT%";
+
+    private readonly string workingDirectory;
+
+    public SarifReportWriter(string workingDirectory)
+    {
+        this.workingDirectory = workingDirectory;
+    }
+
     public string Format => "sarif";
 
-    public async Task WriteAsync(ScanReport report, RuleCatalog catalog, Stream output, CancellationToken cancellationToken)
+    public async Task WriteAsync(ScanDocument document, Stream output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(document);
+        var report = document.Report;
 
         // Every catalog rule is listed, so a consumer can show help for rules that found nothing;
         // advisory IDs (CVE-…) that are not in the catalog get a rule made from their first finding.
-        var rules = new List<Rule>(catalog.Rules);
+        var rules = new List<Rule>(document.Catalog.Rules);
         var index = rules.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
         foreach (var finding in report.Findings.Concat(report.Suppressed.Select(s => s.Finding)))
         {
@@ -44,7 +54,19 @@ public sealed class SarifReportWriter : IReportWriter
             }
         }
 
-        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var locations = new SarifLocations(workingDirectory, report.Targets.Select(t => t.Target));
+        var results = new List<(Finding Finding, string? Suppression, SarifLocations.Placed Where)>();
+        foreach (var finding in report.Findings)
+        {
+            results.Add((finding, null, locations.Place(finding)));
+        }
+
+        foreach (var suppressed in report.Suppressed)
+        {
+            results.Add((suppressed.Finding, suppressed.Entry.Reason, locations.Place(suppressed.Finding)));
+        }
+
+        await using var json = new Utf8JsonWriter(output, ReportSchema.WriterOptions);
         json.WriteStartObject();
         json.WriteString("$schema", SchemaUri);
         json.WriteString("version", "2.1.0");
@@ -83,15 +105,18 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteEndObject();
         json.WriteEndArray();
 
-        json.WriteStartArray("results");
-        foreach (var finding in report.Findings)
-        {
-            WriteResult(json, finding, index[finding.RuleId], suppression: null);
-        }
+        json.WriteStartObject("originalUriBaseIds");
+        json.WriteStartObject(SourceRoot);
+        json.WriteString("uri", locations.RootUri);
+        json.WriteEndObject();
+        json.WriteEndObject();
 
-        foreach (var suppressed in report.Suppressed)
+        locations.WriteRunArrays(json);
+
+        json.WriteStartArray("results");
+        foreach (var (finding, suppression, where) in results)
         {
-            WriteResult(json, suppressed.Finding, index[suppressed.Finding.RuleId], suppressed.Entry.Reason);
+            WriteResult(json, finding, index[finding.RuleId], suppression, where);
         }
 
         json.WriteEndArray();
@@ -155,7 +180,7 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteEndObject();
     }
 
-    private static void WriteResult(Utf8JsonWriter json, Finding finding, int ruleIndex, string? suppression)
+    private static void WriteResult(Utf8JsonWriter json, Finding finding, int ruleIndex, string? suppression, SarifLocations.Placed where)
     {
         json.WriteStartObject();
         json.WriteString("ruleId", finding.RuleId);
@@ -167,37 +192,7 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteEndObject();
 
         json.WriteStartArray("locations");
-        json.WriteStartObject();
-        var location = finding.Location;
-        var uri = ArtifactUri(finding);
-        if (uri is not null)
-        {
-            json.WriteStartObject("physicalLocation");
-            json.WriteStartObject("artifactLocation");
-            json.WriteString("uri", uri);
-            json.WriteEndObject();
-            if (location.Line is int line && line > 0)
-            {
-                json.WriteStartObject("region");
-                json.WriteNumber("startLine", line);
-                if (location.Column is int column && column > 0)
-                {
-                    json.WriteNumber("startColumn", column);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndObject();
-        }
-
-        json.WriteStartArray("logicalLocations");
-        json.WriteStartObject();
-        json.WriteString("fullyQualifiedName", LogicalName(finding));
-        json.WriteString("kind", location.JsonPath is not null ? "object" : location.Subject is not null ? "variable" : "module");
-        json.WriteEndObject();
-        json.WriteEndArray();
-        json.WriteEndObject();
+        SarifLocations.WriteLocation(json, finding.Location, where);
         json.WriteEndArray();
 
         json.WriteStartObject("partialFingerprints");
@@ -214,26 +209,20 @@ public sealed class SarifReportWriter : IReportWriter
             json.WriteEndArray();
         }
 
+        var location = finding.Location;
         json.WriteStartObject("properties");
         json.WriteString("severity", finding.Severity.ToName());
         json.WriteString("layer", finding.Layer.ToName());
         json.WriteString("family", RuleFamilies.FamilyOf(finding.RuleId));
         json.WriteString("target", finding.Target);
-        if (location.LayerDigest is not null)
-        {
-            json.WriteString("layerDigest", location.LayerDigest);
-        }
-
+        ReportSchema.WriteIfSet(json, "path", location.Path);
+        ReportSchema.WriteIfSet(json, "imageLayerDigest", location.LayerDigest);
         if (location.LayerIndex is int layerIndex)
         {
-            json.WriteNumber("layerIndex", layerIndex);
+            json.WriteNumber("imageLayerIndex", layerIndex);
         }
 
-        if (location.CreatedBy is not null)
-        {
-            json.WriteString("createdBy", location.CreatedBy);
-        }
-
+        ReportSchema.WriteIfSet(json, "createdBy", location.CreatedBy);
         if (finding.Evidence is { } shown)
         {
             json.WriteString("evidence", shown.Text);
@@ -241,31 +230,6 @@ public sealed class SarifReportWriter : IReportWriter
 
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    private static string? ArtifactUri(Finding finding)
-    {
-        var location = finding.Location;
-        if (location.Path is not null)
-        {
-            return Uri.EscapeDataString(location.Path.TrimStart('/')).Replace("%2F", "/", StringComparison.Ordinal);
-        }
-
-        if (location.File is not null)
-        {
-            return location.File.StartsWith('/')
-                ? new Uri(location.File).AbsoluteUri
-                : Uri.EscapeDataString(location.File).Replace("%2F", "/", StringComparison.Ordinal);
-        }
-
-        return null;
-    }
-
-    private static string LogicalName(Finding finding)
-    {
-        var location = finding.Location;
-        var where = location.JsonPath ?? location.Subject ?? location.Path ?? location.File;
-        return where is null ? finding.Target : $"{finding.Target}#{where}";
     }
 
     private static void WriteNotification(Utf8JsonWriter json, string level, string message)

@@ -1,28 +1,24 @@
-namespace Strata.Core.Reporting;
+namespace Strata.Reporting.Scan;
 
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
-using Strata.Core.Scanning;
 using Strata.Core.Targets;
 
 /// <summary>
-/// The JSON report, schema version <see cref="ScanReport.SchemaVersion"/>; documented in docs/json-schema.md
-/// and formally in docs/schema/strata-report.schema.json.
+/// The JSON scan report (<c>kind: scan</c>) in the schema of <see cref="ReportSchema"/>; documented in
+/// docs/json-schema.md and formally in docs/schema/strata-report.schema.json.
 /// </summary>
-public sealed class JsonReportWriter : IReportWriter
+public sealed class JsonReportWriter : IReportWriter<ScanDocument>
 {
     public string Format => "json";
 
-    public async Task WriteAsync(ScanReport report, RuleCatalog catalog, Stream output, CancellationToken cancellationToken)
+    public async Task WriteAsync(ScanDocument document, Stream output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        json.WriteStartObject();
-        json.WriteString("schemaVersion", ScanReport.SchemaVersion);
-        json.WriteString("tool", "strata");
-        json.WriteString("toolVersion", report.ToolVersion);
+        ArgumentNullException.ThrowIfNull(document);
+        var report = document.Report;
+        await using var json = new Utf8JsonWriter(output, ReportSchema.WriterOptions);
+        ReportSchema.WriteStart(json, "scan", report.ToolVersion);
         json.WriteString("createdAt", report.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
 
         json.WriteStartArray("targets");
@@ -125,16 +121,16 @@ public sealed class JsonReportWriter : IReportWriter
         json.WriteString("target", finding.Target);
         json.WriteStartObject("location");
         var location = finding.Location;
-        WriteIfSet(json, "file", location.File);
-        WriteIfSet(json, "path", location.Path);
-        WriteIfSet(json, "layerDigest", location.LayerDigest);
+        ReportSchema.WriteIfSet(json, "file", location.File);
+        ReportSchema.WriteIfSet(json, "path", location.Path);
+        ReportSchema.WriteIfSet(json, "imageLayerDigest", location.LayerDigest);
         if (location.LayerIndex is int layerIndex)
         {
-            json.WriteNumber("layerIndex", layerIndex);
+            json.WriteNumber("imageLayerIndex", layerIndex);
         }
 
-        WriteIfSet(json, "createdBy", location.CreatedBy);
-        WriteIfSet(json, "jsonPath", location.JsonPath);
+        ReportSchema.WriteIfSet(json, "createdBy", location.CreatedBy);
+        ReportSchema.WriteIfSet(json, "jsonPath", location.JsonPath);
         if (location.Line is int line)
         {
             json.WriteNumber("line", line);
@@ -145,7 +141,7 @@ public sealed class JsonReportWriter : IReportWriter
             json.WriteNumber("column", column);
         }
 
-        WriteIfSet(json, "subject", location.Subject);
+        ReportSchema.WriteIfSet(json, "subject", location.Subject);
         json.WriteEndObject();
         if (finding.Evidence is { } evidence)
         {
@@ -157,13 +153,5 @@ public sealed class JsonReportWriter : IReportWriter
 
         json.WriteString("fingerprint", finding.Fingerprint);
         json.WriteEndObject();
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is not null)
-        {
-            json.WriteString(name, value);
-        }
     }
 }
