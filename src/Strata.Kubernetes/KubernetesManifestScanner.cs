@@ -23,7 +23,7 @@ public sealed class KubernetesManifestScanner : ITargetScanner
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var text = BoundedFile.ReadAllText(target.Locator);
+        var text = BoundedFile.ReadAllText(target.Locator, allowStandardInput: true);
         var source = YamlSource.Parse(text, target.Locator);
 
         // Credentials written into manifests (env values, ConfigMaps, stringData) are in every copy of the repository.

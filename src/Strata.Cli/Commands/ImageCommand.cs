@@ -27,7 +27,7 @@ internal static class ImageCommand
 
         var filesTarget = new Argument<string>("target") { Description = TargetHelp };
         var filesAccess = new ImageAccessArguments();
-        var layer = new Option<int?>("--layer") { HelpName = "N", Description = "Only paths layer N (0 = the base layer, as numbered by 'image inspect') added, changed or deleted." };
+        var layer = new Option<int?>("--layer") { HelpName = "N", Description = "Only paths layer N (0 = the base layer, as numbered by 'image inspect') added, changed or deleted.", CustomParser = ParseLayer };
         var deleted = new Option<bool>("--deleted") { Description = "Only paths a layer deleted (they are still shipped in a lower layer)." };
         var files = new Command("files", "List the image's files: type, mode, owner, size, link target, the layer that added it and the layers that changed or deleted it.") { filesTarget, layer, deleted };
         filesAccess.AddTo(files);
@@ -151,6 +151,19 @@ internal static class ImageCommand
         }
 
         return (int)ExitCode.Clean;
+    }
+
+    // The default parser's error names the CLR type (System.Nullable`1[System.Int32]); say what a layer number is.
+    private static int? ParseLayer(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        result.AddError($"--layer '{text}': not a layer number (0 = the base layer, as numbered by 'image inspect').");
+        return null;
     }
 
     private static async Task<ResolvedImage> OpenAsync(string text, ImageAccessOptions access, CancellationToken cancellationToken)

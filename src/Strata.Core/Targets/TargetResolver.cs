@@ -136,7 +136,7 @@ public static partial class TargetResolver
         string head;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = FileNodes.OpenRegular(path);
             var buffer = new byte[64 * 1024];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             head = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
@@ -174,13 +174,7 @@ public static partial class TargetResolver
         try
         {
             var options = new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-            using var stream = File.OpenRead(path);
-            if (stream.Length > Limits.MaxDocumentBytes)
-            {
-                throw StrataException.BadInput($"{path}: {stream.Length} bytes is more than the {Limits.MaxDocumentBytes} bytes allowed for a document.");
-            }
-
-            using var document = JsonDocument.Parse(stream, options);
+            using var document = JsonDocument.Parse(Documents.BoundedFile.ReadAllBytes(path), options);
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {

@@ -57,7 +57,7 @@ public sealed class DockerfileScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(target);
         cancellationToken.ThrowIfCancellationRequested();
-        var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile");
+        var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile", allowStandardInput: true);
         var document = DockerfileParser.Parse(text, target.Name);
         IReadOnlyList<Finding> findings = [.. Lint(document, target.Name), .. FindSecrets(text, target.Name)];
         return Task.FromResult(findings);
