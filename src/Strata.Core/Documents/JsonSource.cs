@@ -62,7 +62,7 @@ public sealed class JsonSource : IDisposable
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    RequireValidString(ref reader, file, line, $"a member name in {Render(path)}");
+                    RequireValidString(ref reader, file, line, $"a member name in {Render(path, memberOfLast: false)}");
                     pendingProperty = reader.GetString();
                     break;
                 case JsonTokenType.StartObject:
@@ -136,11 +136,18 @@ public sealed class JsonSource : IDisposable
         }
     }
 
-    private static string Render(List<PathPart> path)
+    /// <param name="memberOfLast">Whether to name the member of the innermost object last entered (false: the object itself).</param>
+    private static string Render(List<PathPart> path, bool memberOfLast = true)
     {
         var text = new StringBuilder("$");
-        foreach (var part in path)
+        for (var i = 0; i < path.Count; i++)
         {
+            var part = path[i];
+            if (!memberOfLast && i == path.Count - 1 && !part.IsArray)
+            {
+                break;
+            }
+
             if (part.IsArray)
             {
                 if (part.Index >= 0)
