@@ -27,7 +27,7 @@ public sealed class OutputFileTests : IDisposable
         var fifo = await SpecialFiles.MakeFifoAsync(temp.Combine("report.fifo"));
         var reader = Task.Run(() => File.ReadAllText(fifo));
 
-        var result = await ScanToAsync(fifo).WaitAsync(SpecialFiles.HangLimit);
+        var result = await SpecialFiles.WithinHangLimit(() => ScanToAsync(fifo));
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(FileNodeType.Fifo, TypeOf(fifo));
         using var json = JsonDocument.Parse(await reader.WaitAsync(SpecialFiles.HangLimit));

@@ -21,7 +21,7 @@ public sealed class SpecialInputTests : IDisposable
     public async Task A_fifo_target_fails_alone_and_quickly_while_the_others_are_reported()
     {
         var fifo = await SpecialFiles.MakeFifoAsync(temp.Combine("pod.yaml"));
-        var result = await CliRunner.RunAsync("scan", "k8s:" + fifo, Config, "--format", "json", "--no-progress").WaitAsync(SpecialFiles.HangLimit);
+        var result = await SpecialFiles.WithinHangLimit(() => CliRunner.RunAsync("scan", "k8s:" + fifo, Config, "--format", "json", "--no-progress"));
         Assert.Equal(3, result.ExitCode);
         using var json = JsonDocument.Parse(result.StdOut);
         var targets = json.RootElement.GetProperty("targets").EnumerateArray().ToList();
@@ -33,7 +33,7 @@ public sealed class SpecialInputTests : IDisposable
     public async Task An_ignore_file_that_is_a_fifo_is_a_usage_error_not_a_hang()
     {
         var fifo = await SpecialFiles.MakeFifoAsync(temp.Combine("ignore.yaml"));
-        var result = await CliRunner.RunAsync("scan", Config, "--ignore-file", fifo).WaitAsync(SpecialFiles.HangLimit);
+        var result = await SpecialFiles.WithinHangLimit(() => CliRunner.RunAsync("scan", Config, "--ignore-file", fifo));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{fifo}: is a FIFO", result.StdErr, StringComparison.Ordinal);
     }
@@ -41,7 +41,7 @@ public sealed class SpecialInputTests : IDisposable
     [Fact]
     public async Task Dev_zero_as_a_document_is_refused_instead_of_read_until_memory_runs_out()
     {
-        var result = await CliRunner.RunAsync("scan", "k8s:/dev/zero", "--format", "json").WaitAsync(SpecialFiles.HangLimit);
+        var result = await SpecialFiles.WithinHangLimit(() => CliRunner.RunAsync("scan", "k8s:/dev/zero", "--format", "json"));
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("/dev/zero: is a character device, not a regular file", result.StdErr, StringComparison.Ordinal);
     }
