@@ -14,7 +14,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Output { get; } = new("--output", "-o")
     {
-        Description = "Write the report to FILE (atomically) instead of stdout.",
+        Description = "Write the report to FILE instead of stdout (- is stdout): a regular file is replaced atomically, a device or FIFO written into, a read-only file refused.",
         Recursive = true,
     };
 
