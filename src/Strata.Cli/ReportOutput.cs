@@ -131,10 +131,17 @@ internal static class ReportOutput
         // temporary name is short, so a long target name cannot make it too long.
         var directory = Path.GetDirectoryName(target)!;
         var temporary = Path.Combine(directory, $".strata-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (mode is int bits && !OperatingSystem.IsWindows())
+        {
+            // Never more open than the file it replaces, even while it is written (the umask may only narrow it).
+            options.UnixCreateMode = (UnixFileMode)bits;
+        }
+
         FileStream stream;
         try
         {
-            stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write });
+            stream = new FileStream(temporary, options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -148,9 +155,9 @@ internal static class ReportOutput
                 await write(stream);
             }
 
-            if (mode is int bits && !OperatingSystem.IsWindows())
+            if (mode is int exact && !OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temporary, (UnixFileMode)bits);
+                File.SetUnixFileMode(temporary, (UnixFileMode)exact);
             }
 
             File.Move(temporary, target, overwrite: true);
