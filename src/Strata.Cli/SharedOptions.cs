@@ -12,7 +12,7 @@ internal sealed class SharedOptions
     public Option<string?> Output { get; } = new("--output", "-o")
     {
         HelpName = "file",
-        Description = "Write the result to FILE (atomically) instead of stdout.",
+        Description = "Write the result to FILE instead of stdout (- is stdout): a regular file is replaced atomically, a device or FIFO written into, a read-only file refused.",
     };
 
     public Option<string[]> Severity { get; } = new("--severity", "-s")

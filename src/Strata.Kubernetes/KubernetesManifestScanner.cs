@@ -37,7 +37,7 @@ public sealed class KubernetesManifestScanner(SecretScannerProvider secrets) : I
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
-        var text = BoundedFile.ReadAllText(target.Locator);
+        var text = BoundedFile.ReadAllText(target.Locator, allowStandardInput: true);
         var source = YamlSource.Parse(text, target.Locator);
 
         // Credentials written into manifests (env values, ConfigMaps, stringData) are in every copy of the repository.

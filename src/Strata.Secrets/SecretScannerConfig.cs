@@ -2,6 +2,7 @@ namespace Strata.Secrets;
 
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Documents;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -68,27 +69,12 @@ public sealed class SecretScannerConfig
 
     public static SecretScannerConfig Load(string path)
     {
-        string text;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > Limits.MaxDocumentBytes)
-            {
-                throw StrataException.BadInput($"{path}: larger than {Limits.MaxDocumentBytes} bytes.");
-            }
-
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (!File.Exists(path))
         {
             throw StrataException.Usage($"{path}: secret scanner configuration not found.");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw StrataException.Usage($"{path}: cannot read secret scanner configuration: {e.Message}");
-        }
 
-        return Parse(text, path);
+        return Parse(BoundedFile.ReadAllText(path, Limits.MaxDocumentBytes, "a secret scanner configuration"), path);
     }
 
     public static SecretScannerConfig Parse(string text, string source)

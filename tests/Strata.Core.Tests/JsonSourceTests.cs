@@ -26,4 +26,17 @@ public sealed class JsonSourceTests
         var error = Assert.Throws<StrataException>(() => JsonSource.Parse(Encoding.UTF8.GetBytes(deep), "deep.json"));
         Assert.StartsWith("deep.json:1: malformed JSON", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\n \"syscalls\": [\n  {\"names\": [\"read\", \"wr\xFFite\"]}]}", "f.json:3: the string at $.syscalls[0].names[1] is not valid UTF-8")]
+    [InlineData("{\"a\": {\"ok\": 1, \"b\xC3\": 1}}", "f.json:1: a member name in $.a is not valid UTF-8")]
+    [InlineData("{\"a\": \"\\ud800\"}", "f.json:1: the string at $.a is not valid UTF-8")]
+    public void Invalid_utf8_in_a_string_is_an_error_naming_the_file_line_and_json_path(string text, string expected)
+    {
+        // JsonDocument accepts these; the first GetString on them threw "Cannot transcode invalid UTF-8", naming nothing.
+        var bytes = text.Select(c => (byte)c).ToArray();
+        var error = Assert.Throws<StrataException>(() => JsonSource.Parse(bytes, "f.json"));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCode.Error, error.ExitCode);
+    }
 }

@@ -33,7 +33,7 @@ internal static class ImageCommand
         var filesTarget = new Argument<string>("target") { Description = TargetHelp };
         var filesAccess = new ImageAccessArguments();
         var filesReport = new ReportOptions<ImageFilesDocument>(ReportWriterFactory.ForImageFiles(settings), shared);
-        var imageLayer = new Option<int?>("--image-layer") { HelpName = "N", Description = "Only paths image layer N (0 = the base, as numbered by 'image inspect') added, changed or deleted." };
+        var imageLayer = new Option<int?>("--image-layer") { HelpName = "N", Description = "Only paths image layer N (0 = the base, as numbered by 'image inspect') added, changed or deleted.", CustomParser = ParseImageLayer };
         var deleted = new Option<bool>("--deleted") { Description = "Only paths an image layer deleted (they are still shipped in a lower image layer)." };
         var files = new Command("files", "List the image's files: type, mode, owner, size, link target, the image layer that added it and the image layers that changed or deleted it.") { filesTarget, imageLayer, deleted };
         filesReport.AddTo(files);
@@ -144,6 +144,19 @@ internal static class ImageCommand
         }
 
         return (int)ExitCode.Clean;
+    }
+
+    // The default parser's error names the CLR type (System.Nullable`1[System.Int32]); say what an image layer number is.
+    private static int? ParseImageLayer(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        result.AddError($"--image-layer '{text}': not an image layer number (0 = the base, as numbered by 'image inspect').");
+        return null;
     }
 
     private static async Task<ResolvedImage> OpenAsync(string text, ImageOpenOptions options, CancellationToken cancellationToken)

@@ -1,29 +1,26 @@
 namespace Strata.Core.Documents;
 
-/// <summary>Reads a whole input file only when it exists, is readable and is no larger than a bound.</summary>
+/// <summary>
+/// The one way Strata reads a whole input: only from a regular file (a FIFO or a device is refused before it can block
+/// the open), and never more than a bound, counted as the bytes arrive, because a pipe, <c>/dev/stdin</c> or
+/// <c>/dev/zero</c> reports a length of 0.
+/// </summary>
 public static class BoundedFile
 {
+    /// <summary>The one non-regular file a document may be, when its reader allows it.</summary>
+    public const string StandardInput = "/dev/stdin";
+
+    private const int FirstChunk = 64 * 1024;
+
     /// <param name="what">What the file is, for messages, e.g. "a document" or "an ignore file".</param>
-    public static byte[] ReadAllBytes(string path, long maxBytes = Limits.MaxDocumentBytes, string what = "a document")
+    /// <param name="allowStandardInput">Read <see cref="StandardInput"/> even when it is a pipe or a terminal (documents only).</param>
+    public static byte[] ReadAllBytes(string path, long maxBytes = Limits.MaxDocumentBytes, string what = "a document", bool allowStandardInput = false)
     {
+        ArgumentNullException.ThrowIfNull(path);
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw StrataException.Usage($"{path}: no such file.");
-            }
-
-            if (info.Length > maxBytes)
-            {
-                throw StrataException.BadInput($"{path}: {info.Length} bytes is more than the {maxBytes} bytes allowed for {what}.");
-            }
-
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw StrataException.Usage($"{path}: no such file.");
+            using var stream = allowStandardInput && path == StandardInput ? Console.OpenStandardInput() : FileNodes.OpenRegular(path);
+            return ReadAll(stream, maxBytes, path, what);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -31,6 +28,90 @@ public static class BoundedFile
         }
     }
 
-    public static string ReadAllText(string path, long maxBytes = Limits.MaxDocumentBytes, string what = "a document") =>
-        new System.Text.UTF8Encoding(false).GetString(ReadAllBytes(path, maxBytes, what)).TrimStart('\uFEFF');
+    public static string ReadAllText(string path, long maxBytes = Limits.MaxDocumentBytes, string what = "a document", bool allowStandardInput = false) =>
+        new System.Text.UTF8Encoding(false).GetString(ReadAllBytes(path, maxBytes, what, allowStandardInput)).TrimStart('\uFEFF');
+
+    /// <summary>Reads what is left of <paramref name="stream"/>, failing as soon as it passes <paramref name="maxBytes"/>.</summary>
+    /// <param name="label">Names the input in messages.</param>
+    public static byte[] ReadAll(Stream stream, long maxBytes, string label, string what)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var buffer = new Accumulator(stream, maxBytes, label, what);
+        int n;
+        while ((n = stream.Read(buffer.Free)) > 0)
+        {
+            buffer.Advance(n);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <inheritdoc cref="ReadAll"/>
+    public static async Task<byte[]> ReadAllAsync(Stream stream, long maxBytes, string label, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var buffer = new Accumulator(stream, maxBytes, label, what);
+        int n;
+        while ((n = await stream.ReadAsync(buffer.FreeMemory, cancellationToken)) > 0)
+        {
+            buffer.Advance(n);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>A buffer that grows as bytes arrive and refuses the first byte past the bound.</summary>
+    private sealed class Accumulator
+    {
+        private readonly long maxBytes;
+        private readonly string label;
+        private readonly string what;
+        private byte[] bytes;
+        private int count;
+
+        public Accumulator(Stream stream, long maxBytes, string label, string what)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, Array.MaxLength - 1L);
+            this.maxBytes = maxBytes;
+            this.label = label;
+            this.what = what;
+
+            // A seekable stream's length is only a hint (the file may grow), but it fails the obvious case early.
+            var known = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
+            if (known > maxBytes)
+            {
+                throw StrataException.BadInput($"{label}: {known} bytes is more than the {maxBytes} bytes allowed for {what}.");
+            }
+
+            // One byte more than expected, so the end is seen without growing.
+            bytes = new byte[known >= 0 ? known + 1 : Math.Min(FirstChunk, maxBytes + 1)];
+        }
+
+        public Span<byte> Free => Grow().AsSpan(count);
+
+        public Memory<byte> FreeMemory => Grow().AsMemory(count);
+
+        public void Advance(int n)
+        {
+            count += n;
+            if (count > maxBytes)
+            {
+                throw StrataException.BadInput($"{label}: more than the {maxBytes} bytes allowed for {what}.");
+            }
+        }
+
+        public byte[] ToArray() => count == bytes.Length ? bytes : bytes[..count];
+
+        private byte[] Grow()
+        {
+            if (count == bytes.Length)
+            {
+                // Room for one byte past the bound, so reading it is what detects an input that is too large.
+                Array.Resize(ref bytes, (int)Math.Min(Math.Max(bytes.Length * 2L, FirstChunk), maxBytes + 1));
+            }
+
+            return bytes;
+        }
+    }
 }

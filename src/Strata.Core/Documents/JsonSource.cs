@@ -27,7 +27,7 @@ public sealed class JsonSource : IDisposable
     /// <summary>The one-based line where the value at <paramref name="jsonPath"/> starts, if known.</summary>
     public int? LineOf(string jsonPath) => lines.TryGetValue(jsonPath, out var line) ? line : null;
 
-    public static JsonSource Load(string file) => Parse(BoundedFile.ReadAllBytes(file), file);
+    public static JsonSource Load(string file) => Parse(BoundedFile.ReadAllBytes(file, allowStandardInput: true), file);
 
     public static JsonSource Parse(byte[] bytes, string file)
     {
@@ -35,7 +35,7 @@ public sealed class JsonSource : IDisposable
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            IndexLines(bytes, lines);
+            IndexLines(bytes, lines, file);
             var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
             return new JsonSource(file, document, lines);
         }
@@ -48,8 +48,9 @@ public sealed class JsonSource : IDisposable
         }
     }
 
-    // One reader pass records the start line of each value under its JSON path.
-    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines)
+    // One reader pass records the start line of each value under its JSON path, and checks that every string is
+    // valid UTF-8: JsonDocument does not, and a scanner's GetString would fail later naming no file.
+    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines, string file)
     {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
         var path = new List<PathPart>();
@@ -61,6 +62,7 @@ public sealed class JsonSource : IDisposable
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
+                    RequireValidString(ref reader, file, line, $"a member name in {Render(path, memberOfLast: false)}");
                     pendingProperty = reader.GetString();
                     break;
                 case JsonTokenType.StartObject:
@@ -75,9 +77,42 @@ public sealed class JsonSource : IDisposable
                     break;
                 default:
                     Enter(path, ref pendingProperty);
-                    lines.TryAdd(Render(path), line);
+                    var at = Render(path);
+                    lines.TryAdd(at, line);
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        RequireValidString(ref reader, file, line, $"the string at {at}");
+                    }
+
                     break;
             }
+        }
+    }
+
+    private static void RequireValidString(ref Utf8JsonReader reader, string file, int line, string what)
+    {
+        bool valid;
+        if (!reader.ValueIsEscaped)
+        {
+            valid = System.Text.Unicode.Utf8.IsValid(reader.ValueSpan);
+        }
+        else
+        {
+            // Escapes may also spell an unpaired surrogate, which no UTF-16 string can hold either.
+            try
+            {
+                reader.GetString();
+                valid = true;
+            }
+            catch (InvalidOperationException)
+            {
+                valid = false;
+            }
+        }
+
+        if (!valid)
+        {
+            throw StrataException.BadInput($"{file}:{line}: {what} is not valid UTF-8 (or holds an unpaired surrogate escape).");
         }
     }
 
@@ -101,11 +136,18 @@ public sealed class JsonSource : IDisposable
         }
     }
 
-    private static string Render(List<PathPart> path)
+    /// <param name="memberOfLast">Whether to name the member of the innermost object last entered (false: the object itself).</param>
+    private static string Render(List<PathPart> path, bool memberOfLast = true)
     {
         var text = new StringBuilder("$");
-        foreach (var part in path)
+        for (var i = 0; i < path.Count; i++)
         {
+            var part = path[i];
+            if (!memberOfLast && i == path.Count - 1 && !part.IsArray)
+            {
+                break;
+            }
+
             if (part.IsArray)
             {
                 if (part.Index >= 0)

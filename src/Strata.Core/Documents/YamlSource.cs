@@ -17,7 +17,7 @@ public sealed class YamlSource
     /// <summary>The root node of each non-empty document.</summary>
     public IReadOnlyList<YamlNode> Documents { get; }
 
-    public static YamlSource Load(string file) => Parse(BoundedFile.ReadAllText(file), file);
+    public static YamlSource Load(string file) => Parse(BoundedFile.ReadAllText(file, allowStandardInput: true), file);
 
     public static YamlSource Parse(string text, string file)
     {

@@ -45,7 +45,7 @@ public static class IgnoreFile
         }
         catch (YamlException e)
         {
-            throw StrataException.BadInput($"{path}:{e.Start.Line}: malformed YAML: {e.Message}");
+            throw StrataException.Usage($"{path}:{e.Start.Line}: malformed YAML: {e.Message}");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -61,7 +61,7 @@ public static class IgnoreFile
 
         if (root is not YamlSequenceNode sequence)
         {
-            throw StrataException.BadInput($"{path}:{root.Start.Line}: expected a list of entries (each with id and reason).");
+            throw StrataException.Usage($"{path}:{root.Start.Line}: expected a list of entries (each with id and reason).");
         }
 
         var entries = new List<IgnoreEntry>();
@@ -70,7 +70,7 @@ public static class IgnoreFile
             var line = (int)node.Start.Line;
             if (node is not YamlMappingNode entry)
             {
-                throw StrataException.BadInput($"{path}:{line}: each entry must be a mapping with id and reason.");
+                throw StrataException.Usage($"{path}:{line}: each entry must be a mapping with id and reason.");
             }
 
             string? id = null, reason = null;
@@ -92,7 +92,7 @@ public static class IgnoreFile
                         var dateText = Scalar(valueNode, path, valueLine, "expires");
                         if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                         {
-                            throw StrataException.BadInput($"{path}:{valueLine}: expires must be a date as YYYY-MM-DD, not '{dateText}'.");
+                            throw StrataException.Usage($"{path}:{valueLine}: expires must be a date as YYYY-MM-DD, not '{dateText}'.");
                         }
 
                         expires = date;
@@ -112,18 +112,18 @@ public static class IgnoreFile
 
                         break;
                     default:
-                        throw StrataException.BadInput($"{path}:{keyNode.Start.Line}: unknown key '{key}' (expected id, paths, reason, expires).");
+                        throw StrataException.Usage($"{path}:{keyNode.Start.Line}: unknown key '{key}' (expected id, paths, reason, expires).");
                 }
             }
 
             if (string.IsNullOrWhiteSpace(id))
             {
-                throw StrataException.BadInput($"{path}:{line}: entry has no id.");
+                throw StrataException.Usage($"{path}:{line}: entry has no id.");
             }
 
             if (string.IsNullOrWhiteSpace(reason))
             {
-                throw StrataException.BadInput($"{path}:{line}: entry for {id} has no reason; every ignore must say why.");
+                throw StrataException.Usage($"{path}:{line}: entry for {id} has no reason; every ignore must say why.");
             }
 
             entries.Add(new IgnoreEntry(id.Trim(), paths, reason.Trim(), expires, line));
@@ -135,5 +135,5 @@ public static class IgnoreFile
     private static string Scalar(YamlNode node, string path, int line, string key) =>
         node is YamlScalarNode { Value: { } value }
             ? value
-            : throw StrataException.BadInput($"{path}:{line}: {key} must be a single value.");
+            : throw StrataException.Usage($"{path}:{line}: {key} must be a single value.");
 }

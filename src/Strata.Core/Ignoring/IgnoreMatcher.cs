@@ -2,6 +2,7 @@ namespace Strata.Core.Ignoring;
 
 using System.Text.RegularExpressions;
 using Strata.Core.Findings;
+using Strata.Core.Rules;
 
 /// <summary>A finding an ignore entry suppressed.</summary>
 public sealed record SuppressedFinding(Finding Finding, IgnoreEntry Entry);
@@ -9,13 +10,18 @@ public sealed record SuppressedFinding(Finding Finding, IgnoreEntry Entry);
 /// <summary>What applying an ignore file did.</summary>
 public sealed record IgnoreOutcome(IReadOnlyList<Finding> Kept, IReadOnlyList<SuppressedFinding> Suppressed, IReadOnlyList<string> Warnings);
 
-public static class IgnoreMatcher
+public static partial class IgnoreMatcher
 {
+    // Vulnerability advisories are rule IDs no catalog lists in full.
+    private static readonly string[] AdvisoryFamilies = ["CVE", "GHSA", "GO"];
+
     /// <summary>
     /// Splits findings into kept and suppressed. Entries past their expiry date suppress nothing
-    /// and produce a warning, so an accepted risk cannot silently outlive its review date.
+    /// and produce a warning, so an accepted risk cannot silently outlive its review date. With a
+    /// <paramref name="catalog"/>, an entry naming neither a known rule nor a fingerprint is a warning too (a typo
+    /// would otherwise suppress nothing, silently).
     /// </summary>
-    public static IgnoreOutcome Apply(IReadOnlyList<Finding> findings, IReadOnlyList<IgnoreEntry> entries, DateOnly today, string sourceName)
+    public static IgnoreOutcome Apply(IReadOnlyList<Finding> findings, IReadOnlyList<IgnoreEntry> entries, DateOnly today, string sourceName, RuleCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(entries);
@@ -23,6 +29,11 @@ public static class IgnoreMatcher
         var active = new List<(IgnoreEntry Entry, Regex[] Globs)>();
         foreach (var entry in entries)
         {
+            if (catalog is not null && !IsKnownId(entry.Id, catalog))
+            {
+                warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {Quote(entry.Id)}: no rule has this ID and it is not a finding fingerprint; it suppresses nothing.");
+            }
+
             if (entry.Expires is DateOnly expires && expires < today)
             {
                 warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {entry.Id} expired on {expires:yyyy-MM-dd}; its findings are reported again.");
@@ -67,6 +78,18 @@ public static class IgnoreMatcher
         string?[] candidates = [finding.Location.Path, finding.Location.File, finding.Target];
         return candidates.Any(c => c is not null && globs.Any(g => g.IsMatch(c.TrimStart('/'))));
     }
+
+    private static bool IsKnownId(string id, RuleCatalog catalog) =>
+        FingerprintPattern().IsMatch(id) || catalog.Find(id) is not null || AdvisoryFamilies.Contains(RuleFamilies.FamilyOf(id), StringComparer.OrdinalIgnoreCase);
+
+    // What is not shaped like a rule ID may be anything pasted into the file, a secret included: show it redacted.
+    private static string Quote(string id) => RuleIdShape().IsMatch(id) ? id : Redaction.Redact(id);
+
+    [GeneratedRegex("^[0-9a-f]{16}$", RegexOptions.IgnoreCase)]
+    private static partial Regex FingerprintPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{2,8}-[A-Za-z0-9-]{1,40}$")]
+    private static partial Regex RuleIdShape();
 
     internal static Regex GlobToRegex(string glob) => PathGlob.ToRegex(glob);
 }

@@ -122,7 +122,7 @@ public static partial class FileKinds
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var stream = FileNodes.OpenRegular(path);
             var buffer = new byte[HeadBytes];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return Encoding.UTF8.GetString(buffer, 0, read);

@@ -22,7 +22,7 @@ public static partial class DockerfileParser
 
     private static readonly HashSet<string> HeredocKeywords = new(StringComparer.Ordinal) { "RUN", "COPY", "ADD" };
 
-    public static DockerfileDocument Load(string file) => Parse(BoundedFile.ReadAllText(file, MaxBytes, "a Dockerfile"), file);
+    public static DockerfileDocument Load(string file) => Parse(BoundedFile.ReadAllText(file, MaxBytes, "a Dockerfile", allowStandardInput: true), file);
 
     public static DockerfileDocument Parse(string text, string file)
     {

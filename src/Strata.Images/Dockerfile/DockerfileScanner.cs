@@ -69,7 +69,7 @@ public sealed class DockerfileScanner : ITargetScanner
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile");
+        var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile", allowStandardInput: true);
         var document = DockerfileParser.Parse(text, target.Name);
 
         // Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the

@@ -165,7 +165,7 @@ public static class ImageExtractor
                     return;
             }
 
-            CheckParents(path, what, create: true);
+            CheckParents(path, what, create: true, entry.ModifiedTime);
             MarkUpper(path);
             var full = Full(path);
             var existing = Kind(path);
@@ -293,9 +293,10 @@ public static class ImageExtractor
 
         /// <summary>
         /// Checks that every parent of <paramref name="path"/> is a real directory inside the root, never a symlink.
-        /// With <paramref name="create"/>, missing parents are made (0755); without, a missing parent returns false.
+        /// With <paramref name="create"/>, missing parents are made (0755, with the time of the entry that needs them, as no
+        /// entry gives theirs); without, a missing parent returns false.
         /// </summary>
-        private bool CheckParents(string path, string what, bool create)
+        private bool CheckParents(string path, string what, bool create, DateTimeOffset created = default)
         {
             var parent = EntryPaths.Parent(path);
             if (parent is null || verifiedDirectories.Contains(parent))
@@ -321,7 +322,7 @@ public static class ImageExtractor
                         break;
                     case NodeKind.Missing when create:
                         Directory.CreateDirectory(Full(prefix), (UnixFileMode)DirectoryWorkMode);
-                        directoryMetadata.TryAdd(prefix, new LayerEntry { Path = prefix, Type = EntryType.Directory, RawName = prefix, Mode = 0x1ED });
+                        directoryMetadata.TryAdd(prefix, new LayerEntry { Path = prefix, Type = EntryType.Directory, RawName = prefix, Mode = 0x1ED, ModifiedTime = created });
                         MarkUpper(prefix);
                         directories++;
                         break;

@@ -133,7 +133,7 @@ internal sealed class TarStreamReader
             var mode = (int)(ParseNumber(header.AsSpan(100, 8), "mode") & 0xFFFFF);
             var uid = ParseNumber(header.AsSpan(108, 8), "uid");
             var gid = ParseNumber(header.AsSpan(116, 8), "gid");
-            var mtime = (double)ParseNumber(header.AsSpan(136, 12), "mtime");
+            var mtime = (double)ParseNumber(header.AsSpan(136, 12), "mtime", allowNegative: true);
             string? userName = isUstar || isGnu ? userNames.Get(header.AsSpan(265, 32)) : null;
             string? groupName = isUstar || isGnu ? groupNames.Get(header.AsSpan(297, 32)) : null;
             var devMajor = isUstar || isGnu ? (int)ParseNumber(header.AsSpan(329, 8), "devmajor") : 0;
@@ -286,24 +286,11 @@ internal sealed class TarStreamReader
         }
     }
 
-    private long ParseNumber(ReadOnlySpan<byte> field, string name)
+    private long ParseNumber(ReadOnlySpan<byte> field, string name, bool allowNegative = false)
     {
         if ((field[0] & 0x80) != 0)
         {
-            // GNU base-256: big-endian two's complement in the remaining bits.
-            if (field.Length > 9 && field[..^8].ContainsAnyExcept((byte)0x80, (byte)0xFF))
-            {
-                throw StrataException.BadInput($"{what}: tar header at offset {position - BlockSize}: {name} does not fit in 64 bits.");
-            }
-
-            long value = (field[0] & 0x40) != 0 ? -1 : 0;
-            var start = Math.Max(1, field.Length - 8);
-            for (var i = start; i < field.Length; i++)
-            {
-                value = (value << 8) | field[i];
-            }
-
-            return value;
+            return ParseBase256(field, name, allowNegative);
         }
 
         long result = 0;
@@ -329,6 +316,43 @@ internal sealed class TarStreamReader
             {
                 throw StrataException.BadInput($"{what}: tar header at offset {position - BlockSize}: {name} field is not an octal number.");
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// GNU base-256, for numbers octal cannot hold (sizes of 8 GiB and more, large ids and times): the first byte is
+    /// 0x80 for a positive number, 0xFF for a negative one, and the whole field is the number in big-endian two's
+    /// complement with that top bit as the marker. GNU tar accepts no other first byte.
+    /// </summary>
+    private long ParseBase256(ReadOnlySpan<byte> field, string name, bool allowNegative)
+    {
+        var negative = field[0] == 0xFF;
+        if (field[0] != 0x80 && !negative)
+        {
+            throw StrataException.BadInput($"{what}: tar header at offset {position - BlockSize}: {name} field is neither octal nor GNU base-256 (first byte 0x{field[0]:x2}).");
+        }
+
+        if (negative && !allowNegative)
+        {
+            throw StrataException.BadInput($"{what}: tar header at offset {position - BlockSize}: {name} is negative.");
+        }
+
+        // The bytes beyond the last eight must only extend the sign; the last eight are the two's complement value.
+        var sign = negative ? (byte)0xFF : (byte)0x00;
+        var digits = field[1..];
+        var extension = digits.Length > 8 ? digits[..^8] : [];
+        var value = digits.Length > 8 ? digits[^8..] : digits;
+        long result = negative ? -1 : 0;
+        foreach (var b in value)
+        {
+            result = (result << 8) | b;
+        }
+
+        if (extension.ContainsAnyExcept(sign) || (digits.Length >= 8 && (result < 0) != negative))
+        {
+            throw StrataException.BadInput($"{what}: tar header at offset {position - BlockSize}: {name} does not fit in 64 bits.");
         }
 
         return result;

@@ -3,6 +3,7 @@ namespace Strata.Oci.Registry;
 using System.Text;
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Documents;
 
 /// <summary>What a credentials lookup found, and a note for error messages when it found nothing usable.</summary>
 public sealed record CredentialLookup(RegistryCredential? Credential, string Note);
@@ -149,16 +150,11 @@ public sealed class CredentialStore
 
     private static RegistryCredential? ReadFile(string file, List<string> keys, List<string> notes)
     {
-        var length = new FileInfo(file).Length;
-        if (length > MaxFileBytes)
-        {
-            throw StrataException.BadInput($"{file}: {length} bytes, more than the {MaxFileBytes} a credentials file may have.");
-        }
-
+        var bytes = BoundedFile.ReadAllBytes(file, MaxFileBytes, "a credentials file");
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
         }
         catch (JsonException e)
         {

@@ -24,17 +24,16 @@ internal sealed class DirectoryImageFiles(string root, string origin) : IImageFi
 
     public bool Exists(string name) => File.Exists(Path.Combine(root, name));
 
+    /// <summary>Opens a regular file only: a FIFO or device planted in the layout is refused, never waited on.</summary>
     public Stream Open(string name)
     {
         var path = Path.Combine(root, name);
-        try
+        if (!File.Exists(path))
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+            throw StrataException.BadInput($"{origin}: {name} is missing.");
         }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw StrataException.BadInput($"{origin}: {name} is missing.", error);
-        }
+
+        return FileNodes.OpenRegular(path, $"{origin}: {name}", ExitCode.Error, 64 * 1024);
     }
 
     public long SizeOf(string name) => new FileInfo(Path.Combine(root, name)).Length;
@@ -62,7 +61,7 @@ internal sealed class TarArchiveFiles : IImageFiles
     public static async Task<TarArchiveFiles> IndexAsync(string path, string origin, ReadLimits limits, CancellationToken cancellationToken)
     {
         var members = new Dictionary<string, Member>(StringComparer.Ordinal);
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+        await using var stream = FileNodes.OpenRegular(path);
         var reader = new TarStreamReader(stream, limits, origin);
         while (await reader.NextAsync(cancellationToken) is { } header)
         {
@@ -83,7 +82,7 @@ internal sealed class TarArchiveFiles : IImageFiles
     public Stream Open(string name)
     {
         var member = Resolve(name, throwIfMissing: true)!;
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        var stream = FileNodes.OpenRegular(path, bufferSize: 64 * 1024);
         return new BoundedReadStream(stream, member.Offset, member.Size);
     }
 

@@ -1,6 +1,7 @@
 namespace Strata.Oci.Sources;
 
 using Strata.Core;
+using Strata.Core.Documents;
 using Strata.Oci.Model;
 
 /// <summary>Reads small JSON files and blob paths shared by the local sources.</summary>
@@ -16,20 +17,14 @@ internal static class SourceFiles
             throw StrataException.BadInput($"{files.Origin}: {name} is missing.");
         }
 
-        var size = files.SizeOf(name);
-        if (size > Limits.MaxDocumentBytes)
-        {
-            throw StrataException.BadInput($"{files.Origin}: {name} is {size} bytes, more than the {Limits.MaxDocumentBytes} allowed for a JSON document.");
-        }
-
-        if (expectedSize is long expected && expected != size)
-        {
-            throw StrataException.BadInput($"{files.Origin}: {name} is {size} bytes but its descriptor declares {expected}.");
-        }
-
+        // Bytes are counted as they are read: a size from stat is only what the file was a moment ago.
         await using var stream = files.Open(name);
-        var bytes = new byte[size];
-        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        var bytes = await BoundedFile.ReadAllAsync(stream, Limits.MaxDocumentBytes, $"{files.Origin}: {name}", "a JSON document", cancellationToken);
+        if (expectedSize is long expected && expected != bytes.Length)
+        {
+            throw StrataException.BadInput($"{files.Origin}: {name} is {bytes.Length} bytes but its descriptor declares {expected}.");
+        }
+
         return bytes;
     }
 
