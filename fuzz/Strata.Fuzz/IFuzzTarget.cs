@@ -5,7 +5,9 @@ using Strata.Core;
 /// <summary>
 /// One fuzz target: a parser of untrusted input, fed raw bytes. It may reject the input with a
 /// <see cref="StrataException"/> (the documented answer to bad input); any other exception, a crash of the
-/// process or a hang is a defect.
+/// process or a hang is a defect. A target calls Strata code only from <see cref="RunAsync"/>, never from a
+/// constructor or an eagerly initialised field: under AFL the instrumented assemblies may run only inside the
+/// fuzz loop, which sets up the coverage map they write to.
 /// </summary>
 public interface IFuzzTarget
 {

@@ -6,8 +6,6 @@ using Strata.Images.Dockerfile;
 /// <summary>A Dockerfile scanned as <c>strata scan dockerfile:FILE</c> scans it: parsed, evaluated, linted, searched for secrets.</summary>
 public sealed class DockerfileTarget : IFuzzTarget
 {
-    private readonly DockerfileScanner scanner = new();
-
     public string Name => "dockerfile";
 
     public string Covers => "Images/Dockerfile: DockerfileParser (directives, continuations, heredocs, JSON form), DockerfileEvaluator, ShellLexer, ShellScript, every DKF check, the secret rules";
@@ -15,6 +13,6 @@ public sealed class DockerfileTarget : IFuzzTarget
     public async ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
     {
         var path = ScratchDirectory.Write("Dockerfile", input);
-        await scanner.ScanAsync(new ScanTarget(TargetKind.Dockerfile, "Dockerfile", path), Scanners.Context, cancellationToken);
+        await new DockerfileScanner().ScanAsync(new ScanTarget(TargetKind.Dockerfile, "Dockerfile", path), Scanners.Context, cancellationToken);
     }
 }

@@ -6,8 +6,6 @@ using Strata.Kubernetes;
 /// <summary>Kubernetes manifests scanned as <c>strata scan k8s:FILE</c> scans them: YAML (or JSON) documents, pod specs in every workload kind, the Pod Security checks, the secret rules.</summary>
 public sealed class KubernetesTarget : IFuzzTarget
 {
-    private readonly KubernetesManifestScanner scanner = new();
-
     public string Name => "kubernetes";
 
     public string Covers => "Core/Documents/YamlSource (YamlDotNet), Kubernetes/PodSpecView, the PSS checks, the secret rules over the text";
@@ -15,6 +13,6 @@ public sealed class KubernetesTarget : IFuzzTarget
     public async ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
     {
         var path = ScratchDirectory.Write("deploy.yaml", input);
-        await scanner.ScanAsync(new ScanTarget(TargetKind.KubernetesManifest, "deploy.yaml", path), Scanners.Context, cancellationToken);
+        await new KubernetesManifestScanner().ScanAsync(new ScanTarget(TargetKind.KubernetesManifest, "deploy.yaml", path), Scanners.Context, cancellationToken);
     }
 }

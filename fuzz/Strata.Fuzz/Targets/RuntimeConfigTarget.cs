@@ -6,8 +6,6 @@ using Strata.Runtime.Config;
 /// <summary>An OCI runtime config.json scanned as <c>strata scan runtime-config:FILE</c> scans it, embedded seccomp profile included.</summary>
 public sealed class RuntimeConfigTarget : IFuzzTarget
 {
-    private readonly RuntimeConfigScanner scanner = new();
-
     public string Name => "runtime-config";
 
     public string Covers => "Core/Documents/JsonSource, Runtime/Config/RuntimeConfig, the RUN/CAP/LSM checks, the embedded seccomp profile";
@@ -15,6 +13,6 @@ public sealed class RuntimeConfigTarget : IFuzzTarget
     public async ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
     {
         var path = ScratchDirectory.Write("config.json", input);
-        await scanner.ScanAsync(new ScanTarget(TargetKind.RuntimeConfig, "config.json", path), Scanners.Context, cancellationToken);
+        await new RuntimeConfigScanner().ScanAsync(new ScanTarget(TargetKind.RuntimeConfig, "config.json", path), Scanners.Context, cancellationToken);
     }
 }

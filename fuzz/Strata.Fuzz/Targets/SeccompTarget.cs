@@ -6,8 +6,6 @@ using Strata.Runtime.Seccomp;
 /// <summary>A seccomp profile scanned as <c>strata scan seccomp:FILE</c> scans it.</summary>
 public sealed class SeccompTarget : IFuzzTarget
 {
-    private readonly SeccompScanner scanner = new();
-
     public string Name => "seccomp";
 
     public string Covers => "Core/Documents/JsonSource (line index), Runtime/Seccomp/SeccompProfile, the SCP checks";
@@ -15,6 +13,6 @@ public sealed class SeccompTarget : IFuzzTarget
     public async ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
     {
         var path = ScratchDirectory.Write("seccomp.json", input);
-        await scanner.ScanAsync(new ScanTarget(TargetKind.SeccompProfile, "seccomp.json", path), Scanners.Context, cancellationToken);
+        await new SeccompScanner().ScanAsync(new ScanTarget(TargetKind.SeccompProfile, "seccomp.json", path), Scanners.Context, cancellationToken);
     }
 }
