@@ -7,12 +7,13 @@
 # Builds fuzz/Strata.Fuzz in Release, instruments the Strata assemblies (and YamlDotNet and ZstdSharp, whose
 # branches are most of what the YAML and zstd inputs reach) with the SharpFuzz tool, then runs afl-fuzz on
 # TARGET from its seeds in fuzz/corpus/TARGET for MINUTES. Findings go to fuzz/out/TARGET/default/{crashes,hangs}
-# (gitignored; an earlier run's output is moved aside to fuzz/out/TARGET-DATE). Ends with AFL's figures.
+# (gitignored; an earlier run's output is moved aside to fuzz/out/TARGET-DATE unless RESUME=1). Ends with AFL's figures.
 # Reproduce a finding in-process, with its stack trace:
-#   dotnet fuzz/out/bin/Strata.Fuzz.dll replay TARGET fuzz/out/TARGET/default/crashes
+#   dotnet fuzz/out/bin/Strata.Fuzz.dll replay TARGET fuzz/out/TARGET/default/crashes/id:*
 #
 # Environment: TIMEOUT_MS (default 5000: a hang is an input slower than that), AFL_FLAGS (more afl-fuzz options),
-# NO_BUILD=1 (reuse the last build, e.g. to run several targets one after the other).
+# NO_BUILD=1 (reuse the last build, e.g. to run several targets one after the other), RESUME=1 (continue the last
+# run of TARGET from its queue instead of starting again from the seeds; AFL's figures then count both runs).
 set -euo pipefail
 cd "$(dirname "$0")"
 fuzz=$(pwd)
@@ -62,7 +63,10 @@ if [ "${build:-0}" = 1 ]; then
 fi
 
 output=out/$target
-if [ -d "$output" ]; then
+input=(-i "corpus/$target")
+if [ "${RESUME:-0}" = 1 ] && [ -f "$output/default/fuzzer_stats" ]; then
+  input=(-i -)
+elif [ -d "$output" ]; then
   mv "$output" "$output-$(date +%Y%m%d-%H%M%S)"
 fi
 mkdir -p "$output/tmp"
@@ -77,7 +81,7 @@ echo "== afl-fuzz $target for $minutes min (timeout ${TIMEOUT_MS:-5000} ms)" >&2
 status=0
 AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
   AFL_NO_UI=1 AFL_FORKSRV_INIT_TMOUT=60000 TMPDIR="$fuzz/$output/tmp" DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-  afl-fuzz -i "corpus/$target" -o "$output" -t "${TIMEOUT_MS:-5000}" -m none -V $((minutes * 60)) \
+  afl-fuzz "${input[@]}" -o "$output" -t "${TIMEOUT_MS:-5000}" -m none -V $((minutes * 60)) \
   "${dictionary[@]}" ${AFL_FLAGS:-} -- dotnet out/afl-bin/Strata.Fuzz.dll afl "$target" >"$output/afl.log" 2>&1 || status=$?
 rm -rf "$output/tmp"
 
@@ -100,8 +104,8 @@ echo "crashes:     $crashes"
 echo "hangs:       $hangs"
 echo "findings:    $fuzz/$output/default/{crashes,hangs}"
 if [ "${crashes:-0}" -gt 0 ]; then
-  echo "== the crashes, replayed in-process (dotnet fuzz/out/bin/Strata.Fuzz.dll replay $target $output/default/crashes)"
-  dotnet out/bin/Strata.Fuzz.dll replay "$target" "$output/default/crashes" | grep -A3 '^DEFECT' | head -n 40 || true
+  echo "== the crashes, replayed in-process (dotnet fuzz/out/bin/Strata.Fuzz.dll replay $target $output/default/crashes/id:*)"
+  dotnet out/bin/Strata.Fuzz.dll replay "$target" "$output"/default/crashes/id:* | grep -A3 '^DEFECT' | head -n 40 || true
 fi
 [ "$status" -eq 0 ] || echo "run.sh: afl-fuzz exited $status; see $output/afl.log" >&2
 exit "$status"

@@ -35,7 +35,7 @@ public sealed class JsonSource : IDisposable
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            IndexLines(bytes, lines);
+            IndexLines(bytes, lines, file);
             var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
             return new JsonSource(file, document, lines);
         }
@@ -49,7 +49,7 @@ public sealed class JsonSource : IDisposable
     }
 
     // One reader pass records the start line of each value under its JSON path.
-    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines)
+    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines, string file)
     {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
         var path = new List<PathPart>();
@@ -58,6 +58,12 @@ public sealed class JsonSource : IDisposable
         while (reader.Read())
         {
             var line = LineAt(lineStarts, reader.TokenStartIndex);
+            if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && !JsonStrings.Decodes(ref reader))
+            {
+                Enter(path, ref pendingProperty);
+                throw StrataException.BadInput($"{file}:{line}: {Render(path)}: {JsonStrings.Undecodable}.");
+            }
+
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:

@@ -2,7 +2,6 @@ namespace Strata.Core.Ignoring;
 
 using System.Globalization;
 using Strata.Core.Documents;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>One entry of a .strataignore file.</summary>
@@ -38,15 +37,7 @@ public static class IgnoreFile
 
     public static IReadOnlyList<IgnoreEntry> Parse(string text, string path)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw StrataException.BadInput($"{path}:{e.Start.Line}: malformed YAML: {e.Message}");
-        }
+        var stream = YamlSource.LoadStream(text, path);
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

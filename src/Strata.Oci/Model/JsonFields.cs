@@ -2,6 +2,7 @@ namespace Strata.Oci.Model;
 
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Documents;
 
 /// <summary>
 /// Typed reads from a JSON document that fail with one line naming the document and the JSON path at fault.
@@ -31,6 +32,8 @@ internal readonly struct JsonFields
 
         try
         {
+            // Malformed JSON fails here as in the parse (a JsonException), with the same message.
+            JsonStrings.Validate(bytes.Span, what);
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
         }
         catch (JsonException error)
