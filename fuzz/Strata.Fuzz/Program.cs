@@ -4,6 +4,7 @@ using Strata.Fuzz;
 // Strata.Fuzz list                       the targets and what each covers
 // Strata.Fuzz afl TARGET                 the AFL++ fork server loop (fuzz/run.sh starts it under afl-fuzz)
 // Strata.Fuzz replay TARGET PATH…        each file (or each file of a directory) once, in-process: reproduce a crash, check a corpus
+// Strata.Fuzz minimize TARGET FILE        shrinks a crashing input while the same defect remains; writes FILE.min
 switch (args)
 {
     case ["list"]:
@@ -18,8 +19,19 @@ switch (args)
         return 0;
     case ["replay", var name, .. var paths] when FuzzTargets.Find(name) is { } target && paths.Length > 0:
         return await ReplayAsync(target, paths);
+    case ["minimize", var name, var file] when FuzzTargets.Find(name) is { } target:
+        var minimal = await Minimizer.MinimizeAsync(target, await File.ReadAllBytesAsync(file), CancellationToken.None);
+        if (minimal is null)
+        {
+            await Console.Error.WriteLineAsync($"{file}: no defect to minimize.");
+            return 1;
+        }
+
+        await File.WriteAllBytesAsync(file + ".min", minimal);
+        Console.WriteLine($"{file}.min: {minimal.Length} bytes");
+        return 0;
     default:
-        await Console.Error.WriteLineAsync($"usage: Strata.Fuzz list | afl TARGET | replay TARGET PATH…\ntargets: {string.Join(", ", FuzzTargets.All.Select(t => t.Name))}");
+        await Console.Error.WriteLineAsync($"usage: Strata.Fuzz list | afl TARGET | replay TARGET PATH… | minimize TARGET FILE\ntargets: {string.Join(", ", FuzzTargets.All.Select(t => t.Name))}");
         return 2;
 }
 

@@ -69,7 +69,9 @@ public static class IgnoreFile
             var paths = new List<string>();
             foreach (var (keyNode, valueNode) in entry.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value;
+                var key = keyNode is YamlScalarNode scalar
+                    ? scalar.Value
+                    : throw StrataException.BadInput($"{path}:{keyNode.Start.Line}: a key must be a name (id, paths, reason, expires), not a list or mapping.");
                 var valueLine = (int)valueNode.Start.Line;
                 switch (key)
                 {
