@@ -27,6 +27,25 @@ public sealed class ModelJsonTests
         Assert.Equal($"m.json: line 1: {JsonStrings.Undecodable}.", error.Message);
     }
 
+    // Found by fuzzing (fuzz/run.sh oci-json): an array item that is not an object threw InvalidOperationException.
+    [Theory]
+    [InlineData("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"a\",\"digest\":\"" + Digest + "\",\"size\":1},\"layers\":[\"x\"]}", "m.json: $.layers[0]: expected an object, found String.")]
+    [InlineData("{\"schemaVersion\":2,\"manifests\":[[]]}", "m.json: $.manifests[0]: expected an object, found Array.")]
+    public void An_array_item_that_is_not_an_object_is_bad_input_naming_its_path(string json, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var error = Assert.Throws<StrataException>(() => json.Contains("manifests", StringComparison.Ordinal) ? ImageIndex.Parse(bytes, null, "m.json") : ImageManifest.Parse(bytes, null, "m.json"));
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_history_entry_that_is_not_an_object_is_bad_input()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"diff_ids\":[]},\"history\":[1]}");
+        var error = Assert.Throws<StrataException>(() => ImageConfig.Parse(bytes, "c.json"));
+        Assert.Equal("c.json: $.history[0]: expected an object, found Number.", error.Message);
+    }
+
     [Fact]
     public void A_surrogate_pair_escape_is_text()
     {
