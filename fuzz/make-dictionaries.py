@@ -13,7 +13,7 @@ YAML = [b"---", b"...", b": ", b"- ", b"? ", b"&a ", b"*a", b"!!str ", b"!!map "
         b"|", b">-", b'"', b"'", b"#", b"~", b"%YAML 1.2\n", b"%TAG ! tag:x,2000:\n", b"\n  ", b"\t", b"\xef\xbb\xbf"]
 TAR = [b"ustar\x00", b"ustar  \x00", b"00", b"path=", b"linkpath=", b"size=", b"uid=", b"gid=", b"uname=", b"gname=",
        b"mtime=", b"SCHILY.xattr.", b"GNU.sparse.", b"././@LongLink", b".wh.", b".wh..wh..opq", b"../", b"/",
-       b"\x80\x00\x00\x00", b"\xff\xff\xff\xff", b"0000777\x00", b"00000000000\x00", b"99999999999\x00"]
+       b"\x80\x00\x00\x00", b"\xff\xff\xff\xff", b"0000777\x00", b"00000000000\x00", b"99999999999\x00", b"2147483647 "]
 
 
 def quoted(keys):
