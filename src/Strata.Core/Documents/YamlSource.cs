@@ -28,7 +28,7 @@ public sealed class YamlSource
         return new YamlSource(file, documents);
     }
 
-    /// <summary>Loads every document of a YAML text; malformed YAML is a <see cref="StrataException"/> naming the file and line.</summary>
+    /// <summary>Loads every document of a YAML text; malformed YAML is a <see cref="StrataException"/> naming the file (and the line, where the parser gives one).</summary>
     public static YamlStream LoadStream(string text, string file)
     {
         var stream = new YamlStream();
