@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Strata.Core;
 using Strata.Core.Findings;
-using YamlDotNet.Core;
+using Strata.Core.Documents;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -33,15 +33,7 @@ public static class SecretRuleReader
             throw StrataException.BadInput($"{source}: larger than {Limits.MaxDocumentBytes} bytes.");
         }
 
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw StrataException.BadInput($"{source}:{e.Start.Line}: invalid YAML: {e.Message}", e);
-        }
+        var stream = YamlSource.LoadStream(text, source);
 
         if (stream.Documents.Count == 0)
         {

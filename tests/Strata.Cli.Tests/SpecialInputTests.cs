@@ -78,7 +78,7 @@ public sealed class SpecialInputTests : IDisposable
         Assert.DoesNotContain("Cannot transcode", result.StdErr, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(result.StdOut);
         var targets = json.RootElement.GetProperty("targets").EnumerateArray().ToList();
-        Assert.Equal($"{profile}:3: the string at $.syscalls[0].names[1] is not valid UTF-8 (or holds an unpaired surrogate escape).", targets[0].GetProperty("error").GetString());
+        Assert.Equal($"{profile}:3: $.syscalls[0].names[1]: {(global::Strata.Core.Documents.JsonStrings.Undecodable)}.", targets[0].GetProperty("error").GetString());
         Assert.True(targets[1].GetProperty("findings").GetInt32() > 0);
     }
 

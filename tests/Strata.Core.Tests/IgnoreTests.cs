@@ -53,6 +53,7 @@ public sealed class IgnoreTests
     [InlineData("- id: X\n  reason: r\n  colour: red\n", "unknown key 'colour'", ":3")]
     [InlineData("id: X\n", "expected a list", ":1")]
     [InlineData("- id: [unclosed\n", "malformed YAML", ".strataignore:")]
+    [InlineData("- id: x\n  reason: y\n  ? []\n", "a key must be a name", ":3")]
     public void Bad_ignore_files_name_the_line(string text, string what, string where)
     {
         var error = Assert.Throws<StrataException>(() => IgnoreFile.Parse(text, ".strataignore"));

@@ -55,6 +55,7 @@ public sealed class SeccompTests
     [InlineData("{\"syscalls\": []}", "$.defaultAction", "p.json")]
     [InlineData("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n\n \"syscalls\": [ }", "malformed JSON", ":3")]
     [InlineData("[1, 2]", "must be a JSON object", "p.json")]
+    [InlineData("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [{\"names\": [\"\\udc00\"]}]}", "$.syscalls[0].names[0]: a string is not valid UTF-8", ":2")]
     public async Task Malformed_profiles_name_file_line_and_path(string content, string expected, string location)
     {
         using var dir = new TempDirectory();

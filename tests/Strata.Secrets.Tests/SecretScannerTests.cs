@@ -182,7 +182,8 @@ public sealed class SecretScannerTests
     }
 
     [Theory]
-    [InlineData("rules: [", "strata-secrets.yaml:2: invalid YAML")]
+    [InlineData("rules: [", "strata-secrets.yaml:2: malformed YAML")]
+    [InlineData("%TAG ! ", "strata-secrets.yaml: malformed YAML")]
     [InlineData("colour: red", "strata-secrets.yaml:1: unknown key 'colour'")]
     [InlineData("rules:\n  - id: SEC-X\n    title: x\n    severity: HIGH\n    keywords: [xx]\n    regex: 'x'\n    explanation: x\n    remediation: x\n", "strata-secrets.yaml:2: rule SEC-X: the regex needs a named group 'secret'")]
     [InlineData("rules:\n  - id: SEC-X\n    title: x\n    severity: SEVERE\n", "strata-secrets.yaml:2: rule SEC-X: severity must be")]

@@ -59,10 +59,15 @@ public sealed class JsonSource : IDisposable
         while (reader.Read())
         {
             var line = LineAt(lineStarts, reader.TokenStartIndex);
+            if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && !JsonStrings.Decodes(ref reader))
+            {
+                Enter(path, ref pendingProperty);
+                throw StrataException.BadInput($"{file}:{line}: {Render(path)}: {JsonStrings.Undecodable}.");
+            }
+
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    RequireValidString(ref reader, file, line, $"a member name in {Render(path, memberOfLast: false)}");
                     pendingProperty = reader.GetString();
                     break;
                 case JsonTokenType.StartObject:
@@ -79,40 +84,8 @@ public sealed class JsonSource : IDisposable
                     Enter(path, ref pendingProperty);
                     var at = Render(path);
                     lines.TryAdd(at, line);
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        RequireValidString(ref reader, file, line, $"the string at {at}");
-                    }
-
                     break;
             }
-        }
-    }
-
-    private static void RequireValidString(ref Utf8JsonReader reader, string file, int line, string what)
-    {
-        bool valid;
-        if (!reader.ValueIsEscaped)
-        {
-            valid = System.Text.Unicode.Utf8.IsValid(reader.ValueSpan);
-        }
-        else
-        {
-            // Escapes may also spell an unpaired surrogate, which no UTF-16 string can hold either.
-            try
-            {
-                reader.GetString();
-                valid = true;
-            }
-            catch (InvalidOperationException)
-            {
-                valid = false;
-            }
-        }
-
-        if (!valid)
-        {
-            throw StrataException.BadInput($"{file}:{line}: {what} is not valid UTF-8 (or holds an unpaired surrogate escape).");
         }
     }
 

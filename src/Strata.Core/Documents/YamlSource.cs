@@ -21,6 +21,16 @@ public sealed class YamlSource
 
     public static YamlSource Parse(string text, string file)
     {
+        var documents = LoadStream(text, file).Documents
+            .Select(d => d.RootNode)
+            .Where(n => n is not YamlScalarNode { Value: null or "" or "~" or "null" })
+            .ToList();
+        return new YamlSource(file, documents);
+    }
+
+    /// <summary>Loads every document of a YAML text; malformed YAML is a <see cref="StrataException"/> naming the file (and the line, where the parser gives one).</summary>
+    public static YamlStream LoadStream(string text, string file)
+    {
         var stream = new YamlStream();
         try
         {
@@ -29,14 +39,15 @@ public sealed class YamlSource
         catch (YamlException e)
         {
             var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {message}");
+            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {message}", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these instead of a YamlException for some malformed input (found by fuzzing: "%TAG ! ", "-\n- :").
+            throw StrataException.BadInput($"{file}: malformed YAML: the YAML parser cannot read it.", e);
         }
 
-        var documents = stream.Documents
-            .Select(d => d.RootNode)
-            .Where(n => n is not YamlScalarNode { Value: null or "" or "~" or "null" })
-            .ToList();
-        return new YamlSource(file, documents);
+        return stream;
     }
 
     /// <summary>The child of a mapping, or null.</summary>

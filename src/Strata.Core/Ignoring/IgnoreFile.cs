@@ -2,7 +2,6 @@ namespace Strata.Core.Ignoring;
 
 using System.Globalization;
 using Strata.Core.Documents;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>One entry of a .strataignore file.</summary>
@@ -38,14 +37,15 @@ public static class IgnoreFile
 
     public static IReadOnlyList<IgnoreEntry> Parse(string text, string path)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = YamlSource.LoadStream(text, path);
         }
-        catch (YamlException e)
+        catch (StrataException e) when (e.ExitCode != ExitCode.Usage)
         {
-            throw StrataException.Usage($"{path}:{e.Start.Line}: malformed YAML: {e.Message}");
+            // A malformed ignore file is the user's option to fix: a usage error, as every other ignore-file error.
+            throw StrataException.Usage(e.Message);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -78,7 +78,9 @@ public static class IgnoreFile
             var paths = new List<string>();
             foreach (var (keyNode, valueNode) in entry.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value;
+                var key = keyNode is YamlScalarNode scalar
+                    ? scalar.Value
+                    : throw StrataException.BadInput($"{path}:{keyNode.Start.Line}: a key must be a name (id, paths, reason, expires), not a list or mapping.");
                 var valueLine = (int)valueNode.Start.Line;
                 switch (key)
                 {

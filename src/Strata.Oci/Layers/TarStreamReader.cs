@@ -244,7 +244,7 @@ internal sealed class TarStreamReader
         {
             var space = Array.IndexOf(data, (byte)' ', offset);
             if (space < 0 || !int.TryParse(data.AsSpan(offset, space - offset), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-                || length <= space - offset + 1 || offset + length > data.Length || data[offset + length - 1] != (byte)'\n')
+                || length <= space - offset + 1 || length > data.Length - offset || data[offset + length - 1] != (byte)'\n')
             {
                 throw StrataException.BadInput($"{what}: malformed PAX record at byte {offset} of the PAX header before offset {position}.");
             }

@@ -2,6 +2,7 @@ namespace Strata.Oci.Model;
 
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Documents;
 
 /// <summary>
 /// Typed reads from a JSON document that fail with one line naming the document and the JSON path at fault.
@@ -31,6 +32,8 @@ internal readonly struct JsonFields
 
         try
         {
+            // Malformed JSON fails here as in the parse (a JsonException), with the same message.
+            JsonStrings.Validate(bytes.Span, what);
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
         }
         catch (JsonException error)
@@ -64,11 +67,11 @@ internal readonly struct JsonFields
 
     public StrataException Fail(string message) => StrataException.BadInput($"{what}: {Path}: {message}");
 
-    public bool Has(string name) => Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+    public bool Has(string name) => TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public JsonFields? Object(string name)
     {
-        if (!Element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -80,7 +83,7 @@ internal readonly struct JsonFields
 
     public string? String(string name)
     {
-        if (!Element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -95,7 +98,7 @@ internal readonly struct JsonFields
 
     public long? Int64(string name)
     {
-        if (!Element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -107,7 +110,7 @@ internal readonly struct JsonFields
 
     public bool? Boolean(string name)
     {
-        if (!Element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -122,7 +125,7 @@ internal readonly struct JsonFields
 
     public IReadOnlyList<JsonFields> Array(string name)
     {
-        if (!Element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return [];
         }
@@ -194,6 +197,14 @@ internal readonly struct JsonFields
     }
 
     public JsonFields Item(int index) => new(Element[index], what, $"{Path}[{index}]");
+
+    // A field read from an array item or value that is not an object fails naming its path (found by fuzzing: "layers": ["x"]),
+    // where JsonElement.TryGetProperty would throw InvalidOperationException.
+    private bool TryGetProperty(string name, out JsonElement value)
+    {
+        RequireKind(JsonValueKind.Object);
+        return Element.TryGetProperty(name, out value);
+    }
 
     private void RequireKind(JsonValueKind kind)
     {

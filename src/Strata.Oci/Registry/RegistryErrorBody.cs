@@ -58,9 +58,9 @@ internal static partial class RegistryErrorBody
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
         {
-            // Not JSON: fall through to a cleaned-up excerpt of the text.
+            // Not JSON, or a string that is not text (invalid UTF-8, a lone surrogate escape): fall through to a cleaned-up excerpt.
         }
 
         return Echo(Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxMessageChars * 4)]), redactKnown);

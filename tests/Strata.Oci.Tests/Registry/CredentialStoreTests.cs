@@ -151,6 +151,15 @@ public sealed class RegistryErrorBodyTests
         Assert.Equal(expected, RegistryErrorBody.Summarize(Encoding.UTF8.GetBytes(body)));
     }
 
+    // Found by fuzzing (fuzz/run.sh registry-error): a string that is not text threw InvalidOperationException.
+    [Theory]
+    [InlineData("{\"errors\":[{\"code\":\"\u00FF\"}]}", "{\"errors\":[{\"code\":\"\uFFFD\"}]}")]
+    [InlineData("{\"error\":\"\\ud800\"}", "{\"error\":\"\\ud800\"}")]
+    public void A_string_that_is_not_text_is_summarized_as_text(string latin1, string expected)
+    {
+        Assert.Equal(expected, RegistryErrorBody.Summarize(Encoding.Latin1.GetBytes(latin1)));
+    }
+
     [Fact]
     public void Long_messages_are_cut()
     {

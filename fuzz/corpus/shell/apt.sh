@@ -1,0 +1,1 @@
+set -euo pipefail; apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*

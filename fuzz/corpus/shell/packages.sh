@@ -1,0 +1,1 @@
+pip install --no-cache-dir -r requirements.txt && npm ci --omit=dev && apk add --no-cache git && chown -R app:app /app && chmod -R 0777 /srv # comment

