@@ -2,6 +2,7 @@ namespace Strata.Cli.Commands;
 
 using System.CommandLine;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci;
 using Strata.Oci.Extraction;
 using Strata.Oci.FileSystem;
@@ -9,6 +10,7 @@ using Strata.Oci.Resolution;
 using Strata.Oci.Transports;
 using Strata.Reporting;
 using Strata.Reporting.Images;
+using Strata.Secrets;
 
 /// <summary><c>strata image inspect|files|extract TARGET</c>: look inside an image without a container engine.</summary>
 internal static class ImageCommand
@@ -60,7 +62,7 @@ internal static class ImageCommand
         var image = await OpenAsync(text, options, cancellationToken);
         await using (image.Source)
         {
-            var summary = await ImageInspector.InspectAsync(image, cancellationToken);
+            var summary = Safe(await ImageInspector.InspectAsync(image, cancellationToken));
             await report.WriteAsync(parse, io, new ImageInspectDocument(image, summary), cancellationToken);
         }
 
@@ -83,7 +85,8 @@ internal static class ImageCommand
             }
 
             var fileSystem = await LayeredFileSystem.BuildAsync(image, cancellationToken);
-            var listing = ImageInspector.ListFiles(fileSystem, layer, includeDeleted: deletedOnly);
+            var listing = ImageInspector.ListFiles(fileSystem, layer, includeDeleted: deletedOnly)
+                .Select(f => f with { CreatedBy = BuildStepText.Safe(f.CreatedBy, BuildSteps.Scanner) }).ToList();
             if (deletedOnly)
             {
                 listing = [.. listing.Where(f => !f.Exists)];
@@ -157,6 +160,27 @@ internal static class ImageCommand
 
         result.AddError($"--image-layer '{text}': not an image layer number (0 = the base, as numbered by 'image inspect').");
         return null;
+    }
+
+    /// <summary>The built-in secret rules, for the build steps and labels these commands show.</summary>
+    private static readonly SecretScannerProvider BuildSteps = new();
+
+    /// <summary>
+    /// Build steps record build-argument values (<c>|1 TOKEN=…</c>) and labels are free text: each is shown masked, as
+    /// <c>strata scan</c> shows them, so inspecting an image never prints a secret its history holds.
+    /// </summary>
+    private static ImageSummary Safe(ImageSummary summary)
+    {
+        var scanner = BuildSteps.Scanner;
+        var labels = summary.Config.Labels.ToDictionary(
+            l => l.Key,
+            l => scanner.ScanText($"{l.Key}={l.Value}", "label").Count > 0 ? Redaction.Redact(l.Value) : SecretText.Mask(l.Value),
+            StringComparer.Ordinal);
+        return summary with
+        {
+            Config = summary.Config with { Labels = labels },
+            Layers = [.. summary.Layers.Select(l => l with { CreatedBy = BuildStepText.Safe(l.CreatedBy, scanner) })],
+        };
     }
 
     private static async Task<ResolvedImage> OpenAsync(string text, ImageOpenOptions options, CancellationToken cancellationToken)
