@@ -119,9 +119,9 @@ public sealed class SpecialInputTests : IDisposable
     [Fact]
     public async Task A_layer_number_too_large_for_an_int_is_a_usage_error_without_clr_type_names()
     {
-        var result = await CliRunner.RunAsync("image", "files", "oci:" + temp.Path, "--layer", "99999999999");
+        var result = await CliRunner.RunAsync("image", "files", "oci:" + temp.Path, "--image-layer", "99999999999");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--layer '99999999999': not a layer number", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--image-layer '99999999999': not an image layer number", result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", result.StdErr, StringComparison.Ordinal);
     }
 }

@@ -13,7 +13,7 @@ public sealed class RegistryErrorTarget : IFuzzTarget
         .GetMethod("Summarize", BindingFlags.Public | BindingFlags.Static)!
         .CreateDelegate<Summarizer>();
 
-    private delegate string Summarizer(ReadOnlySpan<byte> body);
+    private delegate string Summarizer(ReadOnlySpan<byte> body, Func<string, string>? redactKnown);
 
     public string Name => "registry-error";
 
@@ -21,7 +21,7 @@ public sealed class RegistryErrorTarget : IFuzzTarget
 
     public ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
     {
-        Summarize(input);
+        Summarize(input, null);
         return ValueTask.CompletedTask;
     }
 }
