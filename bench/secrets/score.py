@@ -20,7 +20,8 @@ def times(name):
 def tsv(name):
     return [(l.split("\t")[0], int(l.split("\t")[1])) for l in open(os.path.join(out, name + ".tsv")) if l.strip()]
 secretlint = []
-for l in open(os.path.join(out, "secretlint.txt")):
+peer = os.path.exists(os.path.join(out, "secretlint.txt"))
+for l in open(os.path.join(out, "secretlint.txt")) if peer else []:
     m = re.match(r"(.+?):(\d+):(\d+): ", l)
     if m:
         path = m.group(1)
@@ -38,7 +39,8 @@ results = {}
 runs = [("strata", tsv("strata"))]
 if os.path.exists(os.path.join(out, "strata-all.tsv")):
     runs.append(("strata-all", tsv("strata-all")))
-runs.append(("secretlint", secretlint))
+if peer:
+    runs.append(("secretlint", secretlint))
 for name, findings in runs:
     seconds, rss, cpu = times(name)
     found, fps = score(findings)
@@ -50,5 +52,5 @@ for name, findings in runs:
     for i, (p, a, b, r) in enumerate(planted):
         if i not in found:
             print(f"    missed: {p}:{a} ({r})")
-for name in [n for n, _ in runs if n != "secretlint"]:
+for name in [n for n, _ in runs if peer and n != "secretlint"]:
     print(f"secretlint/{name}: wall-time ratio {results['secretlint'][0] / results[name][0]:.0f}x, CPU-time ratio {results['secretlint'][1] / results[name][1]:.0f}x")
