@@ -227,6 +227,7 @@ public sealed class YamlSource
         private int rootChildren;
         private bool divertNext;
         private bool diverting;
+        private HashSet<string>? anchors;
 
         public ParsingEvent? Current { get; private set; }
 
@@ -273,6 +274,16 @@ public sealed class YamlSource
         private void Take(ParsingEvent current)
         {
             Current = current;
+            if (current is NodeEvent { Anchor.IsEmpty: false } anchored)
+            {
+                (anchors ??= new(StringComparer.Ordinal)).Add(anchored.Anchor.Value);
+            }
+            else if (current is AnchorAlias alias && anchors?.Contains(alias.Value.Value) != true)
+            {
+                // Refused here, at its line: the loader would name no line, or refuse "a document of only an alias".
+                throw new AnchorNotFoundException(alias.Start, alias.End, $"Anchor '{alias.Value}' not found");
+            }
+
             var opens = current is MappingStart or SequenceStart;
             var closes = current is MappingEnd or SequenceEnd;
             var atRoot = depth == 1 || (depth == 2 && closes);
@@ -300,6 +311,7 @@ public sealed class YamlSource
             divertNext = false;
             while (source.MoveNext() && source.Current is not SequenceEnd)
             {
+
                 // The item's first event was counted for the root; the item is counted on its own.
                 var rootNodes = source.Nodes - 1;
                 source.Nodes = 1;
