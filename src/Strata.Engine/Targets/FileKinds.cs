@@ -141,7 +141,9 @@ public static partial class FileKinds
         try
         {
             var bytes = Core.Documents.BoundedFile.ReadAllBytes(path, limits.MaxDocumentBytes, limitKey: Core.Documents.BoundedFile.DocumentBytesKey);
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+
+            // Any depth: this reader does not recurse, and the scanner refuses a document nested too deep, naming its limit.
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = int.MaxValue, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
