@@ -9,7 +9,7 @@ internal static class LimitsCommand
 {
     public static Command Create(SharedOptions shared, CliIo io)
     {
-        var command = new Command("limits", "List every key of --limits with its default and what it bounds.");
+        var command = new Command("limits", "List every limit key with its default and what it bounds (set them with --limits).");
         SharedOptions.Add(command, shared.Debug);
         command.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), async () =>
         {
