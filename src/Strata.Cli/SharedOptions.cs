@@ -1,6 +1,7 @@
 namespace Strata.Cli;
 
 using System.CommandLine;
+using Strata.Core;
 using Strata.Reporting;
 
 /// <summary>
@@ -47,6 +48,30 @@ internal sealed class SharedOptions
     public Option<bool> Debug { get; } = new("--debug")
     {
         Description = "Verbose logs and stack traces on stderr.",
+    };
+
+    /// <summary>
+    /// <c>--limits KEY=VALUE[,KEY=VALUE…]</c> (repeatable) over the defaults; an unknown key or a bad value is a usage
+    /// error naming it, before anything is read.
+    /// </summary>
+    public Option<Limits> Limits { get; } = new("--limits")
+    {
+        HelpName = "key=value,…",
+        Description = "Raise or lower what Strata reads before refusing input, e.g. document-bytes=64MiB,findings-per-rule=1000; 'strata limits' lists every key and its default.",
+        Arity = ArgumentArity.OneOrMore,
+        DefaultValueFactory = _ => Core.Limits.Default,
+        CustomParser = result =>
+        {
+            try
+            {
+                return LimitKeys.Parse(result.Tokens.Select(t => t.Value), Core.Limits.Default);
+            }
+            catch (StrataException e)
+            {
+                result.AddError(e.Message);
+                return Core.Limits.Default;
+            }
+        },
     };
 
     /// <summary>

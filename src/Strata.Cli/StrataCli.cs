@@ -16,6 +16,7 @@ public static class StrataCli
         root.Subcommands.Add(ScanCommand.Create(shared, io));
         root.Subcommands.Add(RulesCommand.Create(shared, io));
         root.Subcommands.Add(ImageCommand.Create(shared, io));
+        root.Subcommands.Add(LimitsCommand.Create(shared, io));
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

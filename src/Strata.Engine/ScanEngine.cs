@@ -74,7 +74,7 @@ public sealed partial class ScanEngine
             SourceTreeContents contents;
             try
             {
-                contents = SourceTree.Discover(target, options.AppliedConfiguration, cancellationToken);
+                contents = SourceTree.Discover(target, options.AppliedConfiguration, cancellationToken, context.Limits);
             }
             catch (Exception e) when (IsTargetFailure(e, cancellationToken))
             {
@@ -125,7 +125,8 @@ public sealed partial class ScanEngine
             return;
         }
 
-        var found = new List<Finding>();
+        // Scanners fold what they produce past the cap as they go; this folds what several scanners of one target add up to.
+        var found = new FindingCollector(context.Limits.MaxFindingsPerRule);
         foreach (var scanner in scanners)
         {
             LogScanning(context.Logger, scanner.Name, target.Name);
@@ -136,14 +137,29 @@ public sealed partial class ScanEngine
             catch (Exception e) when (IsTargetFailure(e, cancellationToken))
             {
                 // What was found before the failure is still reported; the error says the findings are incomplete.
-                all.AddRange(found);
+                Collect(target, found, all, warnings);
                 results.Add(Failed(target, [.. scanners.Select(s => s.Name)], e, context));
                 return;
             }
         }
 
-        all.AddRange(found);
-        results.Add(new TargetResult(target, [.. scanners.Select(s => s.Name)], found.Count, null));
+        var count = Collect(target, found, all, warnings);
+        results.Add(new TargetResult(target, [.. scanners.Select(s => s.Name)], count, null));
+    }
+
+    private static int Collect(ScanTarget target, FindingCollector found, List<Finding> all, List<string> warnings)
+    {
+        var findings = found.ToList();
+        all.AddRange(findings);
+        if (found.Folded > 0)
+        {
+            var summaries = findings.Count(f => f.Folded > 0);
+            warnings.Add(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{target.Name}: {found.Folded:N0} more findings are folded into {summaries} summary finding{(summaries == 1 ? string.Empty : "s")}: at most {found.MaxPerRule} per rule and target are listed (--limits findings-per-rule=N lists more)."));
+        }
+
+        return findings.Count;
     }
 
     /// <summary>

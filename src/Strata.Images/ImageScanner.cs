@@ -92,7 +92,7 @@ public sealed partial class ImageScanner : ITargetScanner
             ? await ReadRootFsAsync(target, context, cancellationToken)
             : await ReadImageAsync(target, context, cancellationToken);
 
-        var findings = new List<Finding>(Evaluate(view, context.Logger, cancellationToken));
+        var findings = new List<Finding>(Evaluate(view, context.Logger, cancellationToken, context.Limits.MaxFindingsPerRule));
         foreach (var analysis in analyses)
         {
             findings.AddRange(await analysis.CompleteAsync(view, cancellationToken));
@@ -101,11 +101,15 @@ public sealed partial class ImageScanner : ITargetScanner
         return findings;
     }
 
-    /// <summary>Runs the hardening checks over a view (the analyzers' findings come from their analyses).</summary>
-    public IReadOnlyList<Finding> Evaluate(ImageView view, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the hardening checks over a view (the analyzers' findings come from their analyses), listing at most
+    /// <paramref name="maxFindingsPerRule"/> findings of a rule (default <see cref="Core.Limits.MaxFindingsPerRule"/>).
+    /// </summary>
+    public IReadOnlyList<Finding> Evaluate(ImageView view, ILogger logger, CancellationToken cancellationToken, int? maxFindingsPerRule = null)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return CheckRunner.Run(Checks, view, new CheckContext(view.Target), logger, cancellationToken);
+        var context = new CheckContext(view.Target);
+        return CheckRunner.Run(Checks, view, maxFindingsPerRule is int max ? context with { MaxFindingsPerRule = max } : context, logger, cancellationToken);
     }
 
     /// <summary>Reads the image once: the layered filesystem, the checks' file content and every analyzer share one walk.</summary>

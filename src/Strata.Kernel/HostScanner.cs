@@ -29,6 +29,6 @@ public sealed class HostScanner : ITargetScanner
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
         var host = new HostSnapshot(context.HostRoot);
-        return Task.FromResult(CheckRunner.Run(Checks, host, new CheckContext(target.Name), context.Logger, cancellationToken));
+        return Task.FromResult(CheckRunner.Run(Checks, host, context.ChecksOf(target.Name), context.Logger, cancellationToken));
     }
 }

@@ -84,7 +84,12 @@ public sealed class PodSpecView
         }
     }
 
-    private static IEnumerable<PodSpecView> FromObject(string file, YamlNode node)
+    /// <summary>A List object (v1 List, PodList, …): its <c>items</c> are objects of their own.</summary>
+    public static bool IsList(YamlNode node) =>
+        YamlSource.Scalar(node, "kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && YamlSource.Child(node, "items") is YamlSequenceNode;
+
+    /// <summary>The pod specs of one object: a workload's one, or those of a List's items; <paramref name="file"/> is what findings name.</summary>
+    public static IEnumerable<PodSpecView> FromObject(string file, YamlNode node)
     {
         var kind = YamlSource.Scalar(node, "kind");
         if (kind is null)
@@ -92,7 +97,7 @@ public sealed class PodSpecView
             yield break;
         }
 
-        if (kind.EndsWith("List", StringComparison.Ordinal) && YamlSource.Child(node, "items") is YamlSequenceNode items)
+        if (IsList(node) && YamlSource.Child(node, "items") is YamlSequenceNode items)
         {
             foreach (var item in items)
             {

@@ -1,5 +1,6 @@
 namespace Strata.Oci;
 
+using Strata.Core;
 using Strata.Oci.Model;
 using Strata.Oci.Registry;
 
@@ -13,7 +14,8 @@ public sealed record ImageOpenOptions
     /// <summary>The platform to pick from an index (default linux/amd64, or the only entry).</summary>
     public Platform? Platform { get; init; }
 
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+    /// <summary>The bounds on reading an image (<c>--limits</c>): manifest and config sizes, layers, decompression, tar entries.</summary>
+    public Limits Limits { get; init; } = Limits.Default;
 
     /// <summary>Credentials, TLS and timeouts for <c>docker://</c> sources.</summary>
     public RegistryOptions Registry { get; init; } = new();

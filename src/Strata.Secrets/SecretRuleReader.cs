@@ -28,9 +28,9 @@ public static class SecretRuleReader
     /// <summary>Loads a YAML document and returns its root mapping, bounded in size.</summary>
     internal static YamlMappingNode LoadDocument(string text, string source)
     {
-        if (text.Length > Limits.MaxDocumentBytes)
+        if (text.Length > Limits.Default.MaxDocumentBytes)
         {
-            throw StrataException.BadInput($"{source}: larger than {Limits.MaxDocumentBytes} bytes.");
+            throw StrataException.BadInput($"{source}: larger than {Limits.Default.MaxDocumentBytes} bytes.");
         }
 
         var stream = YamlSource.LoadStream(text, source);

@@ -74,7 +74,7 @@ public sealed class SecretScannerConfig
             throw StrataException.Usage($"{path}: secret scanner configuration not found.");
         }
 
-        return Parse(BoundedFile.ReadAllText(path, Limits.MaxDocumentBytes, "a secret scanner configuration"), path);
+        return Parse(BoundedFile.ReadAllText(path, Limits.Default.MaxDocumentBytes, "a secret scanner configuration"), path);
     }
 
     public static SecretScannerConfig Parse(string text, string source)

@@ -7,16 +7,17 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[], string[]> Commands => new()
     {
-        { "scan", ReportWriterFactory.ForScan(new ReportSettings()).Formats.ToArray(), ["--output", "--severity", "--fail-on", "--ignore-file", "--quiet", "--no-progress", "--debug", "--platform"] },
-        { "image inspect", ReportWriterFactory.ForImageInspect(new ReportSettings()).Formats.ToArray(), ["--output", "--debug", "--platform"] },
-        { "image files", ReportWriterFactory.ForImageFiles(new ReportSettings()).Formats.ToArray(), ["--output", "--debug", "--platform", "--image-layer", "--deleted"] },
-        { "image extract", ReportWriterFactory.ForImageExtract(new ReportSettings()).Formats.ToArray(), ["--output", "--quiet", "--debug", "--platform"] },
+        { "scan", ReportWriterFactory.ForScan(new ReportSettings()).Formats.ToArray(), ["--output", "--severity", "--fail-on", "--ignore-file", "--quiet", "--no-progress", "--debug", "--platform", "--limits"] },
+        { "image inspect", ReportWriterFactory.ForImageInspect(new ReportSettings()).Formats.ToArray(), ["--output", "--debug", "--platform", "--limits"] },
+        { "image files", ReportWriterFactory.ForImageFiles(new ReportSettings()).Formats.ToArray(), ["--output", "--debug", "--platform", "--image-layer", "--deleted", "--limits"] },
+        { "image extract", ReportWriterFactory.ForImageExtract(new ReportSettings()).Formats.ToArray(), ["--output", "--quiet", "--debug", "--platform", "--limits"] },
         { "rules list", ReportWriterFactory.ForRuleList(new ReportSettings()).Formats.ToArray(), ["--output", "--debug", "--layer"] },
         { "rules explain", ReportWriterFactory.ForRule(new ReportSettings()).Formats.ToArray(), ["--output", "--debug"] },
         { "rules docs", [], ["--check", "--quiet", "--debug"] },
+        { "limits", [], ["--debug"] },
     };
 
-    private static readonly string[] Shared = ["--format", "--output", "--severity", "--fail-on", "--ignore-file", "--quiet", "--no-progress", "--debug"];
+    private static readonly string[] Shared = ["--format", "--output", "--severity", "--fail-on", "--ignore-file", "--limits", "--quiet", "--no-progress", "--debug"];
 
     [Theory]
     [MemberData(nameof(Commands))]

@@ -59,10 +59,10 @@ public sealed class SpecialInputTests : IDisposable
 
         // One byte over the cap: a pipe has no length, so only counting what arrives can refuse it. (Exactly that many
         // bytes are sent, so the refusal does not break the pipe under the writer.)
-        var huge = new StringBuilder().Append('#', (int)Limits.MaxDocumentBytes).Append('\n').ToString();
+        var huge = new StringBuilder().Append('#', (int)Limits.Default.MaxDocumentBytes).Append('\n').ToString();
         var refused = await ExternalTool.RunAsync("dotnet", [Strata, "scan", "k8s:/dev/stdin", "--format", "json"], stdin: huge);
         Assert.Equal(3, refused.ExitCode);
-        Assert.Contains($"/dev/stdin: more than the {Limits.MaxDocumentBytes} bytes allowed for a document.", refused.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"/dev/stdin: more than the {Limits.Default.MaxDocumentBytes} bytes allowed for a document (limit document-bytes;", refused.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

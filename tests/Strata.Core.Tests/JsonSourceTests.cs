@@ -45,6 +45,6 @@ public sealed class JsonSourceTests
     {
         var deep = new string('[', 10_000) + new string(']', 10_000);
         var error = Assert.Throws<StrataException>(() => JsonSource.Parse(Encoding.UTF8.GetBytes(deep), "deep.json"));
-        Assert.StartsWith("deep.json:1: malformed JSON", error.Message, StringComparison.Ordinal);
+        Assert.Equal("deep.json:1: JSON nested more than 128 deep (limit document-depth; raise it with --limits document-depth=N).", error.Message);
     }
 }

@@ -78,7 +78,7 @@ public sealed class DockerfileRobustnessTests
 
         var watch = Stopwatch.StartNew();
         var findings = TestScanners.Dockerfile.Lint(DockerfileParser.Parse(text.ToString(), "Dockerfile"), "Dockerfile");
-        Assert.True(findings.Count >= 5000);
+        Assert.True(findings.Count + findings.Sum(f => f.Folded) >= 5000);
 
         // A hang guard against runaway (e.g. exponential) behaviour, not a performance measurement: speed is
         // measured by the benchmarks, and this bound is far above any loaded CI machine's time.

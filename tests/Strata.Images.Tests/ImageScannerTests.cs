@@ -53,7 +53,7 @@ public sealed class ImageScannerTests(HardeningImagesFixture fixture) : IClassFi
     public async Task The_open_options_the_scanner_is_built_with_reach_the_image_reader()
     {
         var reference = fixture.Planted.Reference;
-        var limited = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { OpenOptions = new ImageOpenOptions { Limits = new ReadLimits { MaxLayers = 1 } } });
+        var limited = new ImageScanner(BuiltInSecrets.Provider, new ImageScannerOptions { OpenOptions = new ImageOpenOptions { Limits = new Limits { MaxLayers = 1 } } });
         var error = await Assert.ThrowsAsync<StrataException>(() => limited.ScanAsync(new ScanTarget(TargetKind.Image, reference, reference), new ScanContext(), CancellationToken.None));
         Assert.Contains("more than the 1 allowed", error.Message, StringComparison.Ordinal);
     }

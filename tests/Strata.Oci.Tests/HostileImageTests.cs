@@ -305,20 +305,20 @@ public sealed class HostileImageTests : IDisposable
         var layer = OciLayoutWriter.Gzip(zeros);
         var reference = OciLayoutWriter.WriteSingle(Layout, layer);
 
-        var ratio = new ImageOpenOptions { Limits = new ReadLimits { MaxCompressionRatio = 50, CompressionRatioGraceBytes = 1 << 20 } };
+        var ratio = new ImageOpenOptions { Limits = new Limits { MaxCompressionRatio = 50, CompressionRatioGraceBytes = 1 << 20 } };
         var error = await Assert.ThrowsAsync<StrataException>(async () => await LayeredFileSystem.BuildAsync(await OpenAsync(reference, ratio), CancellationToken.None));
         Assert.Contains("compression ratio", error.Message, StringComparison.Ordinal);
         Assert.Contains(layer.Digest, error.Message, StringComparison.Ordinal);
 
-        var size = new ImageOpenOptions { Limits = new ReadLimits { MaxLayerUncompressedBytes = 4 << 20 } };
+        var size = new ImageOpenOptions { Limits = new Limits { MaxLayerUncompressedBytes = 4 << 20 } };
         error = await ExtractFailsAsync(reference, size);
-        Assert.Contains("MaxLayerUncompressedBytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(limit layer-bytes;", error.Message, StringComparison.Ordinal);
         Assert.Contains(layer.Digest, error.Message, StringComparison.Ordinal);
 
-        var image = new ImageOpenOptions { Limits = new ReadLimits { MaxImageUncompressedBytes = 12 << 20 } };
+        var image = new ImageOpenOptions { Limits = new Limits { MaxImageUncompressedBytes = 12 << 20 } };
         var twice = OciLayoutWriter.WriteSingle(temp.Combine("twice"), layer, OciLayoutWriter.Gzip(zeros, "again"));
         error = await Assert.ThrowsAsync<StrataException>(async () => await LayeredFileSystem.BuildAsync(await OpenAsync(twice, image), CancellationToken.None));
-        Assert.Contains("MaxImageUncompressedBytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(limit image-bytes;", error.Message, StringComparison.Ordinal);
 
         // The same layer passes with default limits (the protection is the limit, not the content).
         var fileSystem = await LayeredFileSystem.BuildAsync(await OpenAsync(reference), CancellationToken.None);

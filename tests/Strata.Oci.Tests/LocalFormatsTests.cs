@@ -104,7 +104,7 @@ public sealed class LocalFormatsTests(BuiltImageFixture fixture)
     [Fact]
     public async Task Walker_hands_every_interested_visitor_the_same_content_once_per_layer()
     {
-        await using var image = await OpenAsync("oci-archive", new ImageOpenOptions { Limits = new ReadLimits { MaxBufferedFileBytes = 4096 } });
+        await using var image = await OpenAsync("oci-archive", new ImageOpenOptions { Limits = new Core.Limits { MaxBufferedFileBytes = 4096 } });
         var first = new HashingVisitor();
         var second = new HashingVisitor();
         await ImageWalker.WalkAsync(image.Image, [first, second], CancellationToken.None);

@@ -27,9 +27,9 @@ internal static class ImageCommand
         var inspectReport = new ReportOptions<ImageInspectDocument>(ReportWriterFactory.ForImageInspect(settings), shared);
         var inspect = new Command("inspect", "Show the manifest, platform, config (env values redacted) and every image layer with what it changed and the bytes it wastes.") { inspectTarget };
         inspectReport.AddTo(inspect);
-        SharedOptions.Add(inspect, shared.Debug);
+        SharedOptions.Add(inspect, shared.Limits, shared.Debug);
         inspectAccess.AddTo(inspect);
-        inspect.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => InspectAsync(parse, inspectReport, io, parse.GetValue(inspectTarget)!, inspectAccess.Read(parse), ct)));
+        inspect.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => InspectAsync(parse, inspectReport, io, parse.GetValue(inspectTarget)!, inspectAccess.Read(parse, parse.GetValue(shared.Limits)!), ct)));
         command.Subcommands.Add(inspect);
 
         var filesTarget = new Argument<string>("target") { Description = TargetHelp };
@@ -39,9 +39,9 @@ internal static class ImageCommand
         var deleted = new Option<bool>("--deleted") { Description = "Only paths an image layer deleted (they are still shipped in a lower image layer)." };
         var files = new Command("files", "List the image's files: type, mode, owner, size, link target, the image layer that added it and the image layers that changed or deleted it.") { filesTarget, imageLayer, deleted };
         filesReport.AddTo(files);
-        SharedOptions.Add(files, shared.Debug);
+        SharedOptions.Add(files, shared.Limits, shared.Debug);
         filesAccess.AddTo(files);
-        files.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => FilesAsync(parse, filesReport, io, parse.GetValue(filesTarget)!, filesAccess.Read(parse), parse.GetValue(imageLayer), parse.GetValue(deleted), ct)));
+        files.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => FilesAsync(parse, filesReport, io, parse.GetValue(filesTarget)!, filesAccess.Read(parse, parse.GetValue(shared.Limits)!), parse.GetValue(imageLayer), parse.GetValue(deleted), ct)));
         command.Subcommands.Add(files);
 
         var extractTarget = new Argument<string>("target") { Description = TargetHelp };
@@ -50,9 +50,9 @@ internal static class ImageCommand
         var extractReport = new ReportOptions<ImageExtractDocument>(ReportWriterFactory.ForImageExtract(settings), shared);
         var extract = new Command("extract", "Write the image's merged root filesystem (whiteouts applied) into DIR and a summary to stderr; nothing is ever written outside DIR.") { extractTarget, directory };
         extractReport.AddTo(extract);
-        SharedOptions.Add(extract, shared.Quiet, shared.Debug);
+        SharedOptions.Add(extract, shared.Limits, shared.Quiet, shared.Debug);
         extractAccess.AddTo(extract);
-        extract.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => ExtractAsync(parse, shared, extractReport, io, parse.GetValue(extractTarget)!, parse.GetValue(directory)!, extractAccess.Read(parse), ct)));
+        extract.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => ExtractAsync(parse, shared, extractReport, io, parse.GetValue(extractTarget)!, parse.GetValue(directory)!, extractAccess.Read(parse, parse.GetValue(shared.Limits)!), ct)));
         command.Subcommands.Add(extract);
         return command;
     }
@@ -246,6 +246,7 @@ internal sealed class ImageAccessArguments
     }
 
     /// <summary>Reads and checks the options: a malformed platform or credentials is a usage error before anything is opened.</summary>
-    public ImageOpenOptions Read(ParseResult parse) =>
-        ImageOpenOptions.FromCommandLine(parse.GetValue(Platform), parse.GetValue(Credentials), parse.GetValue(AuthFile), parse.GetValue(TlsVerify));
+    /// <param name="limits">The run's <c>--limits</c> (default <see cref="Limits.Default"/>).</param>
+    public ImageOpenOptions Read(ParseResult parse, Limits? limits = null) =>
+        ImageOpenOptions.FromCommandLine(parse.GetValue(Platform), parse.GetValue(Credentials), parse.GetValue(AuthFile), parse.GetValue(TlsVerify), ImageOpenOptions.Default with { Limits = limits ?? Limits.Default });
 }

@@ -42,9 +42,9 @@ internal static class ScanCommand
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
         var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig };
         reportOptions.AddTo(command);
-        SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Quiet, shared.NoProgress, shared.Debug);
+        SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, imageAccess.Read(parse), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
         return command;
     }
 
@@ -61,9 +61,10 @@ internal static class ScanCommand
             forced = TargetKindNames.TryParse(kindText, out var k) ? k : throw StrataException.Usage($"--kind '{kindText}': expected one of {string.Join(", ", TargetKindNames.All)}.");
         }
 
+        var limits = imageOpenOptions.Limits;
         var texts = parse.GetValue(targetsArgument) ?? [];
         RejectUnknownOptions(parse, texts);
-        var resolved = texts.Length == 0 ? DefaultTargets() : TargetResolver.ResolveEach(texts, forced);
+        var resolved = texts.Length == 0 ? DefaultTargets() : TargetResolver.ResolveEach(texts, forced, limits);
 
         var ignorePath = parse.GetValue(shared.IgnoreFile);
         IReadOnlyList<IgnoreEntry> ignores = [];
@@ -87,6 +88,7 @@ internal static class ScanCommand
             Logger = logger,
             HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
+            Limits = limits,
         };
 
         var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets);

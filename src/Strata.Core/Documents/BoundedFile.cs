@@ -12,15 +12,20 @@ public static class BoundedFile
 
     private const int FirstChunk = 64 * 1024;
 
+    /// <summary>The key of <see cref="Limits.MaxDocumentBytes"/>, named when a document is refused.</summary>
+    public const string DocumentBytesKey = "document-bytes";
+
+    /// <param name="maxBytes">The bound (default <see cref="Limits.MaxDocumentBytes"/> of <see cref="Limits.Default"/>).</param>
     /// <param name="what">What the file is, for messages, e.g. "a document" or "an ignore file".</param>
     /// <param name="allowStandardInput">Read <see cref="StandardInput"/> even when it is a pipe or a terminal (documents only).</param>
-    public static byte[] ReadAllBytes(string path, long maxBytes = Limits.MaxDocumentBytes, string what = "a document", bool allowStandardInput = false)
+    /// <param name="limitKey">The <c>--limits</c> key that raises the bound, named in the refusal (default: document-bytes when <paramref name="maxBytes"/> is not given).</param>
+    public static byte[] ReadAllBytes(string path, long? maxBytes = null, string what = "a document", bool allowStandardInput = false, string? limitKey = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
         {
             using var stream = allowStandardInput && path == StandardInput ? Console.OpenStandardInput() : FileNodes.OpenRegular(path);
-            return ReadAll(stream, maxBytes, path, what);
+            return ReadAll(stream, maxBytes ?? Limits.Default.MaxDocumentBytes, path, what, maxBytes is null ? DocumentBytesKey : limitKey);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -28,15 +33,17 @@ public static class BoundedFile
         }
     }
 
-    public static string ReadAllText(string path, long maxBytes = Limits.MaxDocumentBytes, string what = "a document", bool allowStandardInput = false) =>
-        new System.Text.UTF8Encoding(false).GetString(ReadAllBytes(path, maxBytes, what, allowStandardInput)).TrimStart('\uFEFF');
+    /// <inheritdoc cref="ReadAllBytes"/>
+    public static string ReadAllText(string path, long? maxBytes = null, string what = "a document", bool allowStandardInput = false, string? limitKey = null) =>
+        new System.Text.UTF8Encoding(false).GetString(ReadAllBytes(path, maxBytes, what, allowStandardInput, limitKey)).TrimStart('\uFEFF');
 
     /// <summary>Reads what is left of <paramref name="stream"/>, failing as soon as it passes <paramref name="maxBytes"/>.</summary>
     /// <param name="label">Names the input in messages.</param>
-    public static byte[] ReadAll(Stream stream, long maxBytes, string label, string what)
+    /// <param name="limitKey">The <c>--limits</c> key that raises <paramref name="maxBytes"/>, named in the refusal.</param>
+    public static byte[] ReadAll(Stream stream, long maxBytes, string label, string what, string? limitKey = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var buffer = new Accumulator(stream, maxBytes, label, what);
+        var buffer = new Accumulator(stream, maxBytes, label, what, limitKey);
         int n;
         while ((n = stream.Read(buffer.Free)) > 0)
         {
@@ -47,10 +54,10 @@ public static class BoundedFile
     }
 
     /// <inheritdoc cref="ReadAll"/>
-    public static async Task<byte[]> ReadAllAsync(Stream stream, long maxBytes, string label, string what, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadAllAsync(Stream stream, long maxBytes, string label, string what, CancellationToken cancellationToken, string? limitKey = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var buffer = new Accumulator(stream, maxBytes, label, what);
+        var buffer = new Accumulator(stream, maxBytes, label, what, limitKey);
         int n;
         while ((n = await stream.ReadAsync(buffer.FreeMemory, cancellationToken)) > 0)
         {
@@ -66,22 +73,24 @@ public static class BoundedFile
         private readonly long maxBytes;
         private readonly string label;
         private readonly string what;
+        private readonly string? limitKey;
         private byte[] bytes;
         private int count;
 
-        public Accumulator(Stream stream, long maxBytes, string label, string what)
+        public Accumulator(Stream stream, long maxBytes, string label, string what, string? limitKey)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, Array.MaxLength - 1L);
             this.maxBytes = maxBytes;
             this.label = label;
             this.what = what;
+            this.limitKey = limitKey;
 
             // A seekable stream's length is only a hint (the file may grow), but it fails the obvious case early.
             var known = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
             if (known > maxBytes)
             {
-                throw StrataException.BadInput($"{label}: {known} bytes is more than the {maxBytes} bytes allowed for {what}.");
+                throw Refused($"{known} bytes is more than the {maxBytes} bytes allowed for {what}");
             }
 
             // One byte more than expected, so the end is seen without growing.
@@ -97,9 +106,12 @@ public static class BoundedFile
             count += n;
             if (count > maxBytes)
             {
-                throw StrataException.BadInput($"{label}: more than the {maxBytes} bytes allowed for {what}.");
+                throw Refused($"more than the {maxBytes} bytes allowed for {what}");
             }
         }
+
+        private StrataException Refused(string message) =>
+            limitKey is null ? StrataException.BadInput($"{label}: {message}.") : Limits.Exceeded(label, message, limitKey);
 
         public byte[] ToArray() => count == bytes.Length ? bytes : bytes[..count];
 

@@ -27,16 +27,22 @@ public sealed class JsonSource : IDisposable
     /// <summary>The one-based line where the value at <paramref name="jsonPath"/> starts, if known.</summary>
     public int? LineOf(string jsonPath) => lines.TryGetValue(jsonPath, out var line) ? line : null;
 
-    public static JsonSource Load(string file) => Parse(BoundedFile.ReadAllBytes(file, allowStandardInput: true), file);
+    public static JsonSource Load(string file, Limits? limits = null)
+    {
+        limits ??= Limits.Default;
+        return Parse(BoundedFile.ReadAllBytes(file, limits.MaxDocumentBytes, allowStandardInput: true, limitKey: BoundedFile.DocumentBytesKey), file, limits);
+    }
 
-    public static JsonSource Parse(byte[] bytes, string file)
+    /// <summary>Parses a JSON document bounded by <paramref name="limits"/> (nesting depth, node count).</summary>
+    public static JsonSource Parse(byte[] bytes, string file, Limits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        limits ??= Limits.Default;
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            IndexLines(bytes, lines, file);
-            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            IndexLines(bytes, lines, file, limits);
+            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = limits.MaxDepth });
             return new JsonSource(file, document, lines);
         }
         catch (JsonException e)
@@ -50,15 +56,27 @@ public sealed class JsonSource : IDisposable
 
     // One reader pass records the start line of each value under its JSON path, and checks that every string is
     // valid UTF-8: JsonDocument does not, and a scanner's GetString would fail later naming no file.
-    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines, string file)
+    private static void IndexLines(byte[] bytes, Dictionary<string, int> lines, string file, Limits limits)
     {
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
+        // One level more for the reader, so the bound is refused here, naming its key.
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = limits.MaxDepth + 1 });
         var path = new List<PathPart>();
         var lineStarts = LineStarts(bytes);
         string? pendingProperty = null;
+        long nodes = 0;
         while (reader.Read())
         {
             var line = LineAt(lineStarts, reader.TokenStartIndex);
+            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && ++nodes > limits.MaxNodes)
+            {
+                throw Limits.Exceeded($"{file}:{line}", $"more than {Limits.Number(limits.MaxNodes)} JSON nodes in one document", "document-nodes");
+            }
+
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= limits.MaxDepth)
+            {
+                throw Limits.Exceeded($"{file}:{line}", $"JSON nested more than {Limits.Number(limits.MaxDepth)} deep", "document-depth");
+            }
+
             if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && !JsonStrings.Decodes(ref reader))
             {
                 Enter(path, ref pendingProperty);

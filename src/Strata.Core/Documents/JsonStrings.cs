@@ -30,19 +30,37 @@ public static class JsonStrings
         }
     }
 
-    /// <summary>Refuses a parsed JSON document with a string or property name that does not decode; <paramref name="what"/> names it.</summary>
-    public static void Validate(ReadOnlySpan<byte> json, string what)
+    /// <summary>
+    /// Refuses a JSON document with a string or property name that does not decode, or past <paramref name="limits"/>'
+    /// depth or node count; <paramref name="what"/> names it.
+    /// </summary>
+    public static void Validate(ReadOnlySpan<byte> json, string what, Limits? limits = null)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
+        limits ??= Limits.Default;
+
+        // One level more for the reader, so the bound is refused here, naming its key.
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = limits.MaxDepth + 1 });
+        long nodes = 0;
         while (reader.Read())
         {
             if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && !Decodes(ref reader))
             {
-                var line = json[..(int)reader.TokenStartIndex].Count((byte)'\n') + 1;
-                throw StrataException.BadInput($"{what}: line {line}: {Undecodable}.");
+                throw StrataException.BadInput($"{what}: line {LineOf(json, reader)}: {Undecodable}.");
+            }
+
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= limits.MaxDepth)
+            {
+                throw Limits.Exceeded($"{what}: line {LineOf(json, reader)}", $"JSON nested more than {Limits.Number(limits.MaxDepth)} deep", "document-depth");
+            }
+
+            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && ++nodes > limits.MaxNodes)
+            {
+                throw Limits.Exceeded($"{what}: line {LineOf(json, reader)}", $"more than {Limits.Number(limits.MaxNodes)} JSON nodes in one document", "document-nodes");
             }
         }
     }
+
+    private static int LineOf(ReadOnlySpan<byte> json, Utf8JsonReader reader) => json[..(int)reader.TokenStartIndex].Count((byte)'\n') + 1;
 
     /// <summary>The message for such a string.</summary>
     public const string Undecodable = "a string is not valid UTF-8 text (invalid bytes or a lone surrogate escape)";

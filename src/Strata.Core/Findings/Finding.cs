@@ -33,6 +33,12 @@ public sealed record Finding
     public Evidence? Evidence { get; init; }
 
     /// <summary>
+    /// Set on a summary finding only: how many more findings of its rule on its target were found and not listed one by
+    /// one (<see cref="Limits.MaxFindingsPerRule"/>); 0 for every other finding.
+    /// </summary>
+    public long Folded { get; init; }
+
+    /// <summary>
     /// A stable identity for ignore files and baselines: rule, target and location,
     /// independent of message wording and of the evidence (so redaction changes nothing).
     /// </summary>

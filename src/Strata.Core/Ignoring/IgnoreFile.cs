@@ -32,7 +32,7 @@ public static class IgnoreFile
             throw StrataException.Usage($"{path}: ignore file not found.");
         }
 
-        return Parse(BoundedFile.ReadAllText(path, Limits.MaxDocumentBytes, "an ignore file"), path);
+        return Parse(BoundedFile.ReadAllText(path, Limits.Default.MaxDocumentBytes, "an ignore file"), path);
     }
 
     public static IReadOnlyList<IgnoreEntry> Parse(string text, string path)

@@ -2,6 +2,7 @@ namespace Strata.Core.Scanning;
 
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Core.Checks;
 
 /// <summary>What every scanner may use while scanning.</summary>
 public sealed class ScanContext
@@ -17,6 +18,11 @@ public sealed class ScanContext
     /// <summary>Reports progress (e.g. bytes of a layer read); shown on stderr when it is a terminal.</summary>
     public IProgress<ScanProgress>? Progress { get; init; }
 
+    /// <summary>The bounds of this run (<c>--limits</c>): document sizes, depths and node counts, findings per rule.</summary>
+    public Limits Limits { get; init; } = Limits.Default;
+
+    /// <summary>The context checks of <paramref name="target"/> run with: its name, and this run's findings cap.</summary>
+    public CheckContext ChecksOf(string target) => new(target) { MaxFindingsPerRule = Limits.MaxFindingsPerRule };
 }
 
 /// <summary>A progress report: <paramref name="Done"/> of <paramref name="Total"/> units of one step.</summary>

@@ -48,11 +48,16 @@ public sealed record ScanReport
     /// <summary>Things the user should know that are not findings: expired ignore entries, skipped targets.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Findings not listed one by one, counted in the summary findings of <see cref="Findings"/> (<see cref="Finding.Folded"/>).</summary>
+    public long Folded => Findings.Sum(f => f.Folded);
+
+    /// <summary>The order of <see cref="Findings"/>; a summary finding comes after the findings of its rule and target it follows.</summary>
     public static IReadOnlyList<Finding> Order(IEnumerable<Finding> findings) =>
         [.. findings
             .OrderBy(f => f.Layer)
             .ThenByDescending(f => f.Severity)
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Target, StringComparer.Ordinal)
+            .ThenBy(f => f.Folded > 0)
             .ThenBy(f => f.Location.Describe(), StringComparer.Ordinal)];
 }

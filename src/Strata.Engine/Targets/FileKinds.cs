@@ -42,7 +42,8 @@ public static partial class FileKinds
     /// named <c>recipe</c> may be a Dockerfile); a source tree reads only .yaml, .yml and .json files, and a malformed
     /// JSON file there is simply of no known kind.
     /// </summary>
-    public static FileClass Classify(string path, bool sniffAnyName)
+    /// <param name="limits">Bounds the read of a JSON file (default <see cref="Limits.Default"/>).</param>
+    public static FileClass Classify(string path, bool sniffAnyName, Limits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var name = Path.GetFileName(path);
@@ -61,7 +62,7 @@ public static partial class FileKinds
         var head = ReadHead(path);
         if (head.TrimStart().StartsWith('{'))
         {
-            return ClassifyJson(path, strict: sniffAnyName) is { } json ? new FileClass(json) : new FileClass(TargetKind.File);
+            return ClassifyJson(path, strict: sniffAnyName, limits ?? Limits.Default) is { } json ? new FileClass(json) : new FileClass(TargetKind.File);
         }
 
         if (YamlApiVersionPattern().IsMatch(head) && extension is not ".json")
@@ -134,13 +135,15 @@ public static partial class FileKinds
     }
 
     /// <summary>Tells a JSON file's kind from its top-level keys only (the scanner parses it properly).</summary>
-    private static TargetKind? ClassifyJson(string path, bool strict)
+    private static TargetKind? ClassifyJson(string path, bool strict, Limits limits)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            var bytes = Core.Documents.BoundedFile.ReadAllBytes(path, Limits.MaxDocumentBytes, "a document");
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var bytes = Core.Documents.BoundedFile.ReadAllBytes(path, limits.MaxDocumentBytes, limitKey: Core.Documents.BoundedFile.DocumentBytesKey);
+
+            // Any depth: this reader does not recurse, and the scanner refuses a document nested too deep, naming its limit.
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = int.MaxValue, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;

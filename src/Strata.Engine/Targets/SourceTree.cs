@@ -64,7 +64,8 @@ public static class SourceTree
     /// files of that kind) in a stable order.
     /// </summary>
     /// <param name="appliedConfiguration">Full paths of the configuration files this run applies (not warned about).</param>
-    public static SourceTreeContents Discover(ScanTarget tree, IReadOnlyCollection<string> appliedConfiguration, CancellationToken cancellationToken)
+    /// <param name="limits">Bounds the read of a JSON file to tell its kind.</param>
+    public static SourceTreeContents Discover(ScanTarget tree, IReadOnlyCollection<string> appliedConfiguration, CancellationToken cancellationToken, Limits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(appliedConfiguration);
@@ -147,7 +148,7 @@ public static class SourceTree
                     continue;
                 }
 
-                var fileClass = FileKinds.Classify(Path.Combine(full, child.Name), sniffAnyName: false);
+                var fileClass = FileKinds.Classify(Path.Combine(full, child.Name), sniffAnyName: false, limits);
                 var name = DisplayName(tree, path);
                 if (only is TargetKind wanted)
                 {

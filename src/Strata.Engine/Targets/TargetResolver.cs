@@ -20,9 +20,10 @@ public static partial class TargetResolver
 
     /// <summary>
     /// Resolves one target; a problem with it (missing, unreadable, not an image reference) is a
-    /// <see cref="StrataException"/> naming it. <paramref name="forcedKind"/> overrides detection.
+    /// <see cref="StrataException"/> naming it. <paramref name="forcedKind"/> overrides detection; a JSON file read to
+    /// tell its kind is bounded by <paramref name="limits"/>.
     /// </summary>
-    public static ScanTarget Resolve(string text, TargetKind? forcedKind = null)
+    public static ScanTarget Resolve(string text, TargetKind? forcedKind = null, Limits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
@@ -68,7 +69,7 @@ public static partial class TargetResolver
         {
             return ImageTransports.Recognise(text) is { } archive
                 ? new ScanTarget(TargetKind.Image, text, archive.Prefix + text)
-                : FileTarget(text, text);
+                : FileTarget(text, text, limits);
         }
 
         if (UnknownPrefixPattern().Match(text) is { Success: true } unknown && (unknown.Groups[2].Value == "://" || LooksLikePath(text) || !ImageTransports.IsBareReference(text)))
@@ -88,7 +89,7 @@ public static partial class TargetResolver
     }
 
     /// <summary>Resolves each target on its own: one that cannot be resolved becomes a target that fails alone.</summary>
-    public static IReadOnlyList<ScanTarget> ResolveEach(IEnumerable<string> texts, TargetKind? forcedKind = null)
+    public static IReadOnlyList<ScanTarget> ResolveEach(IEnumerable<string> texts, TargetKind? forcedKind = null, Limits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var targets = new List<ScanTarget>();
@@ -96,7 +97,7 @@ public static partial class TargetResolver
         {
             try
             {
-                targets.Add(Resolve(text, forcedKind));
+                targets.Add(Resolve(text, forcedKind, limits));
             }
             catch (StrataException e)
             {
@@ -108,10 +109,10 @@ public static partial class TargetResolver
     }
 
     /// <summary>A file given on its own: its kind by name and content; one of no known kind gets the secret rules and a note.</summary>
-    public static ScanTarget FileTarget(string path, string name)
+    public static ScanTarget FileTarget(string path, string name, Limits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var fileClass = FileKinds.Classify(path, sniffAnyName: true);
+        var fileClass = FileKinds.Classify(path, sniffAnyName: true, limits);
         if (fileClass.Kind != TargetKind.File)
         {
             return new ScanTarget(fileClass.Kind, name, path);

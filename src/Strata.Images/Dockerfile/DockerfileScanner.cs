@@ -74,7 +74,7 @@ public sealed class DockerfileScanner : ITargetScanner
 
         // Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the
         // file's history and usually in the image's, so each is reported where it is written.
-        IReadOnlyList<Finding> findings = [.. CheckRunner.Run(Checks, document, new CheckContext(target.Name), context.Logger, cancellationToken), .. secrets.Scanner.FindInFile(text, target, StackLayer.Image)];
+        IReadOnlyList<Finding> findings = [.. CheckRunner.Run(Checks, document, context.ChecksOf(target.Name), context.Logger, cancellationToken), .. secrets.Scanner.FindInFile(text, target, StackLayer.Image)];
         return Task.FromResult(findings);
     }
 

@@ -83,7 +83,7 @@ public sealed class ImageView
     };
 
     /// <summary>Largest file whose content is kept for the checks.</summary>
-    public const long MaxContentBytes = Strata.Core.Limits.MaxDocumentBytes;
+    public static long MaxContentBytes => Strata.Core.Limits.Default.MaxDocumentBytes;
 
     /// <summary>The entry at a path, without following symlinks; null when absent.</summary>
     public ImageFile? Find(string path) => byKey.GetValueOrDefault(KeyOf(path));

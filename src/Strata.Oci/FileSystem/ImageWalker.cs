@@ -34,7 +34,7 @@ public interface ILayerEntryVisitor
 /// <summary>
 /// Reads each layer once and hands every entry to all visitors. Layers are read in parallel (bounded by
 /// <see cref="ImageOpenOptions.MaxParallelLayers"/>); memory stays bounded: a file's content is streamed to a
-/// single interested visitor, or buffered once (up to <see cref="ReadLimits.MaxBufferedFileBytes"/>, beyond that in
+/// single interested visitor, or buffered once (up to <see cref="Core.Limits.MaxBufferedFileBytes"/>, beyond that in
 /// a private temp file) when several want it.
 /// </summary>
 public static class ImageWalker

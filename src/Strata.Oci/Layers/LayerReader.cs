@@ -21,7 +21,7 @@ public static class LayerReader
 {
     private const int StreamBuffer = 128 * 1024;
 
-    public static async Task ReadAsync(IImageSource source, ImageLayer layer, ReadLimits limits, UncompressedBudget? budget, LayerEntryCallback onEntry, CancellationToken cancellationToken)
+    public static async Task ReadAsync(IImageSource source, ImageLayer layer, Limits limits, UncompressedBudget? budget, LayerEntryCallback onEntry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(layer);

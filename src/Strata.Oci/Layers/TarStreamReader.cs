@@ -44,7 +44,7 @@ internal sealed class TarStreamReader
 {
     private const int BlockSize = 512;
     private readonly Stream stream;
-    private readonly ReadLimits limits;
+    private readonly Limits limits;
     private readonly string what;
     private readonly byte[] header = new byte[BlockSize];
 
@@ -58,7 +58,7 @@ internal sealed class TarStreamReader
     private int entries;
 
     /// <param name="what">Names the archive in errors, e.g. "layer 2 sha256:abc…".</param>
-    public TarStreamReader(Stream stream, ReadLimits limits, string what)
+    public TarStreamReader(Stream stream, Limits limits, string what)
     {
         this.stream = stream;
         this.limits = limits;
@@ -91,7 +91,7 @@ internal sealed class TarStreamReader
 
             if (++entries > limits.MaxEntriesPerLayer)
             {
-                throw StrataException.BadInput($"{what}: more than {limits.MaxEntriesPerLayer} tar entries.");
+                throw Limits.Exceeded(what, $"more than {limits.MaxEntriesPerLayer} tar entries", "layer-entries");
             }
 
             VerifyChecksum();
@@ -188,7 +188,7 @@ internal sealed class TarStreamReader
 
             if (Encoding.UTF8.GetByteCount(name) > limits.MaxPathBytes || Encoding.UTF8.GetByteCount(linkName) > limits.MaxPathBytes)
             {
-                throw StrataException.BadInput($"{what}: entry '{Shorten(name)}': path or link target longer than {limits.MaxPathBytes} bytes.");
+                throw Limits.Exceeded($"{what}: entry '{Shorten(name)}'", $"path or link target longer than {limits.MaxPathBytes} bytes", "path-bytes");
             }
 
             // Only regular files carry content; other types' size fields are ignored, as GNU tar does, but still skipped.
@@ -227,7 +227,7 @@ internal sealed class TarStreamReader
     {
         if (size > limits.MaxExtendedHeaderBytes)
         {
-            throw StrataException.BadInput($"{what}: {kind} at offset {position - BlockSize} is {size} bytes, more than the {limits.MaxExtendedHeaderBytes} allowed.");
+            throw Limits.Exceeded(what, $"{kind} at offset {position - BlockSize} is {size} bytes, more than the {limits.MaxExtendedHeaderBytes} allowed", "tar-header-bytes");
         }
 
         var data = new byte[size];

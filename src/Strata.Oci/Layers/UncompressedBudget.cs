@@ -13,7 +13,7 @@ public sealed class UncompressedBudget(long limit)
     {
         if (Interlocked.Add(ref used, bytes) > limit)
         {
-            throw StrataException.BadInput($"{what}: the image expands to more than {limit} uncompressed bytes (limit MaxImageUncompressedBytes).");
+            throw Limits.Exceeded(what, $"the image expands to more than {limit} uncompressed bytes", "image-bytes");
         }
     }
 }
@@ -22,7 +22,7 @@ public sealed class UncompressedBudget(long limit)
 /// Counts what a decompressor yields and stops a decompression bomb: per-layer and per-image byte limits,
 /// and the uncompressed/compressed ratio once past a grace amount.
 /// </summary>
-internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead, ReadLimits limits, UncompressedBudget? budget, string what) : ReadOnlyStream
+internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead, Limits limits, UncompressedBudget? budget, string what) : ReadOnlyStream
 {
     private long produced;
 
@@ -75,7 +75,7 @@ internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead
         produced += n;
         if (produced > limits.MaxLayerUncompressedBytes)
         {
-            throw StrataException.BadInput($"{what}: expands to more than {limits.MaxLayerUncompressedBytes} uncompressed bytes (limit MaxLayerUncompressedBytes): decompression bomb?");
+            throw Limits.Exceeded(what, $"expands to more than {limits.MaxLayerUncompressedBytes} uncompressed bytes: decompression bomb?", "layer-bytes");
         }
 
         budget?.Take(n, what);
@@ -84,7 +84,7 @@ internal sealed class DecompressionGuard(Stream inner, Func<long> compressedRead
             var ratio = (double)produced / Math.Max(1, compressedRead());
             if (ratio > limits.MaxCompressionRatio)
             {
-                throw StrataException.BadInput($"{what}: compression ratio above {limits.MaxCompressionRatio:0.#} after {produced} bytes (limit MaxCompressionRatio): decompression bomb?");
+                throw Limits.Exceeded(what, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"compression ratio above {limits.MaxCompressionRatio:0.#} after {produced} bytes: decompression bomb?"), "compression-ratio");
             }
         }
 

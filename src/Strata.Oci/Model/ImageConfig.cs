@@ -1,5 +1,7 @@
 namespace Strata.Oci.Model;
 
+using Strata.Core;
+
 /// <summary>The parts of an image config (OCI or Docker) that Strata reads.</summary>
 public sealed record ImageConfig
 {
@@ -37,9 +39,9 @@ public sealed record ImageConfig
 
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
 
-    public static ImageConfig Parse(ReadOnlyMemory<byte> bytes, string what)
+    public static ImageConfig Parse(ReadOnlyMemory<byte> bytes, string what, Limits? limits = null)
     {
-        using var document = JsonFields.Parse(bytes, what);
+        using var document = JsonFields.Parse(bytes, what, limits);
         var root = JsonFields.Root(document, what);
         var rootfs = root.Object("rootfs") ?? throw root.Fail("required object 'rootfs' is missing.");
         var rootfsType = rootfs.String("type");

@@ -14,9 +14,9 @@ public sealed record ImageManifest
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Parses manifest bytes; <paramref name="declaredMediaType"/> comes from the referring descriptor or transport.</summary>
-    public static ImageManifest Parse(ReadOnlyMemory<byte> bytes, string? declaredMediaType, string what)
+    public static ImageManifest Parse(ReadOnlyMemory<byte> bytes, string? declaredMediaType, string what, Limits? limits = null)
     {
-        using var document = JsonFields.Parse(bytes, what);
+        using var document = JsonFields.Parse(bytes, what, limits);
         var root = JsonFields.Root(document, what);
         var schemaVersion = root.Int64("schemaVersion");
         if (schemaVersion != 2)
@@ -54,9 +54,9 @@ public sealed record ImageIndex
 
     public required IReadOnlyList<Descriptor> Manifests { get; init; }
 
-    public static ImageIndex Parse(ReadOnlyMemory<byte> bytes, string? declaredMediaType, string what)
+    public static ImageIndex Parse(ReadOnlyMemory<byte> bytes, string? declaredMediaType, string what, Limits? limits = null)
     {
-        using var document = JsonFields.Parse(bytes, what);
+        using var document = JsonFields.Parse(bytes, what, limits);
         var root = JsonFields.Root(document, what);
         var schemaVersion = root.Int64("schemaVersion");
         if (schemaVersion != 2)

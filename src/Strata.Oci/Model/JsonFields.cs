@@ -22,19 +22,24 @@ internal readonly struct JsonFields
 
     public string Path { get; }
 
-    /// <summary>Parses a bounded JSON document; <paramref name="what"/> names it in errors.</summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string what)
+    /// <summary>
+    /// Parses a JSON document bounded by <paramref name="limits"/> (depth, nodes; its size was bounded where it was read,
+    /// by the manifest, config or document limit); <paramref name="what"/> names it in errors.
+    /// </summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string what, Limits? limits = null)
     {
-        if (bytes.Length > Limits.MaxDocumentBytes)
+        limits ??= Limits.Default;
+        var largest = Math.Max(limits.MaxDocumentBytes, Math.Max(limits.MaxManifestBytes, limits.MaxConfigBytes));
+        if (bytes.Length > largest)
         {
-            throw StrataException.BadInput($"{what}: {bytes.Length} bytes is more than the {Limits.MaxDocumentBytes} bytes allowed for a JSON document.");
+            throw StrataException.BadInput($"{what}: {bytes.Length} bytes is more than the {largest} bytes allowed for a JSON document.");
         }
 
         try
         {
             // Malformed JSON fails here as in the parse (a JsonException), with the same message.
-            JsonStrings.Validate(bytes.Span, what);
-            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            JsonStrings.Validate(bytes.Span, what, limits);
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = limits.MaxDepth });
         }
         catch (JsonException error)
         {

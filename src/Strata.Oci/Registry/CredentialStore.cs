@@ -154,7 +154,7 @@ public sealed class CredentialStore
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.Default.MaxDepth });
         }
         catch (JsonException e)
         {

@@ -253,7 +253,7 @@ internal sealed class RegistryAuthenticator
     {
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = Limits.Default.MaxDepth });
             var root = document.RootElement;
             string? token = null;
             foreach (var name in (ReadOnlySpan<string>)["token", "access_token"])

@@ -266,7 +266,7 @@ public sealed class RegistryClient : IDisposable
 
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.Default.MaxDepth });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

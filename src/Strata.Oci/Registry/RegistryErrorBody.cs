@@ -30,7 +30,7 @@ internal static partial class RegistryErrorBody
 
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Limits.Default.MaxDepth });
             using var document = JsonDocument.ParseValue(ref reader);
             if (document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("errors", out var errors)

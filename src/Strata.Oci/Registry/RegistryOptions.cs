@@ -43,8 +43,8 @@ public sealed record RegistryOptions
     /// </summary>
     public long MinBlobBytesPerSecond { get; init; } = 4096;
 
-    /// <summary>Largest manifest or index accepted (distribution's own default limit).</summary>
-    public long MaxManifestBytes { get; init; } = 4L * 1024 * 1024;
+    /// <summary>Largest manifest or index accepted (distribution's own default limit); set from <see cref="Core.Limits.MaxManifestBytes"/>.</summary>
+    public long MaxManifestBytes { get; init; } = Core.Limits.Default.MaxManifestBytes;
 
     /// <summary>Reads environment variables (REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, HOME, DOCKER_CONFIG); replaceable in tests.</summary>
     public Func<string, string?> EnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

@@ -31,8 +31,14 @@ public static class ImageResolver
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
+        var limits = options.Limits;
         var top = await source.GetTopManifestAsync(cancellationToken);
         var bytes = top.Bytes;
+        if (bytes.Length > limits.MaxManifestBytes)
+        {
+            throw Limits.Exceeded(top.Origin, $"the manifest is {bytes.Length} bytes, more than the {limits.MaxManifestBytes} allowed", "manifest-bytes");
+        }
+
         var digest = Digest.Sha256Of(bytes);
         if (top.ExpectedDigest is Digest expected)
         {
@@ -55,12 +61,12 @@ public static class ImageResolver
         Platform? selected = null;
         for (var depth = 0; MediaTypes.IsIndex(mediaType); depth++)
         {
-            if (depth >= options.Limits.MaxIndexDepth)
+            if (depth >= limits.MaxIndexDepth)
             {
-                throw StrataException.BadInput($"{where}: indexes nested more than {options.Limits.MaxIndexDepth} deep.");
+                throw Limits.Exceeded(where, $"indexes nested more than {limits.MaxIndexDepth} deep", "index-depth");
             }
 
-            var index = ImageIndex.Parse(bytes, mediaType, $"{where} ({digest})");
+            var index = ImageIndex.Parse(bytes, mediaType, $"{where} ({digest})", limits);
             if (!top.Synthesized || depth > 0)
             {
                 indexes.Add(digest);
@@ -74,7 +80,7 @@ public static class ImageResolver
                 throw StrataException.BadInput($"{where}: unknown media type '{child.MediaType}' for an index entry (expected an image manifest or index).");
             }
 
-            bytes = await ReadVerifiedAsync(source, child, where, cancellationToken);
+            bytes = await ReadVerifiedAsync(source, child, where, limits.MaxManifestBytes, "manifest-bytes", cancellationToken);
             digest = child.Digest;
             mediaType = ImageIndex.SniffMediaType(bytes, where) ?? child.MediaType;
             if (MediaTypes.IsIndex(mediaType) != MediaTypes.IsIndex(child.MediaType))
@@ -89,20 +95,20 @@ public static class ImageResolver
         }
 
         var what = top.Synthesized && indexes.Count == 0 ? $"{where} (synthesized manifest)" : $"manifest {digest}";
-        var manifest = ImageManifest.Parse(bytes, mediaType, what);
+        var manifest = ImageManifest.Parse(bytes, mediaType, what, limits);
         if (!MediaTypes.IsConfig(manifest.Config.MediaType))
         {
             throw StrataException.BadInput($"{what}: $.config.mediaType: unknown media type '{manifest.Config.MediaType}' (not a container image config).");
         }
 
-        if (manifest.Layers.Count > options.Limits.MaxLayers)
+        if (manifest.Layers.Count > limits.MaxLayers)
         {
-            throw StrataException.BadInput($"{what}: {manifest.Layers.Count} layers is more than the {options.Limits.MaxLayers} allowed.");
+            throw Limits.Exceeded(what, $"{manifest.Layers.Count} layers is more than the {limits.MaxLayers} allowed", "layers");
         }
 
         var configWhat = $"config {manifest.Config.Digest}";
-        var configBytes = await ReadVerifiedAsync(source, manifest.Config, configWhat, cancellationToken);
-        var config = ImageConfig.Parse(configBytes, configWhat);
+        var configBytes = await ReadVerifiedAsync(source, manifest.Config, configWhat, limits.MaxConfigBytes, "config-bytes", cancellationToken);
+        var config = ImageConfig.Parse(configBytes, configWhat, limits);
         if (config.DiffIds.Count != manifest.Layers.Count)
         {
             throw StrataException.BadInput($"{what}: lists {manifest.Layers.Count} layers but {configWhat} has {config.DiffIds.Count} rootfs.diff_ids.");
@@ -149,13 +155,14 @@ public static class ImageResolver
     }
 
     /// <summary>Reads a small blob (manifest, config) fully, failing on any digest or size mismatch.</summary>
-    public static async Task<byte[]> ReadVerifiedAsync(IImageSource source, Descriptor descriptor, string what, CancellationToken cancellationToken)
+    /// <param name="maxBytes">The most it may be; <paramref name="limitKey"/> raises it.</param>
+    public static async Task<byte[]> ReadVerifiedAsync(IImageSource source, Descriptor descriptor, string what, long maxBytes, string limitKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(descriptor);
-        if (descriptor.Size > Limits.MaxDocumentBytes)
+        if (descriptor.Size > maxBytes)
         {
-            throw StrataException.BadInput($"{what}: descriptor size {descriptor.Size} is more than the {Limits.MaxDocumentBytes} bytes allowed for a JSON document.");
+            throw Limits.Exceeded(what, $"descriptor size {descriptor.Size} is more than the {maxBytes} bytes allowed", limitKey);
         }
 
         await using var raw = await source.OpenBlobAsync(descriptor, cancellationToken);

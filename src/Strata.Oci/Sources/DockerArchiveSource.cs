@@ -28,7 +28,7 @@ public sealed class DockerArchiveSource : IImageSource
 
     public string Reference { get; }
 
-    public static async Task<DockerArchiveSource> OpenAsync(string reference, string file, string? wanted, ReadLimits limits, CancellationToken cancellationToken)
+    public static async Task<DockerArchiveSource> OpenAsync(string reference, string file, string? wanted, Limits limits, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
         {

@@ -58,7 +58,7 @@ internal sealed class TarArchiveFiles : IImageFiles
 
     public string Origin { get; }
 
-    public static async Task<TarArchiveFiles> IndexAsync(string path, string origin, ReadLimits limits, CancellationToken cancellationToken)
+    public static async Task<TarArchiveFiles> IndexAsync(string path, string origin, Limits limits, CancellationToken cancellationToken)
     {
         var members = new Dictionary<string, Member>(StringComparer.Ordinal);
         await using var stream = FileNodes.OpenRegular(path);

@@ -36,7 +36,7 @@ public sealed class OciLayoutSource : IImageSource
         return new OciLayoutSource(reference, new DirectoryImageFiles(directory, ImageTransports.Oci.Prefix + directory), tag, digest);
     }
 
-    public static async Task<OciLayoutSource> OpenArchiveAsync(string reference, string file, string? tag, ReadLimits limits, CancellationToken cancellationToken)
+    public static async Task<OciLayoutSource> OpenArchiveAsync(string reference, string file, string? tag, Limits limits, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
         {

@@ -19,7 +19,7 @@ internal static class SourceFiles
 
         // Bytes are counted as they are read: a size from stat is only what the file was a moment ago.
         await using var stream = files.Open(name);
-        var bytes = await BoundedFile.ReadAllAsync(stream, Limits.MaxDocumentBytes, $"{files.Origin}: {name}", "a JSON document", cancellationToken);
+        var bytes = await BoundedFile.ReadAllAsync(stream, Limits.Default.MaxDocumentBytes, $"{files.Origin}: {name}", "a JSON document", cancellationToken);
         if (expectedSize is long expected && expected != bytes.Length)
         {
             throw StrataException.BadInput($"{files.Origin}: {name} is {bytes.Length} bytes but its descriptor declares {expected}.");

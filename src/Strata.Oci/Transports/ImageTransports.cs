@@ -77,7 +77,7 @@ public static class ImageTransports
         Syntax = "docker://REF",
         Description = "an image in a registry",
         DetectedBy = "the prefix, or a bare REF such as alpine:3.20",
-        OpenSource = (reference, remainder, options, cancellationToken) => Task.FromResult<IImageSource>(RegistryImageSource.Open(reference, options.Registry)),
+        OpenSource = (reference, remainder, options, cancellationToken) => Task.FromResult<IImageSource>(RegistryImageSource.Open(reference, options.Registry with { MaxManifestBytes = options.Limits.MaxManifestBytes })),
     };
 
     /// <summary>Every transport, in the order paths are tried and help lists them.</summary>

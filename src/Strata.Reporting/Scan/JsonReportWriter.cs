@@ -21,6 +21,7 @@ public sealed class JsonReportWriter : IReportWriter<ScanDocument>
         ReportSchema.WriteStart(json, "scan", report.ToolVersion);
         json.WriteString("createdAt", report.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
 
+        var foldedByTarget = report.Findings.Where(f => f.Folded > 0).GroupBy(f => f.Target).ToDictionary(g => g.Key, g => g.Sum(f => f.Folded), StringComparer.Ordinal);
         json.WriteStartArray("targets");
         foreach (var target in report.Targets)
         {
@@ -35,6 +36,11 @@ public sealed class JsonReportWriter : IReportWriter<ScanDocument>
 
             json.WriteEndArray();
             json.WriteNumber("findings", target.FindingCount);
+            if (foldedByTarget.TryGetValue(target.Target.Name, out var folded))
+            {
+                json.WriteNumber("folded", folded);
+            }
+
             if (target.Error is not null)
             {
                 json.WriteString("error", target.Error);
@@ -52,6 +58,7 @@ public sealed class JsonReportWriter : IReportWriter<ScanDocument>
         }
 
         json.WriteNumber("suppressed", report.Suppressed.Count);
+        json.WriteNumber("folded", report.Folded);
         json.WriteEndObject();
 
         json.WriteStartArray("findings");
@@ -152,6 +159,11 @@ public sealed class JsonReportWriter : IReportWriter<ScanDocument>
         }
 
         json.WriteString("fingerprint", finding.Fingerprint);
+        if (finding.Folded > 0)
+        {
+            json.WriteNumber("folded", finding.Folded);
+        }
+
         json.WriteEndObject();
     }
 }

@@ -228,6 +228,12 @@ public sealed class SarifReportWriter : IReportWriter<ScanDocument>
             json.WriteString("evidence", shown.Text);
         }
 
+        // A summary result: how many more results of its rule on its target are not written one by one.
+        if (finding.Folded > 0)
+        {
+            json.WriteNumber("folded", finding.Folded);
+        }
+
         json.WriteEndObject();
         json.WriteEndObject();
     }

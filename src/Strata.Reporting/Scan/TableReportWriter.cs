@@ -56,7 +56,7 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
                 table.AddColumn("Rule");
                 table.AddColumn("Location");
                 table.AddColumn("Finding");
-                foreach (var group in severity.GroupBy(f => (f.RuleId, f.Target, Location: f.Location with { Subject = null })))
+                foreach (var group in severity.GroupBy(f => (f.RuleId, f.Target, Summary: f.Folded > 0, Location: f.Location with { Subject = null })))
                 {
                     var findings = group.ToList();
                     var first = findings[0];
@@ -71,7 +71,10 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
 
         console.WriteLine();
         var counts = Enum.GetValues<Severity>().Reverse().Select(s => $"{report.Findings.Count(f => f.Severity == s)} {s.ToName().ToLowerInvariant()}");
-        console.Write(new Text($"Total: {Count(report.Findings.Count, "finding")} ({string.Join(", ", counts)}); {report.Suppressed.Count} suppressed.\n"));
+        var folded = report.Folded > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"; {report.Folded:N0} more folded into {Count(report.Findings.Count(f => f.Folded > 0), "summary finding")}")
+            : string.Empty;
+        console.Write(new Text($"Total: {Count(report.Findings.Count, "finding")} ({string.Join(", ", counts)}){folded}; {report.Suppressed.Count} suppressed.\n"));
         foreach (var warning in report.Warnings)
         {
             console.Write(new Markup($"[yellow]warning:[/] {Markup.Escape(DisplayText.OneLine(warning))}\n"));
@@ -93,6 +96,11 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
             {
                 var bySeverity = findings.GroupBy(f => f.Severity).OrderByDescending(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToName().ToLowerInvariant()}");
                 text += $": {string.Join(", ", bySeverity)}";
+            }
+
+            if (findings.Sum(f => f.Folded) is > 0 and var folded)
+            {
+                text += string.Create(CultureInfo.InvariantCulture, $" (and {folded:N0} more, folded)");
             }
 
             if (result.Error is not null)
@@ -126,10 +134,11 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
             .ThenBy(g => g.Key.RuleId, StringComparer.Ordinal);
         foreach (var rule in rules)
         {
+            var folded = rule.Sum(f => f.Folded);
             table.AddRow(
                 new Text(rule.Key.RuleId),
                 new Text(rule.Key.Severity.ToName()),
-                new Text(rule.Count().ToString(CultureInfo.InvariantCulture)),
+                new Text(folded > 0 ? string.Create(CultureInfo.InvariantCulture, $"{rule.Count()} (+{folded:N0} folded)") : rule.Count().ToString(CultureInfo.InvariantCulture)),
                 new Text(DisplayText.OneLine(rule.First().Title)));
         }
 

@@ -36,9 +36,9 @@ public sealed class RuntimeConfigScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
-        using var source = JsonSource.Load(target.Locator);
+        using var source = JsonSource.Load(target.Locator, context.Limits);
         var config = new RuntimeConfig(source, target.Name);
-        var checkContext = new CheckContext(target.Name);
+        var checkContext = context.ChecksOf(target.Name);
         var findings = CheckRunner.Run(Checks, config, checkContext, context.Logger, cancellationToken).ToList();
         if (config.Get("linux.seccomp") is { ValueKind: System.Text.Json.JsonValueKind.Object } embedded)
         {

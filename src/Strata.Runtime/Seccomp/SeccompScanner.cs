@@ -23,8 +23,8 @@ public sealed class SeccompScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
-        using var source = JsonSource.Load(target.Locator);
+        using var source = JsonSource.Load(target.Locator, context.Limits);
         var profile = SeccompProfile.Parse(source);
-        return Task.FromResult(CheckRunner.Run(Checks, profile, new CheckContext(target.Name), context.Logger, cancellationToken));
+        return Task.FromResult(CheckRunner.Run(Checks, profile, context.ChecksOf(target.Name), context.Logger, cancellationToken));
     }
 }

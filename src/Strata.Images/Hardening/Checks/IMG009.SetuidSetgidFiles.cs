@@ -36,7 +36,7 @@ public sealed class SetuidSetgidFiles : Check<ImageView>
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(context);
-        return FindingLimits.Cap(Find(subject, context.Target), Rule, context.Target, "setuid/setgid files");
+        return Find(subject, context.Target);
     }
 
     private IEnumerable<Finding> Find(ImageView image, string target)

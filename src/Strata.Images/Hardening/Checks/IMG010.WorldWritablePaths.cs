@@ -34,7 +34,7 @@ public sealed class WorldWritablePaths : Check<ImageView>
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(context);
-        return FindingLimits.Cap(Find(subject, context.Target), Rule, context.Target, "world-writable paths");
+        return Find(subject, context.Target);
     }
 
     private IEnumerable<Finding> Find(ImageView image, string target)

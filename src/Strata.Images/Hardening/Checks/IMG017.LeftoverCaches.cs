@@ -44,7 +44,7 @@ public sealed partial class LeftoverCaches : Check<ImageView>
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(context);
-        return FindingLimits.Cap(Find(subject, context.Target), Rule, context.Target, "caches and VCS trees");
+        return Find(subject, context.Target);
     }
 
     private IEnumerable<Finding> Find(ImageView image, string target)
