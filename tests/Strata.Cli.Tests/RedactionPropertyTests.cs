@@ -191,14 +191,15 @@ public sealed class RedactionPropertyTests : IDisposable
     private static string UnescapedJsonStrings(string output)
     {
         var start = output.IndexOf('{', StringComparison.Ordinal);
-        if (start < 0)
+        var end = output.LastIndexOf('}');
+        if (start < 0 || end < start)
         {
             return string.Empty;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(output.AsMemory(start, output.LastIndexOf('}') - start + 1).ToString());
+            using var document = JsonDocument.Parse(output[start..(end + 1)]);
             var strings = new StringBuilder();
             Collect(document.RootElement, strings);
             return strings.ToString();
