@@ -45,6 +45,17 @@ DICTIONARIES = {
         "seccomp", "defaultAction", "syscalls", "names", "action", "network", "pid", "ipc", "uts", "mount", "CAP_SYS_ADMIN"])),
     "registry-error": ("JSON syntax and registry error bodies.", JSON + quoted([
         "errors", "code", "message", "detail", "error", "error_description", "details"])),
+    "token-response": ("JSON syntax and token endpoint answers.", JSON + quoted([
+        "token", "access_token", "expires_in", "issued_at", "refresh_token", "token_type", "Bearer", "2147483647"])),
+    "authfile": ("JSON syntax, credentials file fields and registry keys.", JSON + quoted([
+        "auths", "auth", "username", "password", "identitytoken", "registrytoken", "email", "credHelpers", "credsStore",
+        "docker.io", "index.docker.io", "https://index.docker.io/v1/", "registry-1.docker.io", "docker.io/library",
+        "registry.example:5000", "registry.example:5000/team", "http://", "https://", "/v2/", "dXNlcjpwYXNz", "=="])),
+    "media-type": ("JSON syntax and manifest media types.", JSON + quoted([
+        "schemaVersion", "mediaType", "manifests", "layers", "config", "fsLayers",
+        "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v1+prettyjws", "application/json"])),
     "kubernetes": ("YAML syntax and the workload fields the Pod Security checks read.", YAML + words([
         "apiVersion", "kind", "metadata", "name", "namespace", "spec", "template", "jobTemplate", "items", "containers",
         "initContainers", "ephemeralContainers", "securityContext", "privileged", "allowPrivilegeEscalation", "runAsNonRoot",

@@ -21,6 +21,9 @@ public static class FuzzTargets
         new SecretsConfigTarget(),
         new AuthChallengeTarget(),
         new RegistryErrorTarget(),
+        new TokenResponseTarget(),
+        new AuthFileTarget(),
+        new MediaTypeTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));

@@ -18,6 +18,29 @@ public static class BuildStepText
         }
 
         var masked = SecretText.Mask(createdBy);
-        return scanner.ScanText(masked, "created_by").Count > 0 ? Withheld : masked;
+        return HoldsSecret(masked, scanner) ? Withheld : masked;
+    }
+
+    /// <summary>
+    /// Whether the scanner finds a secret in the text, or in one of its words read as a line of its own with a
+    /// leading <c>NAME=</c> taken off: rules written for files (<c>_auth=…</c> in .npmrc, <c>user:$apr1$…</c> in
+    /// htpasswd) match at the start of a line, which a build argument's or a label's value is not.
+    /// </summary>
+    public static bool HoldsSecret(string text, SecretScanner scanner)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(scanner);
+        var lines = new System.Text.StringBuilder(text).Append('\n');
+        foreach (var word in text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = word.IndexOf('=', StringComparison.Ordinal);
+            lines.Append(word).Append('\n');
+            if (equals > 0 && equals < word.Length - 1)
+            {
+                lines.Append(word.AsSpan(equals + 1).Trim("\"'")).Append('\n');
+            }
+        }
+
+        return scanner.ScanText(lines.ToString(), "text").Count > 0;
     }
 }

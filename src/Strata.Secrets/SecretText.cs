@@ -87,14 +87,16 @@ public static partial class SecretText
                 ? m.Groups["name"].Value + "=" + Redaction.Redact(m.Groups["value"].Value)
                 : m.Value);
 
-        // ENV NAME value (legacy form) and --password value: the word after a secret-looking name.
+        // ENV NAME value (legacy form), --password value and NAME = value (an ini file's line): the word after a
+        // secret-looking name, or after the '=' or ':' that follows it.
         var tokens = Whitespace().Split(masked);
         for (var i = 0; i + 2 < tokens.Length; i += 2)
         {
             var name = tokens[i].TrimStart('-');
-            if (name.Length > 0 && !name.Contains('=', StringComparison.Ordinal) && IsSecretName(name) && IsPlausibleSecretValue(tokens[i + 2].Trim('"', '\'')) && !tokens[i + 2].Contains("…(", StringComparison.Ordinal))
+            var value = tokens[i + 2] is "=" or ":" && i + 4 < tokens.Length ? i + 4 : i + 2;
+            if (name.Length > 0 && !name.Contains('=', StringComparison.Ordinal) && IsSecretName(name) && IsPlausibleSecretValue(tokens[value].Trim('"', '\'')) && !tokens[value].Contains("…(", StringComparison.Ordinal))
             {
-                tokens[i + 2] = Redaction.Redact(tokens[i + 2]);
+                tokens[value] = Redaction.Redact(tokens[value]);
             }
         }
 
@@ -106,7 +108,7 @@ public static partial class SecretText
     private static partial Regex CamelBoundary();
 
     [GeneratedRegex(
-        @"(?<AWS_access_key_ID>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)|(?<GitHub_token>\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,})|(?<GitLab_token>\bglpat-[A-Za-z0-9_\-]{20,})|(?<Slack_token>\bxox[abposr]-[A-Za-z0-9-]{10,})|(?<Stripe_key>\b[sr]k_live_[A-Za-z0-9]{20,})|(?<Google_API_key>\bAIza[0-9A-Za-z_\-]{35})|(?<npm_token>\bnpm_[A-Za-z0-9]{36}\b)|(?<private_key>-----BEGIN[A-Z ]*PRIVATE KEY-----)|(?<JSON_Web_Token>\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
+        @"(?<AWS_access_key_ID>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)|(?<GitHub_token>\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,})|(?<GitLab_token>\bglpat-[A-Za-z0-9_\-]{20,})|(?<Slack_token>\bxox[abposr]-[A-Za-z0-9-]{10,})|(?<Stripe_key>\b[sr]k_live_[A-Za-z0-9]{20,})|(?<Google_API_key>\bAIza[0-9A-Za-z_\-]{35})|(?<npm_token>\bnpm_[A-Za-z0-9]{36}\b)|(?<private_key>-----BEGIN[A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END[A-Z ]*PRIVATE KEY-----|[\s\S]*))|(?<JSON_Web_Token>\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
         RegexOptions.CultureInvariant)]
     private static partial Regex KnownSecret();
 

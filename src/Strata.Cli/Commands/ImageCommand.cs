@@ -174,7 +174,7 @@ internal static class ImageCommand
         var scanner = BuildSteps.Scanner;
         var labels = summary.Config.Labels.ToDictionary(
             l => l.Key,
-            l => scanner.ScanText($"{l.Key}={l.Value}", "label").Count > 0 ? Redaction.Redact(l.Value) : SecretText.Mask(l.Value),
+            l => BuildStepText.HoldsSecret($"{l.Key}={l.Value}", scanner) ? Redaction.Redact(l.Value) : SecretText.Mask(l.Value),
             StringComparer.Ordinal);
         return summary with
         {

@@ -108,7 +108,12 @@ public static class ImageExtractor
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> verifiedLookup;
         private readonly SymlinkTargetLookup symlinkTarget;
         private readonly Dictionary<string, LayerEntry> directoryMetadata = new(StringComparer.Ordinal);
+        private readonly SymlinkTargetLookup lowerSymlinkTarget;
+
+        /// <summary>Paths the current layer wrote (and their parents): its whiteouts never delete them.</summary>
         private readonly HashSet<string> upperPaths = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> upperLookup;
+        private bool metUpperSymlink;
         private readonly List<string> skipped = [];
         private readonly byte[] copyBuffer = new byte[128 * 1024];
         private ImageLayer? layer;
@@ -125,6 +130,8 @@ public static class ImageExtractor
             verifiedDirectories = new HashSet<string>(StringComparer.Ordinal) { string.Empty };
             verifiedLookup = verifiedDirectories.GetAlternateLookup<ReadOnlySpan<char>>();
             symlinkTarget = SymlinkTarget;
+            lowerSymlinkTarget = LowerSymlinkTarget;
+            upperLookup = upperPaths.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public void BeginLayer(ImageLayer next)
@@ -139,27 +146,45 @@ public static class ImageExtractor
         {
             var what = $"{layer!.Describe()}: entry '{entry.RawName}'";
 
-            // Symlinked parents (bin -> usr/bin) are followed inside the root, as umoci and a container build do;
-            // an opaque marker applies to the directory its parent path resolves to.
-            var path = entry.Type == EntryType.OpaqueWhiteout
-                ? ScopedPath.Resolve(entry.Path, symlinkTarget, what)
-                : ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
+            // Symlinked parents (bin -> usr/bin) are followed inside the root, as umoci and a container build do.
+            // A whiteout removes what lower layers left, never what this layer wrote before it (so the symlinks this
+            // layer wrote are not followed: they replaced whatever lower layers had there); an opaque marker applies
+            // to the directory its path resolves to.
             switch (entry.Type)
             {
                 case EntryType.Whiteout:
-                    if (!upperPaths.Contains(path) && CheckParents(path, what, create: false))
+                    var deleted = ResolveLower(entry.Path, followLast: false, what);
+                    if (deleted is null)
                     {
-                        Remove(path);
+                        return;
+                    }
+
+                    if (!upperPaths.Contains(deleted))
+                    {
+                        if (CheckParents(deleted, what, create: false))
+                        {
+                            Remove(deleted);
+                        }
+                    }
+                    else if (Kind(deleted) == NodeKind.Directory)
+                    {
+                        ClearLower(deleted);
                     }
 
                     return;
                 case EntryType.OpaqueWhiteout:
-                    if (CheckParents(path, what, create: false) && Kind(path) == NodeKind.Directory)
+                    var opaque = ResolveLower(entry.Path, followLast: true, what);
+                    if (opaque is not null && CheckParents(opaque, what, create: false) && Kind(opaque) == NodeKind.Directory)
                     {
-                        ClearLower(path);
+                        ClearLower(opaque);
                     }
 
                     return;
+            }
+
+            var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
+            switch (entry.Type)
+            {
                 case EntryType.CharDevice or EntryType.BlockDevice or EntryType.Fifo:
                     skipped.Add($"{layer.Describe()}: {path}: {entry.Type} {entry.DeviceMajor}:{entry.DeviceMinor} not created");
                     return;
@@ -222,6 +247,31 @@ public static class ImageExtractor
             }
 
             SetOwner(full, entry);
+        }
+
+        /// <summary>A whiteout's path among what lower layers left; null when it leads through a symlink this layer wrote.</summary>
+        private string? ResolveLower(string path, bool followLast, string what)
+        {
+            metUpperSymlink = false;
+            var resolved = followLast ? ScopedPath.Resolve(path, lowerSymlinkTarget, what) : ScopedPath.ResolveParent(path, lowerSymlinkTarget, what);
+            return metUpperSymlink ? null : resolved;
+        }
+
+        private string? LowerSymlinkTarget(ReadOnlySpan<char> path)
+        {
+            if (metUpperSymlink)
+            {
+                return null;
+            }
+
+            var target = SymlinkTarget(path);
+            if (target is not null && upperLookup.Contains(path))
+            {
+                metUpperSymlink = true;
+                return null;
+            }
+
+            return target;
         }
 
         /// <summary>The target of the symlink at a resolved path inside the root (lstat + readlink), or null; known real directories skip the lstat.</summary>
@@ -294,7 +344,7 @@ public static class ImageExtractor
         /// <summary>
         /// Checks that every parent of <paramref name="path"/> is a real directory inside the root, never a symlink.
         /// With <paramref name="create"/>, missing parents are made (0755, with the time of the entry that needs them, as no
-        /// entry gives theirs); without, a missing parent returns false.
+        /// entry gives theirs); without, a missing parent or one that is a file returns false.
         /// </summary>
         private bool CheckParents(string path, string what, bool create, DateTimeOffset created = default)
         {
@@ -330,6 +380,9 @@ public static class ImageExtractor
                         return false;
                     case NodeKind.Symlink:
                         throw StrataException.BadInput($"{what}: parent '{prefix}' is a symlink; refusing to write through it.");
+                    case NodeKind.File when !create:
+                        // Nothing can be below a file: a whiteout there deletes nothing (as when the parent is missing).
+                        return false;
                     default:
                         throw StrataException.BadInput($"{what}: parent '{prefix}' is not a directory.");
                 }

@@ -226,6 +226,12 @@ public sealed class LayeredFileSystem
         private readonly Dictionary<string, HashSet<string>> children = new(StringComparer.Ordinal);
         private readonly Dictionary<string, PathHistory>.AlternateLookup<ReadOnlySpan<char>> lookup;
         private readonly SymlinkTargetLookup symlinkTarget;
+        private readonly SymlinkTargetLookup lowerSymlinkTarget;
+
+        /// <summary>Paths the current layer wrote (and their parents): its whiteouts never delete them.</summary>
+        private readonly HashSet<string> upper = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> upperLookup;
+        private bool metUpperSymlink;
         private int layerIndex;
         private string? createdBy;
         private int added;
@@ -237,6 +243,8 @@ public sealed class LayeredFileSystem
         {
             lookup = Histories.GetAlternateLookup<ReadOnlySpan<char>>();
             symlinkTarget = SymlinkTarget;
+            lowerSymlinkTarget = LowerSymlinkTarget;
+            upperLookup = upper.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public Dictionary<string, PathHistory> Histories { get; } = new(StringComparer.Ordinal);
@@ -252,31 +260,20 @@ public sealed class LayeredFileSystem
             long contentBytes = 0;
             var what = layer.Describe();
 
-            // A layer's whiteouts hide lower layers only, wherever they sit in its tar; apply them first.
+            // In tar order, as the extractor (and containerd) apply a layer; a whiteout or opaque marker removes what
+            // lower layers left, never what this layer wrote before it.
+            upper.Clear();
             foreach (var entry in entries)
             {
                 if (entry.Type == EntryType.Whiteout)
                 {
-                    var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
-                    if (Live(path) is not null)
-                    {
-                        Delete(path);
-                    }
+                    ApplyWhiteout(entry, what);
+                    continue;
                 }
-                else if (entry.Type == EntryType.OpaqueWhiteout
-                    && children.TryGetValue(ScopedPath.Resolve(entry.Path, symlinkTarget, what), out var below))
-                {
-                    foreach (var child in below.ToArray())
-                    {
-                        Delete(child);
-                    }
-                }
-            }
 
-            foreach (var entry in entries)
-            {
-                if (entry.Type is EntryType.Whiteout or EntryType.OpaqueWhiteout)
+                if (entry.Type == EntryType.OpaqueWhiteout)
                 {
+                    ApplyOpaque(entry, what);
                     continue;
                 }
 
@@ -284,10 +281,103 @@ public sealed class LayeredFileSystem
                 var resolved = Resolve(entry, what);
                 EnsureParents(resolved.Path, resolved);
                 Put(resolved);
+                MarkUpper(resolved.Path);
             }
 
             TotalWasted += wasted;
             return new LayerChanges(layer.Index, entries.Count, added, modified, deleted, contentBytes, wasted);
+        }
+
+        /// <summary><c>.wh.NAME</c>: deletes NAME as lower layers left it; where this layer wrote NAME, only what lower layers left below it.</summary>
+        private void ApplyWhiteout(LayerEntry entry, string what)
+        {
+            var path = ResolveLower(entry.Path, followLast: false, what);
+            if (path is null)
+            {
+                return;
+            }
+
+            if (!upper.Contains(path))
+            {
+                if (Live(path) is not null)
+                {
+                    Delete(path);
+                }
+            }
+            else if (Live(path) is { Type: EntryType.Directory })
+            {
+                DeleteLower(path);
+            }
+        }
+
+        /// <summary><c>DIR/.wh..wh..opq</c>: deletes what lower layers left in DIR, keeping this layer's entries.</summary>
+        private void ApplyOpaque(LayerEntry entry, string what)
+        {
+            var directory = ResolveLower(entry.Path, followLast: true, what);
+            if (directory is not null && (directory.Length == 0 || Live(directory) is { Type: EntryType.Directory }))
+            {
+                DeleteLower(directory);
+            }
+        }
+
+        /// <summary>
+        /// A whiteout's path among what lower layers left: symlinks followed, except one this layer wrote, which
+        /// replaced whatever lower layers had there (null: nothing of theirs is left at that path).
+        /// </summary>
+        private string? ResolveLower(string path, bool followLast, string what)
+        {
+            metUpperSymlink = false;
+            var resolved = followLast ? ScopedPath.Resolve(path, lowerSymlinkTarget, what) : ScopedPath.ResolveParent(path, lowerSymlinkTarget, what);
+            return metUpperSymlink ? null : resolved;
+        }
+
+        private string? LowerSymlinkTarget(ReadOnlySpan<char> path)
+        {
+            if (metUpperSymlink)
+            {
+                return null;
+            }
+
+            var target = SymlinkTarget(path);
+            if (target is not null && upperLookup.Contains(path))
+            {
+                metUpperSymlink = true;
+                return null;
+            }
+
+            return target;
+        }
+
+        /// <summary>Deletes the children of a directory that lower layers left; this layer's directories are cleared likewise.</summary>
+        private void DeleteLower(string directory)
+        {
+            if (!children.TryGetValue(directory, out var below))
+            {
+                return;
+            }
+
+            foreach (var child in below.ToArray())
+            {
+                if (!upper.Contains(child))
+                {
+                    if (Live(child) is not null)
+                    {
+                        Delete(child);
+                    }
+                }
+                else if (Live(child) is { Type: EntryType.Directory })
+                {
+                    DeleteLower(child);
+                }
+            }
+        }
+
+        /// <summary>Records a path this layer wrote, and its parents (they are this layer's directories now).</summary>
+        private void MarkUpper(string path)
+        {
+            for (var p = path; !string.IsNullOrEmpty(p) && upper.Add(p); p = EntryPaths.Parent(p))
+            {
+            }
         }
 
         /// <summary>The entry where it lands: parents resolved through symlinks (and a hard link's target likewise).</summary>
@@ -295,11 +385,26 @@ public sealed class LayeredFileSystem
         {
             // The error message names the path, so 'what' (the layer) needs no per-entry text: nothing allocated per entry.
             var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
-            var link = entry.Type == EntryType.HardLink && entry.LinkTarget is { } target
-                ? ScopedPath.ResolveParent(target, symlinkTarget, what)
-                : entry.LinkTarget;
+            if (entry.Type != EntryType.HardLink || entry.LinkTarget is not { } target)
+            {
+                return ReferenceEquals(path, entry.Path) ? entry : entry.Relocated(path, entry.LinkTarget);
+            }
+
+            // As tar does: what is at the link's path goes first (so nothing at or below it is followed), then the
+            // target is looked up.
+            var link = ScopedPath.ResolveParent(target, candidate => IsAtOrBelow(candidate, path) ? null : SymlinkTarget(candidate), what);
+            if (!EntryPaths.IsWithin(link, path) && SymlinkTarget(link) is { } symlink)
+            {
+                // A hard link to a symlink is that symlink (one inode): later paths resolve through it, as on disk.
+                // (A link to itself or below itself links to nothing: the entry replaces its own target.)
+                return entry.Relocated(path, symlink, EntryType.Symlink);
+            }
+
             return ReferenceEquals(path, entry.Path) && ReferenceEquals(link, entry.LinkTarget) ? entry : entry.Relocated(path, link);
         }
+
+        private static bool IsAtOrBelow(ReadOnlySpan<char> candidate, string path) =>
+            candidate.StartsWith(path, StringComparison.Ordinal) && (candidate.Length == path.Length || candidate[path.Length] == '/');
 
         private string? SymlinkTarget(ReadOnlySpan<char> path) =>
             lookup.TryGetValue(path, out var history) && history.Current is { Type: EntryType.Symlink } link ? link.LinkTarget : null;

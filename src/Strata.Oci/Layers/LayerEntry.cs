@@ -100,11 +100,11 @@ public sealed class LayerEntry
         return new string(text);
     }
 
-    /// <summary>The same entry at another path (where it lands once symlinked parents are resolved).</summary>
-    internal LayerEntry Relocated(string path, string? linkTarget) => new()
+    /// <summary>The same entry at another path (where it lands once symlinked parents are resolved); a hard link to a symlink becomes that symlink.</summary>
+    internal LayerEntry Relocated(string path, string? linkTarget, EntryType? type = null) => new()
     {
         Path = path,
-        Type = Type,
+        Type = type ?? Type,
         RawName = RawName,
         LinkTarget = linkTarget,
         Mode = Mode,

@@ -154,6 +154,8 @@ public sealed class CredentialStore
         JsonDocument document;
         try
         {
+            // A string that is not UTF-8 text would throw when read: refused here as bad input, naming the file.
+            JsonStrings.Validate(bytes, file);
             document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.Default.MaxDepth });
         }
         catch (JsonException e)

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Documents;
 using Strata.Core.Findings;
 
 /// <summary>
@@ -249,10 +250,13 @@ internal sealed class RegistryAuthenticator
         return request;
     }
 
-    private static (string Token, TimeSpan Lifetime) ParseTokenResponse(byte[] body, string endpoint, string context)
+    /// <summary>Reads a token endpoint's answer (<c>token</c> or OAuth2 <c>access_token</c>, <c>expires_in</c>); anything else is bad input naming the endpoint.</summary>
+    internal static (string Token, TimeSpan Lifetime) ParseTokenResponse(byte[] body, string endpoint, string context)
     {
         try
         {
+            // A string that is not UTF-8 text would throw when read: refused here as bad input, naming the source.
+            JsonStrings.Validate(body, $"{context}: token response from {endpoint}");
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = Limits.Default.MaxDepth });
             var root = document.RootElement;
             string? token = null;

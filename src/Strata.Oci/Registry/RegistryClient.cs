@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Documents;
 using Strata.Oci.Model;
 
 /// <summary>
@@ -259,13 +260,16 @@ public sealed class RegistryClient : IDisposable
             throw Schema1(context);
         }
 
-        if (ManifestMediaTypes.IsManifest(header))
-        {
-            return header;
-        }
+        return ManifestMediaTypes.IsManifest(header) ? header : BodyMediaType(bytes, context);
+    }
 
+    /// <summary>A manifest body's own mediaType when it names a manifest type, else null; schema 1 and what is not a JSON object are refused.</summary>
+    internal static string? BodyMediaType(byte[] bytes, string context)
+    {
         try
         {
+            // A string that is not UTF-8 text would throw when read: refused here as bad input, naming the source.
+            JsonStrings.Validate(bytes, $"{context}: the manifest");
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.Default.MaxDepth });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

@@ -50,12 +50,15 @@ public static class TreeSnapshot
         foreach (var info in new DirectoryInfo(Path.Combine(root, relative)).EnumerateFileSystemInfos())
         {
             var path = relative.Length == 0 ? info.Name : relative + "/" + info.Name;
-            var mode = Convert.ToString((int)File.GetUnixFileMode(info.FullName) & 0xFFF, 8).PadLeft(4, '0');
             if (info.LinkTarget is { } target)
             {
                 result[path] = $"symlink -> {target}";
+                continue;
             }
-            else if (info is DirectoryInfo)
+
+            // After the symlink check: the mode of a symlink would be its target's, and a dangling one has none.
+            var mode = Convert.ToString((int)File.GetUnixFileMode(info.FullName) & 0xFFF, 8).PadLeft(4, '0');
+            if (info is DirectoryInfo)
             {
                 result[path] = $"dir {mode}";
                 Walk(root, path, result);
