@@ -1,5 +1,6 @@
 namespace Strata.Cli;
 
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 using Strata.Core;
@@ -17,6 +18,28 @@ internal static class ReportOutput
 
     private const int PermissionBits = 0x1FF;
     private const int WriteBits = 0x92;
+
+    /// <summary>Temporary files being written now, for <see cref="RemoveUnfinished"/>.</summary>
+    private static readonly ConcurrentDictionary<string, bool> Unfinished = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Removes the temporary files of reports still being written, for an exit that skips the writers' own clean-up
+    /// (a second SIGINT): no half-written report is left behind.
+    /// </summary>
+    public static void RemoveUnfinished()
+    {
+        foreach (var path in Unfinished.Keys)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exiting anyway; nothing more can be done about it.
+            }
+        }
+    }
 
     public static async Task WriteAsync(CliIo io, string? outputPath, Func<Stream, Task> write)
     {
@@ -141,10 +164,12 @@ internal static class ReportOutput
         FileStream stream;
         try
         {
+            Unfinished[temporary] = true;
             stream = new FileStream(temporary, options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            Unfinished.TryRemove(temporary, out _);
             throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot create a file in {directory}: {Reason(e)}.");
         }
 
@@ -168,6 +193,8 @@ internal static class ReportOutput
             {
                 File.Delete(temporary);
             }
+
+            Unfinished.TryRemove(temporary, out _);
         }
     }
 

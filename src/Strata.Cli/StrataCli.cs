@@ -32,7 +32,7 @@ public static class StrataCli
                 return (int)ExitCode.Usage;
             }
 
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = io.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = io.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
     }
 
@@ -55,8 +55,9 @@ public static class StrataCli
         }
         catch (OperationCanceledException)
         {
-            await io.Error.WriteLineAsync("strata: cancelled.");
-            return (int)ExitCode.Error;
+            // Only the user cancels (SIGINT): timeouts inside are reported as errors of their own.
+            await io.Error.WriteLineAsync("strata: interrupted; stopped without writing a report.");
+            return (int)ExitCode.Interrupted;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
         {

@@ -52,6 +52,7 @@ public sealed partial class ScanEngine
         var warnings = new List<string>();
         for (var i = 0; i < targets.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var target = targets[i];
             context.Progress?.Report(new ScanProgress($"scanning {target.Name}", i, targets.Count));
             if (target.Note is { } note)
@@ -85,6 +86,7 @@ public sealed partial class ScanEngine
             warnings.AddRange(contents.Warnings);
             foreach (var file in contents.Targets)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 await ScanOneAsync(file, results, all, warnings, context, cancellationToken);
             }
 
