@@ -102,6 +102,7 @@ public sealed partial class ScanEngine
         }
 
         context.Progress?.Report(new ScanProgress("done", targets.Count, targets.Count));
+        warnings.AddRange(context.Warnings.Take());
         var outcome = IgnoreMatcher.Apply(all, options.IgnoreEntries, options.Today, options.IgnoreSource, registry.Catalog);
         warnings.AddRange(outcome.Warnings);
         var kept = options.Severities is null ? outcome.Kept : [.. outcome.Kept.Where(f => options.Severities.Contains(f.Severity))];
