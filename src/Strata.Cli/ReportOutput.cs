@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>
 /// Writes a command's result to stdout (no --output, or <c>-</c>) or to --output FILE. Only a regular file or a new
@@ -231,7 +232,7 @@ internal static class ReportOutput
         _ => e.Message,
     };
 
-    private static string Shorten(string text) => text.Length > 80 ? string.Concat(text.AsSpan(0, 80), "…") : text;
+    private static string Shorten(string text) => Redaction.Quote(text, 80);
 
     private readonly record struct Destination(string Path, bool Direct, int? Mode);
 }

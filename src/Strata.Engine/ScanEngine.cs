@@ -8,6 +8,7 @@ using Strata.Core.Ignoring;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine.Targets;
+using Strata.Secrets;
 
 /// <summary>What a scan should do beyond choosing targets.</summary>
 public sealed record ScanOptions
@@ -62,7 +63,7 @@ public sealed partial class ScanEngine
 
             if (target.Error is { } unresolved)
             {
-                results.Add(new TargetResult(target, [], 0, unresolved));
+                results.Add(new TargetResult(target, [], 0, SecretText.MaskMessage(unresolved)));
                 continue;
             }
 
@@ -113,7 +114,7 @@ public sealed partial class ScanEngine
             Targets = [.. results.Select(r => r with { FindingCount = kept.Count(f => f.Target == r.Target.Name) })],
             Findings = ScanReport.Order(kept),
             Suppressed = outcome.Suppressed,
-            Warnings = warnings,
+            Warnings = [.. warnings.Select(SecretText.MaskMessage)],
         };
     }
 
@@ -161,7 +162,8 @@ public sealed partial class ScanEngine
         // The CLI prints the error once, from the report; the log line carries the details --debug asks for.
         LogTargetFailed(context.Logger, target.Name, e);
 
-        return new TargetResult(target, scanners, 0, e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+        // Messages quote their input through Redaction.Quote; masking them again is the last check before any report.
+        return new TargetResult(target, scanners, 0, SecretText.MaskMessage(e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}"));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Running {Scanner} on {Target}")]

@@ -158,7 +158,7 @@ internal static class ImageCommand
             return number;
         }
 
-        result.AddError($"--image-layer '{text}': not an image layer number (0 = the base, as numbered by 'image inspect').");
+        result.AddError($"--image-layer '{Redaction.Quote(text)}': not an image layer number (0 = the base, as numbered by 'image inspect').");
         return null;
     }
 

@@ -1,5 +1,6 @@
 namespace Strata.Core.Documents;
 
+using Strata.Core.Findings;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -39,7 +40,7 @@ public sealed class YamlSource
         catch (YamlException e)
         {
             var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {message}", e);
+            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {Redaction.Quote(message, 200)}", e);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

@@ -3,6 +3,7 @@ namespace Strata.Oci.Sources;
 using System.Globalization;
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Transports;
 
@@ -128,7 +129,7 @@ public sealed class DockerArchiveSource : IImageSource
             }
         }
 
-        throw StrataException.BadInput($"{what}: no image tagged '{wanted}' (tags: {AllTags(entries)}).");
+        throw StrataException.BadInput($"{what}: no image tagged '{Redaction.Quote(wanted)}' (tags: {AllTags(entries)}).");
     }
 
     private async Task<Descriptor> DescribeLayerAsync(string path, Digest diffId, Dictionary<string, Descriptor> layerSources, CancellationToken cancellationToken)
