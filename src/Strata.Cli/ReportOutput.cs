@@ -83,7 +83,7 @@ internal static class ReportOutput
             var directory = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(directory))
             {
-                throw StrataException.Usage($"--output {Shorten(outputPath)}: directory {directory} does not exist.");
+                throw StrataException.Usage($"--output {Shorten(outputPath)}: directory {Redaction.Quote(directory, 200)} does not exist.");
             }
 
             return new Destination(full, Direct: false, Mode: null);
@@ -119,7 +119,7 @@ internal static class ReportOutput
             case FileNodeType.Regular:
                 if ((node.Mode & WriteBits) == 0 || !FileNodes.IsWritable(path))
                 {
-                    throw StrataException.Usage($"--output {Shorten(outputPath)}: {path} is read-only; refusing to replace it.");
+                    throw StrataException.Usage($"--output {Shorten(outputPath)}: {Redaction.Quote(path, 200)} is read-only; refusing to replace it.");
                 }
 
                 return new Destination(path, Direct: false, Mode: node.Mode & PermissionBits);
@@ -171,7 +171,7 @@ internal static class ReportOutput
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Unfinished.TryRemove(temporary, out _);
-            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot create a file in {directory}: {Reason(e)}.");
+            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot create a file in {Redaction.Quote(directory, 200)}: {Reason(e)}.");
         }
 
         try
@@ -207,7 +207,7 @@ internal static class ReportOutput
         }
         catch (IOException e)
         {
-            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot examine {path}: {e.Message}.");
+            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot examine {Redaction.Quote(path, 200)}: {e.Message}.");
         }
     }
 

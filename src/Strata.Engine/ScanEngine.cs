@@ -162,8 +162,9 @@ public sealed partial class ScanEngine
         // The CLI prints the error once, from the report; the log line carries the details --debug asks for.
         LogTargetFailed(context.Logger, target.Name, e);
 
-        // Messages quote their input through Redaction.Quote; masking them again is the last check before any report.
-        return new TargetResult(target, scanners, 0, SecretText.MaskMessage(e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}"));
+        // Messages quote their input through Redaction.Quote, and so does the name of a target that failed (it is what
+        // the user typed, which may be anything); masking the message again is the last check before any report.
+        return new TargetResult(target with { Name = Redaction.Quote(target.Name, 200) }, scanners, 0, SecretText.MaskMessage(e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}"));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Running {Scanner} on {Target}")]

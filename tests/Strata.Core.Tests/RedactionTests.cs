@@ -67,4 +67,11 @@ public sealed class QuoteTests
         Assert.Equal("a?[31mb", Redaction.Quote("a\u001b[31mb"));
         Assert.Equal("line?next", Redaction.Quote("line\nnext"));
     }
+
+    [Fact]
+    public void The_directories_before_a_token_stay_and_the_token_goes()
+    {
+        Assert.Equal("oci:/tmp/NbXe…(40 chars)", Redaction.Quote("oci:/tmp/NbXeQm1juCRsx0Y8oydIrxaRF4B9tzLtvmPXymKP", 200));
+        Assert.Equal("'ghp_…(40 chars)' is not", Redaction.Quote("'ghp_ZxdC9jTl8AIwEl1GWKUqYgO0BOlwfSAexUmi' is not", 200));
+    }
 }

@@ -108,7 +108,7 @@ internal static class ScanCommand
         {
             if (!parse.GetValue(shared.Quiet))
             {
-                await io.Error.WriteLineAsync($"warning: {warning}");
+                await io.Error.WriteLineAsync($"warning: {StrataCli.Safe(warning)}");
             }
         }
 
@@ -119,7 +119,7 @@ internal static class ScanCommand
         {
             foreach (var failed in report.Targets.Where(t => t.Error is not null))
             {
-                await io.Error.WriteLineAsync($"strata: {failed.ErrorLine}");
+                await io.Error.WriteLineAsync($"strata: {StrataCli.Safe(failed.ErrorLine!)}");
             }
 
             return (int)ExitCode.Error;

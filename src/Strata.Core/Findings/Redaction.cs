@@ -69,20 +69,15 @@ public static class Redaction
 
     private static bool IsWordBreak(char c) => char.IsWhiteSpace(c) || char.IsControl(c) || WordBreaks.Contains(c, StringComparison.Ordinal);
 
-    /// <summary>Appends a word: whole, with its random-looking parts redacted, or redacted whole when it is random-looking as one.</summary>
+    /// <summary>
+    /// Appends a word, redacted from its first random-looking part on (the directories before it stay: a token in a path
+    /// is told from where it is), or redacted whole when it is random-looking only as a whole.
+    /// </summary>
     private static void AppendWord(StringBuilder quoted, ReadOnlySpan<char> word)
     {
         if (word.Length < 8)
         {
             quoted.Append(word);
-            return;
-        }
-
-        var whole = Shape.Of(word);
-        if (whole.Length >= 20 && whole.LetterDigitChanges >= 6)
-        {
-            // A key with '/' or '-' in it (base64, a UUID) splits into parts too short to tell; as one it is clear.
-            quoted.Append(Redact(word.ToString()));
             return;
         }
 
@@ -94,17 +89,21 @@ public static class Redaction
                 continue;
             }
 
-            var part = word[start..i];
-            var shape = Shape.Of(part);
-            var random = (shape.Length >= 12 && shape.LetterDigitChanges >= 3) || (shape.Length >= 16 && shape.IsMixedCase);
-            quoted.Append(random ? Redact(part.ToString()) : part);
-            if (i < word.Length)
+            var shape = Shape.Of(word[start..i]);
+            if ((shape.Length >= 12 && shape.LetterDigitChanges >= 3) || (shape.Length >= 16 && shape.IsMixedCase))
             {
-                quoted.Append(word[i]);
+                var kept = word[..start].LastIndexOf('/') + 1;
+                quoted.Append(word[..kept]).Append(Redact(word[kept..].ToString()));
+                return;
             }
 
             start = i + 1;
         }
+
+        var whole = Shape.Of(word);
+
+        // A key with '/' or '-' in it (base64, a UUID) splits into parts too short to tell; as one it is clear.
+        quoted.Append(whole.Length >= 20 && whole.LetterDigitChanges >= 6 ? Redact(word.ToString()) : word);
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed class DockerArchiveSource : IImageSource
     {
         if (!File.Exists(file))
         {
-            throw StrataException.Usage($"{reference}: file {file} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: file {Redaction.Quote(file, 200)} does not exist.");
         }
 
         var files = await TarArchiveFiles.IndexAsync(file, ImageTransports.DockerArchive.Prefix + file, limits, cancellationToken);

@@ -31,7 +31,7 @@ public sealed class OciLayoutSource : IImageSource
     {
         if (!Directory.Exists(directory))
         {
-            throw StrataException.Usage($"{reference}: directory {directory} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: directory {Redaction.Quote(directory, 200)} does not exist.");
         }
 
         return new OciLayoutSource(reference, new DirectoryImageFiles(directory, ImageTransports.Oci.Prefix + directory), tag, digest);
@@ -41,7 +41,7 @@ public sealed class OciLayoutSource : IImageSource
     {
         if (!File.Exists(file))
         {
-            throw StrataException.Usage($"{reference}: file {file} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: file {Redaction.Quote(file, 200)} does not exist.");
         }
 
         var files = await TarArchiveFiles.IndexAsync(file, ImageTransports.OciArchive.Prefix + file, limits, cancellationToken);
