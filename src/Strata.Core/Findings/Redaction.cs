@@ -1,5 +1,6 @@
 namespace Strata.Core.Findings;
 
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -15,6 +16,8 @@ public static class Redaction
 
     /// <summary>Characters that end a word of a quote: what never appears inside a credential.</summary>
     private const string WordBreaks = "'\"`<>()[]{},;:@|&=*\\";
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     /// <summary>Characters that split a word into parts (paths, host names, versions).</summary>
     private static readonly char[] PartBreaks = ['/', '.', '-'];
@@ -55,7 +58,16 @@ public static class Redaction
                 continue;
             }
 
-            AppendWord(quoted, head.AsSpan(start, i - start));
+            var word = head.AsSpan(start, i - start);
+            if (IsDigestHex(head.AsSpan(0, start), word))
+            {
+                // A content digest (sha256:…) is an address, public by design: shown whole, as digests are everywhere.
+                quoted.Append(word);
+            }
+            else
+            {
+                AppendWord(quoted, word);
+            }
             if (i < head.Length)
             {
                 quoted.Append(char.IsControl(head[i]) ? '?' : head[i]);
@@ -66,6 +78,10 @@ public static class Redaction
 
         return quoted.Length > maxLength || cut ? string.Concat(quoted.ToString().AsSpan(0, Math.Min(maxLength, quoted.Length)), "…") : quoted.ToString();
     }
+
+    private static bool IsDigestHex(ReadOnlySpan<char> before, ReadOnlySpan<char> word) =>
+        word.Length > 0 && !word.ContainsAnyExcept(LowerHex)
+        && (before.EndsWith("sha256:", StringComparison.OrdinalIgnoreCase) || before.EndsWith("sha384:", StringComparison.OrdinalIgnoreCase) || before.EndsWith("sha512:", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsWordBreak(char c) => char.IsWhiteSpace(c) || char.IsControl(c) || WordBreaks.Contains(c, StringComparison.Ordinal);
 

@@ -49,7 +49,8 @@ internal static class RootFsWalker
         }
 
         var walk = new Walk(rootDirectory, visitors, maxEntries);
-        var frames = new List<Frame> { new(string.Empty, [], root.Status) { Handle = root } };
+        var open = new OpenHandles();
+        var frames = new List<Frame> { new(string.Empty, [], root.Status, open) { Handle = root } };
         try
         {
             await walk.ListAsync(frames[0], cancellationToken);
@@ -87,9 +88,9 @@ internal static class RootFsWalker
                     top.Close();
                 }
 
-                var frame = new Frame(key, name, status) { Handle = child };
+                var frame = new Frame(key, name, status, open) { Handle = child };
                 frames.Add(frame);
-                LimitOpenHandles(frames);
+                LimitOpenHandles(frames, open);
                 await walk.ListAsync(frame, cancellationToken);
             }
 
@@ -147,16 +148,20 @@ internal static class RootFsWalker
         return current;
     }
 
-    private static void LimitOpenHandles(List<Frame> frames)
+    /// <summary>
+    /// Past <see cref="MaxOpenDirectories"/> handles, closes all but the root's and the current directory's: each handle
+    /// is closed once for every time it was opened, so the cost stays in proportion to the walk.
+    /// </summary>
+    private static void LimitOpenHandles(List<Frame> frames, OpenHandles open)
     {
-        var open = frames.Count(f => f.Handle is not null);
-        for (var i = 1; open > MaxOpenDirectories && i < frames.Count - 1; i++)
+        if (open.Count <= MaxOpenDirectories)
         {
-            if (frames[i].Handle is not null)
-            {
-                frames[i].Close();
-                open--;
-            }
+            return;
+        }
+
+        for (var i = 1; i < frames.Count - 1; i++)
+        {
+            frames[i].Close();
         }
     }
 
@@ -196,15 +201,26 @@ internal static class RootFsWalker
     }
 
     /// <summary>A directory on the way down: its name, what it was when examined, and its subdirectories still to walk.</summary>
-    private sealed class Frame(string key, byte[] name, FileStatus status)
+    private sealed class Frame(string key, byte[] name, FileStatus status, OpenHandles open)
     {
+        private DirectoryHandle? handle;
+
         public string Key { get; } = key;
 
         public byte[] Name { get; } = name;
 
         public FileStatus Status { get; } = status;
 
-        public DirectoryHandle? Handle { get; set; }
+        public DirectoryHandle? Handle
+        {
+            get => handle;
+            set
+            {
+                Close();
+                handle = value;
+                open.Count += value is null ? 0 : 1;
+            }
+        }
 
         public List<(byte[] Name, string Key, FileStatus Status)> Subdirectories { get; } = [];
 
@@ -212,9 +228,19 @@ internal static class RootFsWalker
 
         public void Close()
         {
-            Handle?.Dispose();
-            Handle = null;
+            if (handle is not null)
+            {
+                handle.Dispose();
+                handle = null;
+                open.Count--;
+            }
         }
+    }
+
+    /// <summary>How many directory handles the walk holds.</summary>
+    private sealed class OpenHandles
+    {
+        public int Count { get; set; }
     }
 
     /// <summary>The entries seen and the paths skipped so far.</summary>
