@@ -1,8 +1,10 @@
 namespace Strata.Cli;
 
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>
 /// Writes a command's result to stdout (no --output, or <c>-</c>) or to --output FILE. Only a regular file or a new
@@ -17,6 +19,28 @@ internal static class ReportOutput
 
     private const int PermissionBits = 0x1FF;
     private const int WriteBits = 0x92;
+
+    /// <summary>Temporary files being written now, for <see cref="RemoveUnfinished"/>.</summary>
+    private static readonly ConcurrentDictionary<string, bool> Unfinished = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Removes the temporary files of reports still being written, for an exit that skips the writers' own clean-up
+    /// (a second SIGINT): no half-written report is left behind.
+    /// </summary>
+    public static void RemoveUnfinished()
+    {
+        foreach (var path in Unfinished.Keys)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exiting anyway; nothing more can be done about it.
+            }
+        }
+    }
 
     public static async Task WriteAsync(CliIo io, string? outputPath, Func<Stream, Task> write)
     {
@@ -59,7 +83,7 @@ internal static class ReportOutput
             var directory = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(directory))
             {
-                throw StrataException.Usage($"--output {Shorten(outputPath)}: directory {directory} does not exist.");
+                throw StrataException.Usage($"--output {Shorten(outputPath)}: directory {Redaction.Quote(directory, 200)} does not exist.");
             }
 
             return new Destination(full, Direct: false, Mode: null);
@@ -95,7 +119,7 @@ internal static class ReportOutput
             case FileNodeType.Regular:
                 if ((node.Mode & WriteBits) == 0 || !FileNodes.IsWritable(path))
                 {
-                    throw StrataException.Usage($"--output {Shorten(outputPath)}: {path} is read-only; refusing to replace it.");
+                    throw StrataException.Usage($"--output {Shorten(outputPath)}: {Redaction.Quote(path, 200)} is read-only; refusing to replace it.");
                 }
 
                 return new Destination(path, Direct: false, Mode: node.Mode & PermissionBits);
@@ -141,11 +165,13 @@ internal static class ReportOutput
         FileStream stream;
         try
         {
+            Unfinished[temporary] = true;
             stream = new FileStream(temporary, options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot create a file in {directory}: {Reason(e)}.");
+            Unfinished.TryRemove(temporary, out _);
+            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot create a file in {Redaction.Quote(directory, 200)}: {Reason(e)}.");
         }
 
         try
@@ -168,6 +194,8 @@ internal static class ReportOutput
             {
                 File.Delete(temporary);
             }
+
+            Unfinished.TryRemove(temporary, out _);
         }
     }
 
@@ -179,7 +207,7 @@ internal static class ReportOutput
         }
         catch (IOException e)
         {
-            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot examine {path}: {e.Message}.");
+            throw StrataException.Usage($"--output {Shorten(outputPath)}: cannot examine {Redaction.Quote(path, 200)}: {e.Message}.");
         }
     }
 
@@ -204,7 +232,7 @@ internal static class ReportOutput
         _ => e.Message,
     };
 
-    private static string Shorten(string text) => text.Length > 80 ? string.Concat(text.AsSpan(0, 80), "…") : text;
+    private static string Shorten(string text) => Redaction.Quote(text, 80);
 
     private readonly record struct Destination(string Path, bool Direct, int? Mode);
 }

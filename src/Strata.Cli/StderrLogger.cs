@@ -43,10 +43,10 @@ internal sealed class StderrLoggerProvider : ILoggerProvider
             };
             lock (writer)
             {
-                writer.WriteLine($"{label}: {formatter(state, exception)}");
+                writer.WriteLine($"{label}: {StrataCli.Safe(formatter(state, exception))}");
                 if (exception is not null)
                 {
-                    writer.WriteLine(exception.ToString());
+                    writer.WriteLine(StrataCli.Safe(exception.ToString()));
                 }
             }
         }

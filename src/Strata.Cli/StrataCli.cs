@@ -1,12 +1,15 @@
 namespace Strata.Cli;
 
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Strata.Cli.Commands;
 using Strata.Core;
+using Strata.Core.Findings;
+using Strata.Secrets;
 
 /// <summary>The command line: parses, dispatches to a command, and maps failures to exit codes.</summary>
-public static class StrataCli
+public static partial class StrataCli
 {
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken)
     {
@@ -26,14 +29,14 @@ public static class StrataCli
             {
                 foreach (var error in parse.Errors)
                 {
-                    await io.Error.WriteLineAsync($"strata: {error.Message}");
+                    await io.Error.WriteLineAsync($"strata: {Safe(QuotedToken().Replace(error.Message, m => $"'{Redaction.Quote(m.Groups[1].Value, 80)}'"))}");
                 }
 
                 await io.Error.WriteLineAsync("Run 'strata --help' for usage.");
                 return (int)ExitCode.Usage;
             }
 
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = io.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = io.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
     }
 
@@ -46,30 +49,37 @@ public static class StrataCli
         }
         catch (StrataException e)
         {
-            await io.Error.WriteLineAsync($"strata: {e.Message}");
+            await io.Error.WriteLineAsync($"strata: {Safe(e.Message)}");
             if (debug)
             {
-                await io.Error.WriteLineAsync(e.ToString());
+                await io.Error.WriteLineAsync(Safe(e.ToString()));
             }
 
             return (int)e.ExitCode;
         }
         catch (OperationCanceledException)
         {
-            await io.Error.WriteLineAsync("strata: cancelled.");
-            return (int)ExitCode.Error;
+            // Only the user cancels (SIGINT): timeouts inside are reported as errors of their own.
+            await io.Error.WriteLineAsync("strata: interrupted; stopped without writing a report.");
+            return (int)ExitCode.Interrupted;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
         {
-            await io.Error.WriteLineAsync($"strata: {e.Message}{(debug ? string.Empty : " (run with --debug for details)")}");
+            await io.Error.WriteLineAsync($"strata: {Safe(e.Message)}{(debug ? string.Empty : " (run with --debug for details)")}");
             if (debug)
             {
-                await io.Error.WriteLineAsync(e.ToString());
+                await io.Error.WriteLineAsync(Safe(e.ToString()));
             }
 
             return (int)ExitCode.Error;
         }
     }
+
+    /// <summary>
+    /// Every line the CLI writes to stderr passes here: credentials of a known format are masked whatever part of the
+    /// message holds them (what a message quotes from input went through <see cref="Redaction.Quote"/> already).
+    /// </summary>
+    internal static string Safe(string message) => SecretText.MaskMessage(message);
 
     internal static ILoggerFactory CreateLoggerFactory(CliIo io, bool quiet, bool debug) =>
         LoggerFactory.Create(builder =>
@@ -78,4 +88,8 @@ public static class StrataCli
             builder.SetMinimumLevel(level);
             builder.AddProvider(new StderrLoggerProvider(io.Error, level));
         });
+
+    /// <summary>A token System.CommandLine quotes in its errors (<c>Unrecognized command or argument 'x'</c>).</summary>
+    [GeneratedRegex("'([^']*)'", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedToken();
 }

@@ -34,19 +34,33 @@ public readonly record struct FileNode(FileNodeType Type, int Mode, long Size)
 }
 
 /// <summary>
+/// What statx(2) says about a node: its type, the permission bits with setuid, setgid and sticky (<see cref="Mode"/>),
+/// owner, size, modification time, device numbers of a device node, and the node's identity (filesystem and inode).
+/// </summary>
+public readonly record struct FileStatus(FileNodeType Type, int Mode, long Uid, long Gid, long Size, long ModifiedSeconds, int DeviceMajor, int DeviceMinor, ulong FileSystem, ulong Inode)
+{
+    /// <summary>True when both name the same node: the same inode of the same filesystem.</summary>
+    public bool IsSameNode(FileStatus other) => FileSystem == other.FileSystem && Inode == other.Inode;
+}
+
+/// <summary>
 /// stat(2), faccessat(2) and a non-blocking open(2): the file-type facts .NET does not expose, and an open that
 /// cannot hang on a FIFO (opening one for reading blocks until a writer appears; O_NONBLOCK returns at once).
 /// struct statx has the same layout on every Linux architecture, unlike struct stat.
 /// </summary>
 public static partial class FileNodes
 {
+    /// <summary>The size of the buffer statx(2) fills: struct statx, which has the same layout on every Linux architecture.</summary>
+    internal const int StatxSize = 256;
+
+    /// <summary>statx: every basic field (type, mode, owner, size, times, inode …).</summary>
+    internal const uint StatxBasicStats = 0x7FF;
+
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtEmptyPath = 0x1000;
     private const int AtEffectiveAccess = 0x200;
     private const int WriteAccess = 2;
-    private const uint StatxTypeModeSize = 0x1 | 0x2 | 0x200;
-    private const int StatxSize = 256;
     private const int OpenReadOnlyNonBlocking = 0x800 | 0x100 | 0x80000; // O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
     private const int NoSuchFile = 2; // ENOENT
     private const int NotADirectory = 20; // ENOTDIR
@@ -57,7 +71,7 @@ public static partial class FileNodes
     {
         ArgumentNullException.ThrowIfNull(path);
         var buffer = new byte[StatxSize];
-        if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxTypeModeSize, buffer) == 0)
+        if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer) == 0)
         {
             return Decode(buffer);
         }
@@ -92,7 +106,7 @@ public static partial class FileNodes
         try
         {
             var buffer = new byte[StatxSize];
-            if (Statx(fd, string.Empty, AtEmptyPath, StatxTypeModeSize, buffer) != 0)
+            if (Statx(fd, string.Empty, AtEmptyPath, StatxBasicStats, buffer) != 0)
             {
                 throw new StrataException($"{label}: cannot read: {Marshal.GetLastPInvokeErrorMessage()}.", failure);
             }
@@ -113,10 +127,31 @@ public static partial class FileNodes
         }
     }
 
-    private static FileNode Decode(ReadOnlySpan<byte> statx)
+    /// <summary>The facts of a filled struct statx; its fields are in native byte order.</summary>
+    internal static FileStatus DecodeStatus(ReadOnlySpan<byte> statx)
     {
         int mode = BitConverter.ToUInt16(statx[28..]);
-        var type = (mode & 0xF000) switch
+        return new FileStatus(
+            TypeOf(mode),
+            mode & 0xFFF,
+            Uid: BitConverter.ToUInt32(statx[20..]),
+            Gid: BitConverter.ToUInt32(statx[24..]),
+            Size: (long)BitConverter.ToUInt64(statx[40..]),
+            ModifiedSeconds: BitConverter.ToInt64(statx[112..]),
+            DeviceMajor: (int)BitConverter.ToUInt32(statx[128..]),
+            DeviceMinor: (int)BitConverter.ToUInt32(statx[132..]),
+            FileSystem: ((ulong)BitConverter.ToUInt32(statx[136..]) << 32) | BitConverter.ToUInt32(statx[140..]),
+            Inode: BitConverter.ToUInt64(statx[32..]));
+    }
+
+    private static FileNode Decode(ReadOnlySpan<byte> statx)
+    {
+        var status = DecodeStatus(statx);
+        return new FileNode(status.Type, status.Mode, status.Size);
+    }
+
+    private static FileNodeType TypeOf(int mode) =>
+        (mode & 0xF000) switch
         {
             0x8000 => FileNodeType.Regular,
             0x4000 => FileNodeType.Directory,
@@ -127,11 +162,13 @@ public static partial class FileNodes
             0xC000 => FileNodeType.Socket,
             _ => FileNodeType.Unknown,
         };
-        return new FileNode(type, mode & 0xFFF, (long)BitConverter.ToUInt64(statx[40..]));
-    }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirFd, string path, int flags, uint mask, [Out] byte[] buffer);
+    internal static partial int Statx(int dirFd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    /// <summary>statx with the path as raw bytes, NUL-terminated: a file name need not be valid UTF-8.</summary>
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    internal static partial int Statx(int dirFd, byte[] path, int flags, uint mask, [Out] byte[] buffer);
 
     [LibraryImport("libc", EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int FaccessAt(int dirFd, string path, int mode, int flags);

@@ -49,4 +49,7 @@ public enum ExitCode
 
     /// <summary>Scanning failed.</summary>
     Error = 3,
+
+    /// <summary>Interrupted by SIGINT (Ctrl+C), as a shell reports a process the signal ended: 128 + 2.</summary>
+    Interrupted = 130,
 }

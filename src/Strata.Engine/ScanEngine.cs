@@ -8,6 +8,7 @@ using Strata.Core.Ignoring;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine.Targets;
+using Strata.Secrets;
 
 /// <summary>What a scan should do beyond choosing targets.</summary>
 public sealed record ScanOptions
@@ -52,6 +53,7 @@ public sealed partial class ScanEngine
         var warnings = new List<string>();
         for (var i = 0; i < targets.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var target = targets[i];
             context.Progress?.Report(new ScanProgress($"scanning {target.Name}", i, targets.Count));
             if (target.Note is { } note)
@@ -61,7 +63,7 @@ public sealed partial class ScanEngine
 
             if (target.Error is { } unresolved)
             {
-                results.Add(new TargetResult(target, [], 0, unresolved));
+                results.Add(new TargetResult(target, [], 0, SecretText.MaskMessage(unresolved)));
                 continue;
             }
 
@@ -85,6 +87,7 @@ public sealed partial class ScanEngine
             warnings.AddRange(contents.Warnings);
             foreach (var file in contents.Targets)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 await ScanOneAsync(file, results, all, warnings, context, cancellationToken);
             }
 
@@ -100,6 +103,7 @@ public sealed partial class ScanEngine
         }
 
         context.Progress?.Report(new ScanProgress("done", targets.Count, targets.Count));
+        warnings.AddRange(context.Warnings.Take());
         var outcome = IgnoreMatcher.Apply(all, options.IgnoreEntries, options.Today, options.IgnoreSource, registry.Catalog);
         warnings.AddRange(outcome.Warnings);
         var kept = options.Severities is null ? outcome.Kept : [.. outcome.Kept.Where(f => options.Severities.Contains(f.Severity))];
@@ -110,7 +114,7 @@ public sealed partial class ScanEngine
             Targets = [.. results.Select(r => r with { FindingCount = kept.Count(f => f.Target == r.Target.Name) })],
             Findings = ScanReport.Order(kept),
             Suppressed = outcome.Suppressed,
-            Warnings = warnings,
+            Warnings = [.. warnings.Select(SecretText.MaskMessage)],
         };
     }
 
@@ -174,7 +178,9 @@ public sealed partial class ScanEngine
         // The CLI prints the error once, from the report; the log line carries the details --debug asks for.
         LogTargetFailed(context.Logger, target.Name, e);
 
-        return new TargetResult(target, scanners, 0, e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+        // Messages quote their input through Redaction.Quote, and so does the name of a target that failed (it is what
+        // the user typed, which may be anything); masking the message again is the last check before any report.
+        return new TargetResult(target with { Name = Redaction.Quote(target.Name, 200) }, scanners, 0, SecretText.MaskMessage(e is StrataException ? e.Message : $"{e.GetType().Name}: {e.Message}"));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Running {Scanner} on {Target}")]

@@ -1,5 +1,6 @@
 namespace Strata.Images;
 
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Strata.Core.Checks;
 using Strata.Core.Findings;
@@ -39,6 +40,9 @@ public sealed record ImageScannerOptions
 /// </summary>
 public sealed partial class ImageScanner : ITargetScanner
 {
+    /// <summary>Paths a root filesystem scan skipped that are listed one warning each; the rest are counted in one more.</summary>
+    private const int MaxListedSkips = 100;
+
     private readonly ImageScannerOptions options;
     private readonly SecretScannerProvider secrets;
 
@@ -141,10 +145,28 @@ public sealed partial class ImageScanner : ITargetScanner
         var analyses = options.Analyzers.Select(a => a.Begin(subject)).ToList();
         var collector = new ContentCollector(context.Progress, 1);
         var content = collector.BeginRootFs();
-        var entries = await RootFsWalker.WalkAsync(root, [content, .. analyses.Select(a => a.BeginRootFs())], options.MaxRootFsEntries, cancellationToken);
-        var view = ImageView.FromRootFs(target.Name, root, entries, content.Contents);
+        var walk = await RootFsWalker.WalkAsync(root, [content, .. analyses.Select(a => a.BeginRootFs())], options.MaxRootFsEntries, cancellationToken);
+        WarnSkipped(context, target.Name, walk.Skipped);
+        var view = ImageView.FromRootFs(target.Name, root, walk.Entries, content.Contents, walk.Skipped);
         LogRootFsRead(context.Logger, target.Name, view.Files.Count);
         return (view, analyses);
+    }
+
+    /// <summary>
+    /// A warning per path of the root filesystem that was not scanned (the first <see cref="MaxListedSkips"/>, then
+    /// one that counts the rest), so the report never passes over a gap in silence.
+    /// </summary>
+    private static void WarnSkipped(ScanContext context, string target, IReadOnlyList<RootFsSkip> skipped)
+    {
+        foreach (var skip in skipped.Take(MaxListedSkips))
+        {
+            context.Warnings.Add($"{target}: /{skip.Path}: {skip.Reason}.");
+        }
+
+        if (skipped.Count > MaxListedSkips)
+        {
+            context.Warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{target}: {skipped.Count - MaxListedSkips} more paths could not be scanned (not listed; scan as a user who may read the whole tree)."));
+        }
     }
 
     /// <summary>Every free-text string of the config and its history, for analyzers that search text (secrets).</summary>

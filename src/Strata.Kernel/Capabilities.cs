@@ -43,7 +43,7 @@ public static class Capabilities
         ArgumentNullException.ThrowIfNull(hexMask);
         if (!ulong.TryParse(hexMask.Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask))
         {
-            throw Strata.Core.StrataException.BadInput($"'{hexMask}' is not a hexadecimal capability mask.");
+            throw Strata.Core.StrataException.BadInput($"'{Strata.Core.Findings.Redaction.Quote(hexMask)}' is not a hexadecimal capability mask.");
         }
 
         var result = new List<string>();

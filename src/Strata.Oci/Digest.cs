@@ -2,6 +2,7 @@ namespace Strata.Oci;
 
 using System.Security.Cryptography;
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>
 /// An OCI content digest, <c>algorithm:hex</c>. Only sha256 and sha512 are accepted; the hex part must
@@ -76,5 +77,5 @@ public readonly record struct Digest
 
     public override string ToString() => $"{Algorithm}:{Hex}";
 
-    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+    private static string Shorten(string text) => Redaction.Quote(text, 80);
 }

@@ -3,6 +3,7 @@ namespace Strata.Oci;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Core.Targets;
 
 /// <summary>
@@ -198,7 +199,7 @@ public sealed partial record ImageReference
         return looksLikeHost ? (first, name[(slash + 1)..]) : (string.Empty, name);
     }
 
-    private static string Shorten(string text) => text.Length > 300 ? string.Concat(text.AsSpan(0, 300), "…") : text;
+    private static string Shorten(string text) => Redaction.Quote(text, 300);
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();

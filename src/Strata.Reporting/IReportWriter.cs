@@ -1,6 +1,7 @@
 namespace Strata.Reporting;
 
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>Renders one kind of document (a scan report, an image listing, the rule catalog) in one output format.</summary>
 /// <typeparam name="TDocument">What is rendered, e.g. <see cref="ScanDocument"/>.</typeparam>
@@ -44,7 +45,7 @@ public sealed class ReportWriters<TDocument>
         Find(format) ?? throw StrataException.Usage(UnsupportedMessage(format));
 
     /// <summary>"--format xml: scan writes table, json or sarif."</summary>
-    public string UnsupportedMessage(string format) => $"--format {format}: {Command} writes {FormatList}.";
+    public string UnsupportedMessage(string format) => $"--format {Redaction.Quote(format)}: {Command} writes {FormatList}.";
 
     private IReportWriter<TDocument>? Find(string format) =>
         writers.FirstOrDefault(w => string.Equals(w.Format, format, StringComparison.OrdinalIgnoreCase));

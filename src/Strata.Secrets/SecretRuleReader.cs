@@ -11,7 +11,7 @@ using YamlDotNet.RepresentationModel;
 /// Reads secret rules from YAML: the built-in catalog and the <c>rules:</c> of a
 /// <c>strata-secrets.yaml</c>. Every error names the source and line.
 /// </summary>
-public static class SecretRuleReader
+public static partial class SecretRuleReader
 {
     private const int DefaultWindowBefore = 256;
     private const int DefaultWindowAfter = 512;
@@ -93,7 +93,7 @@ public static class SecretRuleReader
             var name = (key as YamlScalarNode)?.Value ?? string.Empty;
             if (!RuleKeys.Contains(name))
             {
-                throw StrataException.BadInput($"{source}:{key.Start.Line}: unknown rule key '{name}'.");
+                throw StrataException.BadInput($"{source}:{key.Start.Line}: unknown rule key '{Redaction.Quote(name)}'.");
             }
         }
 
@@ -107,7 +107,7 @@ public static class SecretRuleReader
         var severityText = RequiredScalar(map, "severity", source);
         if (!SeverityNames.TryParse(severityText, out var severity) || severity == Severity.Info)
         {
-            throw StrataException.BadInput($"{where}: severity must be CRITICAL, HIGH, MEDIUM or LOW, not '{severityText}'.");
+            throw StrataException.BadInput($"{where}: severity must be CRITICAL, HIGH, MEDIUM or LOW, not '{Redaction.Quote(severityText)}'.");
         }
 
         var keywords = StringList(map, "keywords", source).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
@@ -151,7 +151,7 @@ public static class SecretRuleReader
             "base64-user-password" => SecretValidation.Base64UserPassword,
             "openssh-unencrypted" => SecretValidation.OpenSshUnencrypted,
             "openssh-encrypted" => SecretValidation.OpenSshEncrypted,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{other}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted)."),
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted)."),
         };
 
         var (matches, noMatches) = ParseExamples(map, source, where);
@@ -183,7 +183,7 @@ public static class SecretRuleReader
         }
         catch (ArgumentException e)
         {
-            throw StrataException.BadInput($"{where}: invalid regex: {e.Message}", e);
+            throw StrataException.BadInput($"{where}: invalid regex: {RegexError(e)}.");
         }
 
         if (parsed.GroupNumberFromName("secret") < 0)
@@ -204,7 +204,7 @@ public static class SecretRuleReader
         }
         catch (ArgumentException e)
         {
-            throw StrataException.BadInput($"{where}: invalid allow regex '{pattern}': {e.Message}", e);
+            throw StrataException.BadInput($"{where}: invalid allow regex: {RegexError(e)}.");
         }
     }
 
@@ -216,9 +216,17 @@ public static class SecretRuleReader
         }
         catch (ArgumentException e)
         {
-            throw StrataException.BadInput($"{where}: invalid allow regex '{pattern}': {e.Message}", e);
+            throw StrataException.BadInput($"{where}: invalid allow regex: {RegexError(e)}.");
         }
     }
+
+    /// <summary>
+    /// Why a regex does not parse, without the regex: an allow regex may be the very secret it allows, and .NET's
+    /// message quotes the pattern whole (so the exception is not kept as the inner one either).
+    /// </summary>
+    private static string RegexError(ArgumentException e) => e is RegexParseException parse
+        ? string.Create(CultureInfo.InvariantCulture, $"{CamelWords().Replace(parse.Error.ToString(), " $1").ToLowerInvariant().Trim()} at character {parse.Offset} (the regex is not shown: it may be a secret)")
+        : "it does not parse (the regex is not shown: it may be a secret)";
 
     private static (int Before, int After) ParseWindow(YamlMappingNode map, string where)
     {
@@ -312,4 +320,7 @@ public static class SecretRuleReader
 
         return values;
     }
+
+    [GeneratedRegex("([A-Z])", RegexOptions.CultureInvariant)]
+    private static partial Regex CamelWords();
 }

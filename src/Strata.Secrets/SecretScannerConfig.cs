@@ -3,6 +3,7 @@ namespace Strata.Secrets;
 using System.Text.RegularExpressions;
 using Strata.Core;
 using Strata.Core.Documents;
+using Strata.Core.Findings;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -60,7 +61,7 @@ public sealed class SecretScannerConfig
         {
             if (!byId.Remove(id) && !string.Equals(id, SecretNamedVariable.Rule.Id, StringComparison.OrdinalIgnoreCase))
             {
-                throw StrataException.BadInput($"{Source}: disable names unknown rule '{id}'.");
+                throw StrataException.BadInput($"{Source}: disable names unknown rule '{Redaction.Quote(id)}'.");
             }
         }
 
@@ -86,7 +87,7 @@ public sealed class SecretScannerConfig
             var name = (key as YamlScalarNode)?.Value ?? string.Empty;
             if (!TopKeys.Contains(name))
             {
-                throw StrataException.BadInput($"{source}:{key.Start.Line}: unknown key '{name}' (rules, disable, allow).");
+                throw StrataException.BadInput($"{source}:{key.Start.Line}: unknown key '{Redaction.Quote(name)}' (rules, disable, allow).");
             }
         }
 

@@ -80,8 +80,7 @@ public static partial class SecretText
     public static string Mask(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var masked = KnownSecret().Replace(text, m => Redaction.Redact(m.Value));
-        masked = UrlPassword().Replace(masked, m => m.Value.Replace(m.Groups["secret"].Value, Redaction.Redact(m.Groups["secret"].Value), StringComparison.Ordinal));
+        var masked = MaskMessage(text);
         masked = Assignment().Replace(masked, m =>
             IsSecretName(m.Groups["name"].Value) && IsPlausibleSecretValue(m.Groups["value"].Value.Trim('"', '\''))
                 ? m.Groups["name"].Value + "=" + Redaction.Redact(m.Groups["value"].Value)
@@ -102,6 +101,18 @@ public static partial class SecretText
 
         masked = string.Concat(tokens);
         return masked;
+    }
+
+    /// <summary>
+    /// A message (an error, a warning, a log line, as printed or reported) with credentials of a known format and URL
+    /// passwords redacted wherever they stand. The last check at the output: what a message quotes from input has been
+    /// through <see cref="Redaction.Quote"/> already, but a path or a name given whole may still carry a token.
+    /// </summary>
+    public static string MaskMessage(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var masked = KnownSecret().Replace(message, m => Redaction.Redact(m.Value));
+        return UrlPassword().Replace(masked, m => m.Value.Replace(m.Groups["secret"].Value, Redaction.Redact(m.Groups["secret"].Value), StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"([a-z])([A-Z])", RegexOptions.CultureInvariant)]

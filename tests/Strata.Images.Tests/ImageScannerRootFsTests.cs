@@ -85,4 +85,24 @@ public sealed class ImageScannerRootFsTests : IDisposable
         Assert.True(view.IsRootFs);
         Assert.Empty(view.Layers);
     }
+
+    [Fact]
+    public async Task A_tree_wide_at_every_level_is_walked_whole_though_few_handles_stay_open()
+    {
+        // At each of 150 levels a directory to descend into and one still to walk: more pending directories than the
+        // walker keeps handles for, so it must open the shallower ones again by name when it comes back to them.
+        using var comb = new TempDirectory("strata-rootfs-comb");
+        var level = comb.Path;
+        for (var i = 0; i < 150; i++)
+        {
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(level, "b")).FullName, "leaf"), "x");
+            level = Directory.CreateDirectory(Path.Combine(level, "a")).FullName;
+        }
+
+        var scanner = new ImageScanner(BuiltInSecrets.Provider);
+        var (view, _) = await scanner.ReadRootFsAsync(new ScanTarget(TargetKind.RootFs, comb.Path, comb.Path), new ScanContext(), CancellationToken.None);
+        Assert.Equal(150, view.Files.Count(f => f.Key.EndsWith("/b/leaf", StringComparison.Ordinal) || f.Key == "b/leaf"));
+        Assert.Empty(view.Skipped);
+        Assert.Contains(view.Files, f => f.Key == string.Concat(Enumerable.Repeat("a/", 149)) + "b/leaf");
+    }
 }

@@ -109,6 +109,44 @@ public sealed class TableReportWriterTests
         Assert.Equal(2, dockerfile.Split("Dockerfile").Length);
         var secret = lines.SkipWhile(l => !l.Contains("│ SEC-1PASSWORD-SERVICE-ACCOUNT-TOKEN │ oci:", StringComparison.Ordinal)).Take(2).ToList();
         Assert.Contains("usr/share/some/deeply/nested/directory/structure/with/a/config-file-name.conf (image layer 3)", secret[1], StringComparison.Ordinal);
-        Assert.Contains("Total: 21 findings (1 critical, 20 high, 0 medium, 0 low, 0 info); 0 suppressed.", text, StringComparison.Ordinal);
+        Assert.Contains("Total: 21 findings (1 critical, 20 high, 0 medium, 0 low, 0 info); 0 suppressed; 1 warning (below).", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_scan_report_writer_stops_when_cancelled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        IReportWriter<ScanDocument>[] writers = [new TableReportWriter(new ReportSettings()), new JsonReportWriter(), new SarifReportWriter("/")];
+        foreach (var writer in writers)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.WriteAsync(Busy(), Stream.Null, cancelled.Token));
+        }
+    }
+
+    [Fact]
+    public async Task A_table_cancelled_while_it_is_written_stops_short_of_the_end()
+    {
+        var whole = await Reports.WriteAsync(new TableReportWriter(new ReportSettings()), Busy());
+        using var cancellation = new CancellationTokenSource();
+        using var output = new CancelOnWrite(cancellation.Cancel);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TableReportWriter(new ReportSettings()).WriteAsync(Busy(), output, cancellation.Token));
+        Assert.InRange(output.Length, 1, System.Text.Encoding.UTF8.GetByteCount(whole) - 1);
+    }
+
+    /// <summary>A stream that runs an action on every write: the first table reaching it cancels the report.</summary>
+    private sealed class CancelOnWrite(Action onWrite) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            onWrite();
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            onWrite();
+            base.Write(buffer);
+        }
     }
 }

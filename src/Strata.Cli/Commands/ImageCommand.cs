@@ -106,13 +106,13 @@ internal static class ImageCommand
         // on purpose: what is already there (a symlink, a stale file) would change what the image means.
         if (File.Exists(full))
         {
-            throw StrataException.Usage($"{directory}: exists and is not a directory.");
+            throw StrataException.Usage($"{Redaction.Quote(directory, 200)}: exists and is not a directory.");
         }
 
         var existed = Directory.Exists(full);
         if (existed && Directory.EnumerateFileSystemEntries(full).Any())
         {
-            throw StrataException.Usage($"{directory}: directory is not empty; extract into a new or empty directory.");
+            throw StrataException.Usage($"{Redaction.Quote(directory, 200)}: directory is not empty; extract into a new or empty directory.");
         }
 
         var image = await OpenAsync(text, options, cancellationToken);
@@ -158,7 +158,7 @@ internal static class ImageCommand
             return number;
         }
 
-        result.AddError($"--image-layer '{text}': not an image layer number (0 = the base, as numbered by 'image inspect').");
+        result.AddError($"--image-layer '{Redaction.Quote(text)}': not an image layer number (0 = the base, as numbered by 'image inspect').");
         return null;
     }
 

@@ -48,7 +48,7 @@ internal static class RulesCommand
         {
             only = StackLayerNames.TryParse(layerText, out var layer)
                 ? layer
-                : throw StrataException.Usage($"--layer '{layerText}': expected kernel, image, runtime, orchestrator or application.");
+                : throw StrataException.Usage($"--layer '{Redaction.Quote(layerText)}': expected kernel, image, runtime, orchestrator or application.");
             rules = rules.Where(r => r.Layer == layer);
         }
 
@@ -58,7 +58,7 @@ internal static class RulesCommand
 
     private static async Task<int> ExplainAsync(ParseResult parse, ReportOptions<RuleDocument> report, CliIo io, string id, CancellationToken cancellationToken)
     {
-        var rule = ScannerRegistry.CreateDefault().Catalog.Find(id) ?? throw StrataException.Usage($"No rule {id}; see 'strata rules list'.");
+        var rule = ScannerRegistry.CreateDefault().Catalog.Find(id) ?? throw StrataException.Usage($"No rule {Redaction.Quote(id)}; see 'strata rules list'.");
         await report.WriteAsync(parse, io, new RuleDocument(rule), cancellationToken);
         return (int)ExitCode.Clean;
     }

@@ -52,13 +52,13 @@ internal static class ScanCommand
     {
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
-            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{failOnText}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
+            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
             : (Severity?)null;
 
         TargetKind? forced = null;
         if (parse.GetValue(kindOption) is { } kindText)
         {
-            forced = TargetKindNames.TryParse(kindText, out var k) ? k : throw StrataException.Usage($"--kind '{kindText}': expected one of {string.Join(", ", TargetKindNames.All)}.");
+            forced = TargetKindNames.TryParse(kindText, out var k) ? k : throw StrataException.Usage($"--kind '{Redaction.Quote(kindText)}': expected one of {string.Join(", ", TargetKindNames.All)}.");
         }
 
         var limits = imageOpenOptions.Limits;
@@ -110,7 +110,7 @@ internal static class ScanCommand
         {
             if (!parse.GetValue(shared.Quiet))
             {
-                await io.Error.WriteLineAsync($"warning: {warning}");
+                await io.Error.WriteLineAsync($"warning: {StrataCli.Safe(warning)}");
             }
         }
 
@@ -121,7 +121,7 @@ internal static class ScanCommand
         {
             foreach (var failed in report.Targets.Where(t => t.Error is not null))
             {
-                await io.Error.WriteLineAsync($"strata: {failed.ErrorLine}");
+                await io.Error.WriteLineAsync($"strata: {StrataCli.Safe(failed.ErrorLine!)}");
             }
 
             return (int)ExitCode.Error;
@@ -164,8 +164,8 @@ internal static class ScanCommand
                 var names = options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct();
                 var option = text.Split('=')[0];
                 throw StrataException.Usage(NearestName.Find(option, names) is { } near
-                    ? $"{option}: unknown option; did you mean {near}?"
-                    : $"{option}: unknown option (a file whose name starts with '-' is given as ./{text}).");
+                    ? $"{Redaction.Quote(option)}: unknown option; did you mean {near}?"
+                    : $"{Redaction.Quote(option)}: unknown option (a file whose name starts with '-' is given as ./{Redaction.Quote(text)}).");
             }
         }
     }
@@ -180,7 +180,7 @@ internal static class ScanCommand
         var result = new HashSet<Severity>();
         foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
-            result.Add(SeverityNames.TryParse(value, out var severity) ? severity : throw StrataException.Usage($"--severity '{value}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO."));
+            result.Add(SeverityNames.TryParse(value, out var severity) ? severity : throw StrataException.Usage($"--severity '{Redaction.Quote(value)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO."));
         }
 
         return result;

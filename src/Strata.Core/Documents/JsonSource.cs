@@ -2,6 +2,7 @@ namespace Strata.Core.Documents;
 
 using System.Text;
 using System.Text.Json;
+using Strata.Core.Findings;
 
 /// <summary>
 /// A JSON document read from a file with bounds, plus the line of every value, so findings can point at
@@ -50,7 +51,7 @@ public sealed class JsonSource : IDisposable
             var line = (e.LineNumber ?? 0) + 1;
             var message = e.Message;
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            throw StrataException.BadInput($"{file}:{line}: malformed JSON: {(cut > 0 ? message[..cut] : message)}");
+            throw StrataException.BadInput($"{file}:{line}: malformed JSON: {Redaction.Quote(cut > 0 ? message[..cut] : message, 200)}");
         }
     }
 

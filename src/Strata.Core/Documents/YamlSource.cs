@@ -1,6 +1,7 @@
 namespace Strata.Core.Documents;
 
 using System.Runtime.ExceptionServices;
+using Strata.Core.Findings;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -119,7 +120,7 @@ public sealed class YamlSource
 
     private static StrataException Malformed(string file, Exception e) => e switch
     {
-        YamlException yaml => StrataException.BadInput($"{file}:{yaml.Start.Line}: malformed YAML: {(yaml.InnerException is YamlException inner ? inner.Message : yaml.Message)}", e),
+        YamlException yaml => StrataException.BadInput($"{file}:{yaml.Start.Line}: malformed YAML: {Redaction.Quote(yaml.InnerException is YamlException inner ? inner.Message : yaml.Message, 200)}", e),
 
         // YamlDotNet throws these instead of a YamlException for some malformed input (found by fuzzing: "%TAG ! ", "-\n- :").
         _ => StrataException.BadInput($"{file}: malformed YAML: the YAML parser cannot read it.", e),

@@ -2,6 +2,7 @@ namespace Strata.Core.Ignoring;
 
 using System.Globalization;
 using Strata.Core.Documents;
+using Strata.Core.Findings;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>One entry of a .strataignore file.</summary>
@@ -10,7 +11,17 @@ using YamlDotNet.RepresentationModel;
 /// <param name="Reason">Why it is accepted; mandatory.</param>
 /// <param name="Expires">After this day the entry no longer suppresses.</param>
 /// <param name="Line">Line in the ignore file, for messages.</param>
-public sealed record IgnoreEntry(string Id, IReadOnlyList<string> Paths, string Reason, DateOnly? Expires, int Line);
+public sealed record IgnoreEntry(string Id, IReadOnlyList<string> Paths, string Reason, DateOnly? Expires, int Line)
+{
+    /// <summary>
+    /// The ID as messages show it: a finding fingerprint or a rule ID as it is; anything else, which may be a secret
+    /// pasted into the file, redacted.
+    /// </summary>
+    public string ShownId => Shown(Id);
+
+    internal static string Shown(string id) =>
+        IgnoreMatcher.IsFingerprint(id) || (IgnoreMatcher.IsRuleIdShaped(id) && Redaction.Quote(id, id.Length) == id) ? id : Redaction.Redact(id);
+}
 
 /// <summary>
 /// Reads .strataignore, a YAML list:
@@ -94,7 +105,7 @@ public static class IgnoreFile
                         var dateText = Scalar(valueNode, path, valueLine, "expires");
                         if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                         {
-                            throw StrataException.Usage($"{path}:{valueLine}: expires must be a date as YYYY-MM-DD, not '{dateText}'.");
+                            throw StrataException.Usage($"{path}:{valueLine}: expires must be a date as YYYY-MM-DD, not '{Redaction.Quote(dateText)}'.");
                         }
 
                         expires = date;
@@ -114,7 +125,7 @@ public static class IgnoreFile
 
                         break;
                     default:
-                        throw StrataException.Usage($"{path}:{keyNode.Start.Line}: unknown key '{key}' (expected id, paths, reason, expires).");
+                        throw StrataException.Usage($"{path}:{keyNode.Start.Line}: unknown key '{Redaction.Quote(key ?? string.Empty)}' (expected id, paths, reason, expires).");
                 }
             }
 
@@ -125,7 +136,7 @@ public static class IgnoreFile
 
             if (string.IsNullOrWhiteSpace(reason))
             {
-                throw StrataException.Usage($"{path}:{line}: entry for {id} has no reason; every ignore must say why.");
+                throw StrataException.Usage($"{path}:{line}: entry for {IgnoreEntry.Shown(id)} has no reason; every ignore must say why.");
             }
 
             entries.Add(new IgnoreEntry(id.Trim(), paths, reason.Trim(), expires, line));

@@ -31,12 +31,12 @@ public static partial class IgnoreMatcher
         {
             if (catalog is not null && !IsKnownId(entry.Id, catalog))
             {
-                warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {Quote(entry.Id)}: no rule has this ID and it is not a finding fingerprint; it suppresses nothing.");
+                warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {entry.ShownId}: no rule has this ID and it is not a finding fingerprint; it suppresses nothing.");
             }
 
             if (entry.Expires is DateOnly expires && expires < today)
             {
-                warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {entry.Id} expired on {expires:yyyy-MM-dd}; its findings are reported again.");
+                warnings.Add($"{sourceName}:{entry.Line}: ignore entry for {entry.ShownId} expired on {expires:yyyy-MM-dd}; its findings are reported again.");
                 continue;
             }
 
@@ -82,8 +82,9 @@ public static partial class IgnoreMatcher
     private static bool IsKnownId(string id, RuleCatalog catalog) =>
         FingerprintPattern().IsMatch(id) || catalog.Find(id) is not null || AdvisoryFamilies.Contains(RuleFamilies.FamilyOf(id), StringComparer.OrdinalIgnoreCase);
 
-    // What is not shaped like a rule ID may be anything pasted into the file, a secret included: show it redacted.
-    private static string Quote(string id) => RuleIdShape().IsMatch(id) ? id : Redaction.Redact(id);
+    internal static bool IsFingerprint(string id) => FingerprintPattern().IsMatch(id);
+
+    internal static bool IsRuleIdShaped(string id) => RuleIdShape().IsMatch(id);
 
     [GeneratedRegex("^[0-9a-f]{16}$", RegexOptions.IgnoreCase)]
     private static partial Regex FingerprintPattern();

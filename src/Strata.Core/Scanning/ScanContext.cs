@@ -23,6 +23,39 @@ public sealed class ScanContext
 
     /// <summary>The context checks of <paramref name="target"/> run with: its name, and this run's findings cap.</summary>
     public CheckContext ChecksOf(string target) => new(target) { MaxFindingsPerRule = Limits.MaxFindingsPerRule };
+
+    /// <summary>
+    /// What a scanner had to skip without the target failing (a directory of a root filesystem it may not list, a file
+    /// it may not read): each becomes a warning of the report, counted in its summary, so a gap is never silent.
+    /// </summary>
+    public ScanWarnings Warnings { get; } = new();
+}
+
+/// <summary>Warnings scanners add while they scan (from any thread); the engine takes them into the report.</summary>
+public sealed class ScanWarnings
+{
+    private readonly List<string> messages = [];
+
+    /// <summary>Adds one warning; it names the target and the path, e.g. <c>rootfs:/srv: /etc: cannot list the directory: Permission denied</c>.</summary>
+    public void Add(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (messages)
+        {
+            messages.Add(message);
+        }
+    }
+
+    /// <summary>The warnings added since the last call, in the order they were added.</summary>
+    public IReadOnlyList<string> Take()
+    {
+        lock (messages)
+        {
+            var taken = messages.ToList();
+            messages.Clear();
+            return taken;
+        }
+    }
 }
 
 /// <summary>A progress report: <paramref name="Done"/> of <paramref name="Total"/> units of one step.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Core.Ignoring;
 using Strata.Core.Targets;
 using Strata.Secrets;
@@ -163,7 +164,7 @@ public static partial class FileKinds
         }
         catch (JsonException e) when (strict)
         {
-            throw StrataException.BadInput($"{path}:{(e.LineNumber ?? 0) + 1}: malformed JSON: {FirstSentence(e.Message)}");
+            throw StrataException.BadInput($"{path}:{(e.LineNumber ?? 0) + 1}: malformed JSON: {Redaction.Quote(FirstSentence(e.Message), 200)}");
         }
         catch (Exception e) when (!strict && e is JsonException or StrataException)
         {

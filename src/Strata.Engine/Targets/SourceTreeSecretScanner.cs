@@ -1,7 +1,6 @@
 namespace Strata.Engine.Targets;
 
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
@@ -14,7 +13,7 @@ using Strata.Secrets;
 /// manifests, whose scanners run the secret rules themselves) and a file of no known kind. Findings name each file as
 /// the user named the tree (<c>repo/app/.env</c>) and belong to the application layer.
 /// </summary>
-public sealed partial class SourceTreeSecretScanner : ITargetScanner
+public sealed class SourceTreeSecretScanner : ITargetScanner
 {
     private readonly SecretScannerProvider secrets;
 
@@ -58,7 +57,8 @@ public sealed partial class SourceTreeSecretScanner : ITargetScanner
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                LogUnreadable(context.Logger, file.Name, e.Message);
+                // A gap in the scan, so a warning of the report rather than only a log line.
+                context.Warnings.Add($"{file.Name}: not scanned for secrets: {e.Message}");
             }
         });
 
@@ -70,7 +70,4 @@ public sealed partial class SourceTreeSecretScanner : ITargetScanner
                 return finding with { Location = finding.Location with { File = m.Path, Path = null } };
             })];
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{File}: not scanned for secrets: {Reason}")]
-    private static partial void LogUnreadable(ILogger logger, string file, string reason);
 }

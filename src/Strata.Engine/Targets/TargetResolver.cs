@@ -2,6 +2,7 @@ namespace Strata.Engine.Targets;
 
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Core.Targets;
 using Strata.Oci.Transports;
 
@@ -77,12 +78,12 @@ public static partial class TargetResolver
             var prefix = unknown.Groups[1].Value + unknown.Groups[2].Value;
             var known = ImageTransports.All.Select(t => t.Prefix).Concat(KindPrefixes.Split(", ")).ToList();
             var suggestion = NearestName.Find(prefix, known) is { } near ? $"did you mean {near}? " : string.Empty;
-            throw StrataException.Usage($"{text}: no such file or directory, and '{prefix}' is neither an image transport nor a target kind; {suggestion}transports: {ImageTransports.Syntaxes}; kinds: {KindPrefixes}.");
+            throw StrataException.Usage($"{Redaction.Quote(text, 200)}: no such file or directory, and '{Redaction.Quote(prefix)}' is neither an image transport nor a target kind; {suggestion}transports: {ImageTransports.Syntaxes}; kinds: {KindPrefixes}.");
         }
 
         if (LooksLikePath(text) || !ImageTransports.IsBareReference(text))
         {
-            throw StrataException.Usage($"{text}: no such file or directory, and not an image reference.");
+            throw StrataException.Usage($"{Redaction.Quote(text, 200)}: no such file or directory, and not an image reference.");
         }
 
         return new ScanTarget(TargetKind.Image, text, ImageTransports.Docker.Prefix + text);
@@ -101,7 +102,8 @@ public static partial class TargetResolver
             }
             catch (StrataException e)
             {
-                targets.Add(ScanTarget.Unresolved(text, e.Message));
+                // Named as its error names it: what could not be resolved may be anything pasted, a token included.
+                targets.Add(ScanTarget.Unresolved(Redaction.Quote(text, 200), e.Message));
             }
         }
 
@@ -126,19 +128,19 @@ public static partial class TargetResolver
 
     private static ScanTarget ResolveAs(TargetKind kind, string path, string name) => kind switch
     {
-        TargetKind.Host => throw StrataException.Usage($"'{name}': the host target takes no path."),
+        TargetKind.Host => throw StrataException.Usage($"'{Redaction.Quote(name, 200)}': the host target takes no path."),
         TargetKind.Image => new ScanTarget(TargetKind.Image, name, ImageTransports.Locate(path)),
         TargetKind.RootFs or TargetKind.SourceTree => Directory.Exists(path)
             ? new ScanTarget(kind, name, path)
-            : throw StrataException.Usage($"{path}: no such directory (given as a {kind.ToName()} target)."),
+            : throw StrataException.Usage($"{Redaction.Quote(path, 200)}: no such directory (given as a {kind.ToName()} target)."),
         TargetKind.File => File.Exists(path)
             ? new ScanTarget(kind, name, path)
-            : throw StrataException.Usage($"{path}: no such file (given as a {kind.ToName()} target)."),
+            : throw StrataException.Usage($"{Redaction.Quote(path, 200)}: no such file (given as a {kind.ToName()} target)."),
 
         // A directory given as a file kind (k8s:manifests/) stands for every file of that kind under it.
         _ => File.Exists(path) || Directory.Exists(path)
             ? new ScanTarget(kind, name, path)
-            : throw StrataException.Usage($"{path}: no such file or directory (given as a {kind.ToName()} target)."),
+            : throw StrataException.Usage($"{Redaction.Quote(path, 200)}: no such file or directory (given as a {kind.ToName()} target)."),
     };
 
     /// <summary>docker://REF, image:REF or a bare text: not another transport's or kind's path.</summary>

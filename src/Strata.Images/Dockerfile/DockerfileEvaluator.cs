@@ -94,7 +94,7 @@ internal static partial class DockerfileEvaluator
             name = words[2].ToLowerInvariant();
             if (!StageNamePattern().IsMatch(name))
             {
-                throw StrataException.BadInput($"{file}:{from.StartLine}: invalid stage name '{DockerfileParser.Shorten(words[2])}': it must start with a letter and hold only letters, digits, '-', '_' and '.'.");
+                throw StrataException.BadInput($"{file}:{from.StartLine}: invalid stage name '{DockerfileParser.Quote(words[2])}': it must start with a letter and hold only letters, digits, '-', '_' and '.'.");
             }
         }
 
@@ -309,7 +309,7 @@ internal static partial class DockerfileEvaluator
             var parts = WhitespacePattern().Split(instruction.Arguments.Trim(), 2);
             if (parts.Length < 2)
             {
-                throw StrataException.BadInput($"{file}:{instruction.StartLine}: {instruction.Keyword} {DockerfileParser.Shorten(parts[0])} has no value (use {instruction.Keyword} key=value).");
+                throw StrataException.BadInput($"{file}:{instruction.StartLine}: {instruction.Keyword} {DockerfileParser.Quote(parts[0])} has no value (use {instruction.Keyword} key=value).");
             }
 
             var value = Expand(lexer, parts[1], lookup, instruction, file);
@@ -323,7 +323,7 @@ internal static partial class DockerfileEvaluator
             {
                 if (instruction.Keyword != "ARG")
                 {
-                    throw StrataException.BadInput($"{file}:{instruction.StartLine}: {instruction.Keyword} '{DockerfileParser.Shorten(word)}' must have the form name=value.");
+                    throw StrataException.BadInput($"{file}:{instruction.StartLine}: {instruction.Keyword} '{DockerfileParser.Quote(word)}' must have the form name=value.");
                 }
 
                 pairs.Add(new DockerfileKeyValue(word, null, null));

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Strata.Core;
 using Strata.Core.Documents;
+using Strata.Core.Findings;
+using Strata.Secrets;
 
 /// <summary>
 /// Parses Dockerfiles and Containerfiles as BuildKit reads them: parser directives (escape, syntax, check),
@@ -59,7 +61,7 @@ public static partial class DockerfileParser
             {
                 if (value is not ("\\" or "`"))
                 {
-                    throw StrataException.BadInput($"{file}:{index + 1}: invalid escape directive '{Shorten(value)}' (only \\ and ` are allowed).");
+                    throw StrataException.BadInput($"{file}:{index + 1}: invalid escape directive '{Quote(value)}' (only \\ and ` are allowed).");
                 }
 
                 escape = value[0];
@@ -261,10 +263,12 @@ public static partial class DockerfileParser
     private static DockerfileInstruction ParseInstruction(string logical, int startLine, int endLine, string original, string file)
     {
         var space = logical.IndexOfAny([' ', '\t']);
-        var keyword = (space < 0 ? logical : logical[..space]).ToUpperInvariant();
+        var word = space < 0 ? logical : logical[..space];
+        var keyword = word.ToUpperInvariant();
         if (!KeywordPattern().IsMatch(keyword))
         {
-            throw StrataException.BadInput($"{file}:{startLine}: '{Shorten(keyword)}' is not a Dockerfile instruction.");
+            // Quoted as written: upper-casing would hide a token from the masking, not from the reader.
+            throw StrataException.BadInput($"{file}:{startLine}: '{Quote(word)}' is not a Dockerfile instruction.");
         }
 
         var rest = space < 0 ? string.Empty : logical[(space + 1)..].TrimStart();
@@ -348,7 +352,13 @@ public static partial class DockerfileParser
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == value[^1] && value[0] is '"' or '\'' ? value[1..^1] : value;
 
-    internal static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+    /// <summary>
+    /// A fragment of a Dockerfile as a message quotes it: values of secret-named variables and credentials of a known
+    /// format masked (<see cref="SecretText.Mask"/>), credential-shaped words redacted, bounded (<see cref="Redaction.Quote"/>).
+    /// A line of a Dockerfile may be nothing but a pasted token.
+    /// </summary>
+    internal static string Quote(string text, int maxLength = Redaction.QuoteLength) =>
+        Redaction.Quote(SecretText.Mask(text.Length > maxLength * 4 ? text[..(maxLength * 4)] : text), maxLength);
 
     [GeneratedRegex(@"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$", RegexOptions.CultureInvariant)]
     private static partial Regex DirectivePattern();

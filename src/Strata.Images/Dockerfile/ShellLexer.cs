@@ -153,7 +153,7 @@ public sealed class ShellLexer
         {
             if (++depth > MaxNesting)
             {
-                throw new FormatException($"substitutions nested more than {MaxNesting} deep in '{Shorten(text)}'");
+                throw new FormatException($"substitutions nested more than {MaxNesting} deep in '{DockerfileParser.Quote(text, 60)}'");
             }
 
             try
@@ -212,7 +212,7 @@ public sealed class ShellLexer
 
             if (stopAt is char missing)
             {
-                throw new FormatException($"missing '{missing}' in '{Shorten(text)}'");
+                throw new FormatException($"missing '{missing}' in '{DockerfileParser.Quote(text, 60)}'");
             }
 
             return words;
@@ -223,7 +223,7 @@ public sealed class ShellLexer
             var end = text.IndexOf('\'', position + 1);
             if (end < 0)
             {
-                throw new FormatException($"unterminated single quote in '{Shorten(text)}'");
+                throw new FormatException($"unterminated single quote in '{DockerfileParser.Quote(text, 60)}'");
             }
 
             var value = text[(position + 1)..end];
@@ -260,7 +260,7 @@ public sealed class ShellLexer
                 value.Append(c);
             }
 
-            throw new FormatException($"unterminated double quote in '{Shorten(text)}'");
+            throw new FormatException($"unterminated double quote in '{DockerfileParser.Quote(text, 60)}'");
         }
 
         private string Dollar()
@@ -281,12 +281,12 @@ public sealed class ShellLexer
             var braced = Name();
             if (braced.Length == 0)
             {
-                throw new FormatException($"bad substitution in '{Shorten(text)}'");
+                throw new FormatException($"bad substitution in '{DockerfileParser.Quote(text, 60)}'");
             }
 
             if (AtEnd)
             {
-                throw new FormatException($"missing '}}' in '{Shorten(text)}'");
+                throw new FormatException($"missing '}}' in '{DockerfileParser.Quote(text, 60)}'");
             }
 
             var op = Peek;
@@ -375,7 +375,7 @@ public sealed class ShellLexer
                 }
 
                 default:
-                    throw new FormatException($"unsupported modifier '{op}' in '{Shorten(text)}'");
+                    throw new FormatException($"unsupported modifier '{op}' in '{DockerfileParser.Quote(text, 60)}'");
             }
         }
 
@@ -463,6 +463,4 @@ public sealed class ShellLexer
             return pattern.ToString();
         }
     }
-
-    internal static string Shorten(string text) => text.Length > 60 ? text[..60] + "…" : text;
 }

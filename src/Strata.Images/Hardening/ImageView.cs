@@ -60,6 +60,17 @@ public sealed class ImageView
 
     public bool IsRootFs => RootDirectory is not null;
 
+    /// <summary>Paths of a root filesystem that could not be listed or read (a check that finds nothing there says why).</summary>
+    public IReadOnlyList<RootFsSkip> Skipped { get; private init; } = [];
+
+    /// <summary>The skipped path that hides <paramref name="path"/>: the path itself or a directory above it; null when none does.</summary>
+    public RootFsSkip? SkippedAbove(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var key = path.TrimStart('/');
+        return Skipped.FirstOrDefault(s => key == s.Path || key.StartsWith(s.Path + "/", StringComparison.Ordinal));
+    }
+
     /// <summary>Every path of the merged tree (the root itself excluded), sorted by path.</summary>
     public IReadOnlyList<ImageFile> Files { get; }
 
@@ -224,8 +235,8 @@ public sealed class ImageView
     }
 
     /// <summary>The view of a root filesystem: its entries (no layers) and the content read from disk.</summary>
-    internal static ImageView FromRootFs(string target, string rootDirectory, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>
-        new(target, null, [], [], [.. entries.Where(e => e.Path.Length > 0).Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory);
+    internal static ImageView FromRootFs(string target, string rootDirectory, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<RootFsSkip> skipped) =>
+        new(target, null, [], [], [.. entries.Where(e => e.Path.Length > 0).Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory) { Skipped = skipped };
 
     /// <summary>A view made directly from entries and content (rule examples, unit tests).</summary>
     internal static ImageView FromEntries(string target, ImageConfig? config, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>

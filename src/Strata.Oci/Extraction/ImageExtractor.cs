@@ -2,6 +2,7 @@ namespace Strata.Oci.Extraction;
 
 using System.Runtime.Versioning;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Layers;
 using Strata.Oci.Resolution;
 
@@ -144,7 +145,7 @@ public static class ImageExtractor
 
         public async ValueTask WriteAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
         {
-            var what = $"{layer!.Describe()}: entry '{entry.RawName}'";
+            var what = $"{layer!.Describe()}: entry '{Redaction.Quote(entry.RawName, 200)}'";
 
             // Symlinked parents (bin -> usr/bin) are followed inside the root, as umoci and a container build do.
             // A whiteout removes what lower layers left, never what this layer wrote before it (so the symlinks this
@@ -229,17 +230,17 @@ public static class ImageExtractor
                     break;
                 case EntryType.HardLink:
                     // link(2) does not follow a final symlink: the target's parents are resolved, its name is not.
-                    var target = ScopedPath.ResolveParent(entry.LinkTarget!, symlinkTarget, $"{what}: hard link target '{entry.LinkTarget}'");
-                    CheckParents(target, $"{what}: hard link target '{entry.LinkTarget}'", create: false);
+                    var target = ScopedPath.ResolveParent(entry.LinkTarget!, symlinkTarget, $"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}'");
+                    CheckParents(target, $"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}'", create: false);
                     var targetKind = Kind(target);
                     if (targetKind is not (NodeKind.File or NodeKind.Symlink))
                     {
-                        throw StrataException.BadInput($"{what}: hard link target '{entry.LinkTarget}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
+                        throw StrataException.BadInput($"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
                     }
 
                     if (NativeMethods.Link(Full(target), full) != 0)
                     {
-                        throw StrataException.BadInput($"{what}: cannot hard link to '{entry.LinkTarget}': {NativeMethods.LastError()}");
+                        throw StrataException.BadInput($"{what}: cannot hard link to '{Redaction.Quote(entry.LinkTarget!, 200)}': {NativeMethods.LastError()}");
                     }
 
                     hardLinks++;
@@ -379,12 +380,12 @@ public static class ImageExtractor
                     case NodeKind.Missing:
                         return false;
                     case NodeKind.Symlink:
-                        throw StrataException.BadInput($"{what}: parent '{prefix}' is a symlink; refusing to write through it.");
+                        throw StrataException.BadInput($"{what}: parent '{Redaction.Quote(prefix, 200)}' is a symlink; refusing to write through it.");
                     case NodeKind.File when !create:
                         // Nothing can be below a file: a whiteout there deletes nothing (as when the parent is missing).
                         return false;
                     default:
-                        throw StrataException.BadInput($"{what}: parent '{prefix}' is not a directory.");
+                        throw StrataException.BadInput($"{what}: parent '{Redaction.Quote(prefix, 200)}' is not a directory.");
                 }
 
                 verifiedDirectories.Add(prefix);

@@ -1,5 +1,6 @@
 namespace Strata.Oci.FileSystem;
 
+using Strata.Core.Findings;
 using Strata.Oci.Layers;
 using Strata.Oci.Resolution;
 
@@ -130,8 +131,8 @@ public sealed class LayeredFileSystem
         string? SymlinkTarget(ReadOnlySpan<char> candidate) =>
             lookup.TryGetValue(candidate, out var history) && history.Current is { Type: EntryType.Symlink } link ? link.LinkTarget : null;
         return followLast
-            ? ScopedPath.Resolve(normalized, SymlinkTarget, $"path '{path}'")
-            : ScopedPath.ResolveParent(normalized, SymlinkTarget, $"path '{path}'");
+            ? ScopedPath.Resolve(normalized, SymlinkTarget, $"path '{Redaction.Quote(path, 200)}'")
+            : ScopedPath.ResolveParent(normalized, SymlinkTarget, $"path '{Redaction.Quote(path, 200)}'");
     }
 
     /// <summary>The merged-image entry at a path, or null.</summary>

@@ -1,6 +1,7 @@
 namespace Strata.Oci.Layers;
 
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>Normalises tar entry names so no entry can name a path outside the image root.</summary>
 public static class EntryPaths
@@ -38,7 +39,7 @@ public static class EntryPaths
             {
                 if (parts.Count == 0)
                 {
-                    throw StrataException.BadInput($"{what}: entry '{name}' climbs above the image root ('..').");
+                    throw StrataException.BadInput($"{what}: entry '{Redaction.Quote(name, 200)}' climbs above the image root ('..').");
                 }
 
                 parts.RemoveAt(parts.Count - 1);

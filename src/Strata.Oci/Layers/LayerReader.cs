@@ -2,6 +2,7 @@ namespace Strata.Oci.Layers;
 
 using System.IO.Compression;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Resolution;
 using Strata.Oci.Sources;
@@ -110,12 +111,12 @@ public static class LayerReader
         string? link = type switch
         {
             EntryType.Symlink => header.LinkName,
-            EntryType.HardLink => EntryPaths.Normalize(header.LinkName, $"{what}: hard link '{header.Name}'"),
+            EntryType.HardLink => EntryPaths.Normalize(header.LinkName, $"{what}: hard link '{Redaction.Quote(header.Name, 200)}'"),
             _ => null,
         };
         if (type == EntryType.HardLink && link is { Length: 0 })
         {
-            throw StrataException.BadInput($"{what}: entry '{header.Name}': hard link to the image root.");
+            throw StrataException.BadInput($"{what}: entry '{Redaction.Quote(header.Name, 200)}': hard link to the image root.");
         }
 
         if (name.StartsWith(EntryPaths.WhiteoutPrefix, StringComparison.Ordinal))
@@ -136,7 +137,7 @@ public static class LayerReader
                 var deleted = name[EntryPaths.WhiteoutPrefix.Length..];
                 if (deleted.Length == 0 || deleted is "." or "..")
                 {
-                    throw StrataException.BadInput($"{what}: entry '{header.Name}': whiteout names no file.");
+                    throw StrataException.BadInput($"{what}: entry '{Redaction.Quote(header.Name, 200)}': whiteout names no file.");
                 }
 
                 type = EntryType.Whiteout;

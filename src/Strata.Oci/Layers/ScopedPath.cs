@@ -2,6 +2,7 @@ namespace Strata.Oci.Layers;
 
 using System.Text;
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>Returns the target of the symlink at a resolved path (no symlinks among its parents), or null when it is not a symlink or does not exist.</summary>
 public delegate string? SymlinkTargetLookup(ReadOnlySpan<char> resolvedPath);
@@ -131,5 +132,5 @@ public static class ScopedPath
         current.Append(next);
     }
 
-    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
+    private static string Shorten(string text) => Redaction.Quote(text, 200);
 }

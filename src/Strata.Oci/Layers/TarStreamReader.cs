@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>One tar header with its PAX/GNU extensions applied, as stored (paths not yet normalised).</summary>
 internal sealed class TarHeader
@@ -456,7 +457,7 @@ internal sealed class TarStreamReader
 
     private static string Printable(char c) => c is >= ' ' and < (char)127 ? c.ToString() : "\\x" + ((int)c).ToString("x2", CultureInfo.InvariantCulture);
 
-    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
+    private static string Shorten(string text) => Redaction.Quote(text, 200);
 
     private sealed class ContentStream(TarStreamReader reader) : ReadOnlyStream
     {

@@ -1,5 +1,7 @@
 namespace Strata.Oci.Model;
 
+using Strata.Core.Findings;
+
 /// <summary>An OCI content descriptor: what a manifest or index says about a blob it points to.</summary>
 public sealed record Descriptor
 {
@@ -25,7 +27,7 @@ public sealed record Platform(string Os, string Architecture, string? Variant = 
         var parts = text.Split('/');
         if (parts.Length is < 2 or > 3 || parts.Any(string.IsNullOrWhiteSpace))
         {
-            throw Strata.Core.StrataException.Usage($"--platform '{text}': expected os/arch or os/arch/variant, e.g. linux/arm64/v8.");
+            throw Strata.Core.StrataException.Usage($"--platform '{Redaction.Quote(text)}': expected os/arch or os/arch/variant, e.g. linux/arm64/v8.");
         }
 
         return new Platform(parts[0], parts[1], parts.Length == 3 ? parts[2] : null);

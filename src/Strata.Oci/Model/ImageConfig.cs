@@ -1,6 +1,7 @@
 namespace Strata.Oci.Model;
 
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>The parts of an image config (OCI or Docker) that Strata reads.</summary>
 public sealed record ImageConfig
@@ -47,7 +48,7 @@ public sealed record ImageConfig
         var rootfsType = rootfs.String("type");
         if (rootfsType is not null && rootfsType != "layers")
         {
-            throw rootfs.Fail($"type '{rootfsType}' is not supported (expected 'layers').");
+            throw rootfs.Fail($"type '{Redaction.Quote(rootfsType, 100)}' is not supported (expected 'layers').");
         }
 
         var diffIds = new List<Digest>();

@@ -1,6 +1,7 @@
 namespace Strata.Oci.Model;
 
 using Strata.Core;
+using Strata.Core.Findings;
 
 /// <summary>An image manifest (OCI or Docker schema 2): a config and its layers.</summary>
 public sealed record ImageManifest
@@ -27,7 +28,7 @@ public sealed record ImageManifest
         var mediaType = root.String("mediaType") ?? declaredMediaType ?? MediaTypes.OciManifest;
         if (!MediaTypes.IsManifest(mediaType))
         {
-            throw root.Fail($"media type '{mediaType}' is not an image manifest type.");
+            throw root.Fail($"media type '{Redaction.Quote(mediaType, 100)}' is not an image manifest type.");
         }
 
         var configField = root.Object("config") ?? throw root.Fail("required object 'config' is missing.");
@@ -67,7 +68,7 @@ public sealed record ImageIndex
         var mediaType = root.String("mediaType") ?? declaredMediaType ?? MediaTypes.OciIndex;
         if (!MediaTypes.IsIndex(mediaType))
         {
-            throw root.Fail($"media type '{mediaType}' is not an image index type.");
+            throw root.Fail($"media type '{Redaction.Quote(mediaType, 100)}' is not an image index type.");
         }
 
         if (!root.Has("manifests"))
@@ -111,7 +112,7 @@ internal static class DescriptorJson
         var digestText = field.RequiredString("digest");
         if (!Digest.TryParse(digestText, out var digest))
         {
-            throw field.Fail($"digest '{(digestText.Length > 80 ? digestText[..80] : digestText)}' is not a valid digest (expected sha256:<64 hex> or sha512:<128 hex>).");
+            throw field.Fail($"digest '{Redaction.Quote(digestText, 80)}' is not a valid digest (expected sha256:<64 hex> or sha512:<128 hex>).");
         }
 
         var size = field.Int64("size") ?? throw field.Fail("required integer 'size' is missing.");

@@ -7,6 +7,7 @@ using System.Net.Security;
 using System.Text.Json;
 using Strata.Core;
 using Strata.Core.Documents;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 
 /// <summary>
@@ -221,7 +222,7 @@ public sealed class RegistryClient : IDisposable
 
     private static RegistryRequest ManifestRequest(HttpMethod method, ImageReference reference, string tagOrDigest)
     {
-        var what = Digest.TryParse(tagOrDigest, out var digest) ? $"manifest {digest}" : $"manifest '{tagOrDigest}'";
+        var what = Digest.TryParse(tagOrDigest, out var digest) ? $"manifest {digest}" : $"manifest '{Redaction.Quote(tagOrDigest)}'";
         return new RegistryRequest(method, reference, $"/v2/{reference.Repository}/manifests/{tagOrDigest}", what, ManifestMediaTypes.Accepted, null);
     }
 

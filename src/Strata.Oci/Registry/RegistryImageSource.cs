@@ -1,6 +1,7 @@
 namespace Strata.Oci.Registry;
 
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Sources;
 
@@ -47,7 +48,7 @@ public sealed class RegistryImageSource : IImageSource
         var text = reference.StartsWith(Transport, StringComparison.Ordinal) ? reference[Transport.Length..] : reference;
         if (text.Length == 0)
         {
-            throw StrataException.Usage($"'{reference}': expected docker://[REGISTRY/]REPOSITORY[:TAG][@DIGEST].");
+            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': expected docker://[REGISTRY/]REPOSITORY[:TAG][@DIGEST].");
         }
 
         return new RegistryImageSource(ImageReference.Parse(text), options);

@@ -1,6 +1,7 @@
 namespace Strata.Oci.Resolution;
 
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Sources;
 using Strata.Oci.Transports;
@@ -77,7 +78,7 @@ public static class ImageResolver
             where = $"manifest {child.Digest} (from index {digest})";
             if (!MediaTypes.IsIndex(child.MediaType) && !MediaTypes.IsManifest(child.MediaType))
             {
-                throw StrataException.BadInput($"{where}: unknown media type '{child.MediaType}' for an index entry (expected an image manifest or index).");
+                throw StrataException.BadInput($"{where}: unknown media type '{Redaction.Quote(child.MediaType, 100)}' for an index entry (expected an image manifest or index).");
             }
 
             bytes = await ReadVerifiedAsync(source, child, where, limits.MaxManifestBytes, "manifest-bytes", cancellationToken);
@@ -85,20 +86,20 @@ public static class ImageResolver
             mediaType = ImageIndex.SniffMediaType(bytes, where) ?? child.MediaType;
             if (MediaTypes.IsIndex(mediaType) != MediaTypes.IsIndex(child.MediaType))
             {
-                throw StrataException.BadInput($"{where}: content is a '{mediaType}' but the index entry declares '{child.MediaType}'.");
+                throw StrataException.BadInput($"{where}: content is a '{Redaction.Quote(mediaType, 100)}' but the index entry declares '{Redaction.Quote(child.MediaType, 100)}'.");
             }
         }
 
         if (!MediaTypes.IsManifest(mediaType))
         {
-            throw StrataException.BadInput($"{where}: unknown manifest media type '{mediaType ?? "none"}' (expected an OCI or Docker schema 2 manifest or index).");
+            throw StrataException.BadInput($"{where}: unknown manifest media type '{Redaction.Quote(mediaType ?? "none", 100)}' (expected an OCI or Docker schema 2 manifest or index).");
         }
 
         var what = top.Synthesized && indexes.Count == 0 ? $"{where} (synthesized manifest)" : $"manifest {digest}";
         var manifest = ImageManifest.Parse(bytes, mediaType, what, limits);
         if (!MediaTypes.IsConfig(manifest.Config.MediaType))
         {
-            throw StrataException.BadInput($"{what}: $.config.mediaType: unknown media type '{manifest.Config.MediaType}' (not a container image config).");
+            throw StrataException.BadInput($"{what}: $.config.mediaType: unknown media type '{Redaction.Quote(manifest.Config.MediaType, 100)}' (not a container image config).");
         }
 
         if (manifest.Layers.Count > limits.MaxLayers)
@@ -129,11 +130,11 @@ public static class ImageResolver
             var descriptor = manifest.Layers[i];
             if (MediaTypes.IsEncrypted(descriptor.MediaType))
             {
-                throw StrataException.BadInput($"{what}: $.layers[{i}] ({descriptor.Digest}) is encrypted ('{descriptor.MediaType}'); decrypt the image first.");
+                throw StrataException.BadInput($"{what}: $.layers[{i}] ({descriptor.Digest}) is encrypted ('{Redaction.Quote(descriptor.MediaType, 100)}'); decrypt the image first.");
             }
 
             var compression = MediaTypes.LayerCompressionOf(descriptor.MediaType)
-                ?? throw StrataException.BadInput($"{what}: $.layers[{i}] ({descriptor.Digest}): unknown layer media type '{descriptor.MediaType}'.");
+                ?? throw StrataException.BadInput($"{what}: $.layers[{i}] ({descriptor.Digest}): unknown layer media type '{Redaction.Quote(descriptor.MediaType, 100)}'.");
             layers.Add(new ImageLayer(i, descriptor, config.DiffIds[i], compression, history.Count == manifest.Layers.Count ? history[i] : null));
         }
 

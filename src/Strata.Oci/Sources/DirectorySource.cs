@@ -1,6 +1,7 @@
 namespace Strata.Oci.Sources;
 
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Transports;
 
@@ -23,7 +24,7 @@ public sealed class DirectorySource : IImageSource
     {
         if (!Directory.Exists(directory))
         {
-            throw StrataException.Usage($"{reference}: directory {directory} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: directory {Redaction.Quote(directory, 200)} does not exist.");
         }
 
         return new DirectorySource(reference, directory);

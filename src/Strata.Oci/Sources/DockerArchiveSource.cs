@@ -3,6 +3,7 @@ namespace Strata.Oci.Sources;
 using System.Globalization;
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Transports;
 
@@ -32,7 +33,7 @@ public sealed class DockerArchiveSource : IImageSource
     {
         if (!File.Exists(file))
         {
-            throw StrataException.Usage($"{reference}: file {file} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: file {Redaction.Quote(file, 200)} does not exist.");
         }
 
         var files = await TarArchiveFiles.IndexAsync(file, ImageTransports.DockerArchive.Prefix + file, limits, cancellationToken);
@@ -128,7 +129,7 @@ public sealed class DockerArchiveSource : IImageSource
             }
         }
 
-        throw StrataException.BadInput($"{what}: no image tagged '{wanted}' (tags: {AllTags(entries)}).");
+        throw StrataException.BadInput($"{what}: no image tagged '{Redaction.Quote(wanted)}' (tags: {AllTags(entries)}).");
     }
 
     private async Task<Descriptor> DescribeLayerAsync(string path, Digest diffId, Dictionary<string, Descriptor> layerSources, CancellationToken cancellationToken)

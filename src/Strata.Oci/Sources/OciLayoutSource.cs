@@ -2,6 +2,7 @@ namespace Strata.Oci.Sources;
 
 using System.Text.Json;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Model;
 using Strata.Oci.Transports;
 
@@ -30,7 +31,7 @@ public sealed class OciLayoutSource : IImageSource
     {
         if (!Directory.Exists(directory))
         {
-            throw StrataException.Usage($"{reference}: directory {directory} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: directory {Redaction.Quote(directory, 200)} does not exist.");
         }
 
         return new OciLayoutSource(reference, new DirectoryImageFiles(directory, ImageTransports.Oci.Prefix + directory), tag, digest);
@@ -40,7 +41,7 @@ public sealed class OciLayoutSource : IImageSource
     {
         if (!File.Exists(file))
         {
-            throw StrataException.Usage($"{reference}: file {file} does not exist.");
+            throw StrataException.Usage($"{Redaction.Quote(reference, 200)}: file {Redaction.Quote(file, 200)} does not exist.");
         }
 
         var files = await TarArchiveFiles.IndexAsync(file, ImageTransports.OciArchive.Prefix + file, limits, cancellationToken);
@@ -79,7 +80,7 @@ public sealed class OciLayoutSource : IImageSource
         {
             throw StrataException.BadInput(tag is null
                 ? $"{files.Origin}: index.json lists no manifests."
-                : $"{files.Origin}: no image tagged '{tag}' in index.json (tags: {TagList(index)}).");
+                : $"{files.Origin}: no image tagged '{Redaction.Quote(tag)}' in index.json (tags: {TagList(index)}).");
         }
 
         if (candidates.Count == 1)
@@ -91,7 +92,7 @@ public sealed class OciLayoutSource : IImageSource
         {
             if (candidate.Platform is null)
             {
-                throw StrataException.BadInput($"{files.Origin}: index.json holds several images{(tag is null ? string.Empty : $" tagged '{tag}'")}; name one with :TAG or @DIGEST (tags: {TagList(index)}).");
+                throw StrataException.BadInput($"{files.Origin}: index.json holds several images{(tag is null ? string.Empty : $" tagged '{Redaction.Quote(tag)}'")}; name one with :TAG or @DIGEST (tags: {TagList(index)}).");
             }
         }
 
@@ -126,7 +127,7 @@ public sealed class OciLayoutSource : IImageSource
         var version = root.String("imageLayoutVersion");
         if (version is null || !version.StartsWith("1.", StringComparison.Ordinal))
         {
-            throw root.Fail($"imageLayoutVersion '{version ?? "missing"}' is not supported (expected 1.x).");
+            throw root.Fail($"imageLayoutVersion '{Redaction.Quote(version ?? "missing")}' is not supported (expected 1.x).");
         }
     }
 

@@ -2,6 +2,7 @@ namespace Strata.Oci.Transports;
 
 using System.Formats.Tar;
 using Strata.Core;
+using Strata.Core.Findings;
 using Strata.Oci.Registry;
 using Strata.Oci.Sources;
 
@@ -120,12 +121,12 @@ public static class ImageTransports
         {
             return Recognise(text) is { } local
                 ? local.Prefix + text
-                : throw StrataException.Usage($"{text}: not an image; name one as {Syntaxes}.");
+                : throw StrataException.Usage($"{Redaction.Quote(text, 200)}: not an image; name one as {Syntaxes}.");
         }
 
         return IsBareReference(text)
             ? Docker.Prefix + text
-            : throw StrataException.Usage($"{text}: no such file or directory, and not an image reference; name an image as {Syntaxes}.");
+            : throw StrataException.Usage($"{Redaction.Quote(text, 200)}: no such file or directory, and not an image reference; name an image as {Syntaxes}.");
     }
 
     /// <summary>A registry reference without a transport, such as <c>alpine:3.20</c> or <c>localhost:5000/team/app@sha256:…</c>.</summary>
@@ -137,11 +138,11 @@ public static class ImageTransports
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(options);
         var transport = ByPrefix(reference)
-            ?? throw StrataException.Usage($"'{reference}': unknown transport; expected one of {Syntaxes}.");
+            ?? throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': unknown transport; expected one of {Syntaxes}.");
         var remainder = reference[transport.Prefix.Length..];
         if (remainder.Length == 0)
         {
-            throw StrataException.Usage($"'{reference}': nothing after '{transport.Prefix}'; expected {transport.Syntax}.");
+            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': nothing after '{transport.Prefix}'; expected {transport.Syntax}.");
         }
 
         return await transport.OpenSource(reference, remainder, options, cancellationToken);
@@ -159,7 +160,7 @@ public static class ImageTransports
         var (path, tag) = SplitPath(remainder);
         if (tag is not null && tag.StartsWith('@'))
         {
-            throw StrataException.Usage($"'{reference}': '{tag}' is not a digest (expected @sha256:<64 hex>).");
+            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': '{Redaction.Quote(tag)}' is not a digest (expected @sha256:<64 hex>).");
         }
 
         return (path, tag, null);

@@ -58,12 +58,14 @@ public sealed class JsonReportWriter : IReportWriter<ScanDocument>
         }
 
         json.WriteNumber("suppressed", report.Suppressed.Count);
+        json.WriteNumber("warnings", report.Warnings.Count);
         json.WriteNumber("folded", report.Folded);
         json.WriteEndObject();
 
         json.WriteStartArray("findings");
         foreach (var finding in report.Findings)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             WriteFinding(json, finding);
         }
 

@@ -116,6 +116,7 @@ public sealed class SarifReportWriter : IReportWriter<ScanDocument>
         json.WriteStartArray("results");
         foreach (var (finding, suppression, where) in results)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             WriteResult(json, finding, index[finding.RuleId], suppression, where);
         }
 

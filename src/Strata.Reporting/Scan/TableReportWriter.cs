@@ -38,10 +38,10 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
 
         // With one target, the summary names it once and the rows need not repeat it.
         var nameTargets = targets.Count > 1;
-        console.Write(TargetSummary(report));
+        console.Write(TargetSummary(report, cancellationToken));
         if (report.Findings.Count > 0)
         {
-            console.Write(RuleSummary(report.Findings));
+            console.Write(RuleSummary(report.Findings, cancellationToken));
         }
 
         foreach (var layer in report.Findings.GroupBy(f => f.Layer).OrderBy(g => g.Key))
@@ -62,7 +62,7 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
                     var first = findings[0];
                     targets.TryGetValue(first.Target, out var target);
                     var where = findings.Count == 1 ? first.Location : group.Key.Location;
-                    table.AddRow(new IRenderable[] { new Text(first.RuleId), new Text(Where(first.Target, target, where, nameTargets)), new Text(Detail(findings)) });
+                    table.AddRow(Cells(cancellationToken, new Text(first.RuleId), new Text(Where(first.Target, target, where, nameTargets)), new Text(Detail(findings))));
                 }
 
                 console.Write(table);
@@ -74,7 +74,7 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
         var folded = report.Folded > 0
             ? string.Create(CultureInfo.InvariantCulture, $"; {report.Folded:N0} more folded into {Count(report.Findings.Count(f => f.Folded > 0), "summary finding")}")
             : string.Empty;
-        console.Write(new Text($"Total: {Count(report.Findings.Count, "finding")} ({string.Join(", ", counts)}){folded}; {report.Suppressed.Count} suppressed.\n"));
+        console.Write(new Text($"Total: {Count(report.Findings.Count, "finding")} ({string.Join(", ", counts)}){folded}; {report.Suppressed.Count} suppressed{Warned(report.Warnings.Count)}.\n"));
         foreach (var warning in report.Warnings)
         {
             console.Write(new Markup($"[yellow]warning:[/] {Markup.Escape(DisplayText.OneLine(warning))}\n"));
@@ -82,15 +82,16 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
     }
 
     /// <summary>One row per target: its kind and its findings by severity, or why it could not be scanned.</summary>
-    private static Table TargetSummary(ScanReport report)
+    private static Table TargetSummary(ScanReport report, CancellationToken cancellationToken)
     {
+        var byTarget = report.Findings.ToLookup(f => f.Target, StringComparer.Ordinal);
         var table = new Table { Border = TableBorder.Rounded, Expand = false, Title = new TableTitle("Targets") };
         table.AddColumn("Target");
         table.AddColumn("Kind");
         table.AddColumn("Findings");
         foreach (var result in report.Targets)
         {
-            var findings = report.Findings.Where(f => f.Target == result.Target.Name).ToList();
+            var findings = byTarget[result.Target.Name].ToList();
             var text = Count(findings.Count, "finding");
             if (findings.Count > 0)
             {
@@ -108,19 +109,18 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
                 text = $"error: {DisplayText.OneLine(result.Error)}";
             }
 
-            table.AddRow(new IRenderable[]
-            {
+            table.AddRow(Cells(
+                cancellationToken,
                 new Text(DisplayText.OneLine(result.Target.Name)),
                 new Text(result.Target.Kind.ToName()),
-                result.Error is null ? new Text(text) : new Text(text, new Style(Color.Red)),
-            });
+                result.Error is null ? new Text(text) : new Text(text, new Style(Color.Red))));
         }
 
         return table;
     }
 
     /// <summary>One row per rule that found something, most severe and most frequent first.</summary>
-    private static Table RuleSummary(IReadOnlyList<Finding> findings)
+    private static Table RuleSummary(IReadOnlyList<Finding> findings, CancellationToken cancellationToken)
     {
         var table = new Table { Border = TableBorder.Rounded, Expand = false, Title = new TableTitle("Rules") };
         table.AddColumn("Rule");
@@ -135,11 +135,12 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
         foreach (var rule in rules)
         {
             var folded = rule.Sum(f => f.Folded);
-            table.AddRow(
+            table.AddRow(Cells(
+                cancellationToken,
                 new Text(rule.Key.RuleId),
                 new Text(rule.Key.Severity.ToName()),
                 new Text(folded > 0 ? string.Create(CultureInfo.InvariantCulture, $"{rule.Count()} (+{folded:N0} folded)") : rule.Count().ToString(CultureInfo.InvariantCulture)),
-                new Text(DisplayText.OneLine(rule.First().Title)));
+                new Text(DisplayText.OneLine(rule.First().Title))));
         }
 
         return table;
@@ -201,6 +202,19 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
         return message;
     }
 
+    /// <summary>
+    /// A table row whose cells check for cancellation when Spectre measures and renders them: a table of many rows is
+    /// laid out inside one <c>Write</c>, which has no cancellation of its own.
+    /// </summary>
+    private static IRenderable[] Cells(CancellationToken cancellationToken, params IRenderable[] cells)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return [.. cells.Select(c => new CancellableRenderable(c, cancellationToken))];
+    }
+
+    /// <summary>"; 2 warnings (below)" when there are any: a scan that skipped something says so in its total.</summary>
+    private static string Warned(int count) => count == 0 ? string.Empty : $"; {Count(count, "warning")} (below)";
+
     private static string Count(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 
     private static Color ColourOf(Severity severity) => severity switch
@@ -211,4 +225,20 @@ public sealed class TableReportWriter : IReportWriter<ScanDocument>
         Severity.Low => Color.Blue,
         _ => Color.Grey,
     };
+}
+
+/// <summary>Renders <paramref name="inner"/>, first throwing if the report is cancelled.</summary>
+internal sealed class CancellableRenderable(IRenderable inner, CancellationToken cancellationToken) : IRenderable
+{
+    public Measurement Measure(RenderOptions options, int maxWidth)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return inner.Measure(options, maxWidth);
+    }
+
+    public IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return inner.Render(options, maxWidth);
+    }
 }

@@ -1,6 +1,7 @@
 namespace Strata.Oci.Tests.Registry;
 
 using Strata.Core;
+using Strata.Core.Findings;
 
 public sealed class ImageReferenceTests
 {
@@ -117,7 +118,9 @@ public sealed class ImageReferenceTests
 
         var error = Assert.Throws<StrataException>(() => ImageReference.Parse(text));
         Assert.Equal(ExitCode.Usage, error.ExitCode);
-        Assert.Contains($"'{text}'", error.Message, StringComparison.Ordinal);
+
+        // Named as every message quotes input: control characters replaced, anything shaped like a token redacted.
+        Assert.Contains($"'{Redaction.Quote(text, 300)}'", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 

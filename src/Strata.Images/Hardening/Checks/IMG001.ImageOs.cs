@@ -29,7 +29,11 @@ public sealed class ImageOs : Check<ImageView>
         var os = OsRelease.Read(subject);
         if (os is null)
         {
-            yield return Finding.For(Rule, context.Target, new Location { Path = "/etc/os-release" }, "No os-release file: the distribution cannot be identified (an image FROM scratch or distroless static has none).");
+            // A root filesystem scanned by a user who may not read /etc has one, unseen: say so rather than "none".
+            var message = OsRelease.Locations.Select(subject.SkippedAbove).FirstOrDefault(s => s is not null) is { } unread
+                ? $"os-release could not be read (/{unread.Path}: {unread.Reason}): the distribution cannot be identified."
+                : "No os-release file: the distribution cannot be identified (an image FROM scratch or distroless static has none).";
+            yield return Finding.For(Rule, context.Target, new Location { Path = "/etc/os-release" }, message);
             yield break;
         }
 
