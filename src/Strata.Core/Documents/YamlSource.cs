@@ -77,7 +77,7 @@ public sealed class YamlSource
         }
         catch (AnchorNotFoundException e) when (streamedKey is not null)
         {
-            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {e.Message} (the items of a '{streamedKey}' list are read one at a time: an alias cannot refer to an anchor outside its item).", e);
+            throw StrataException.BadInput($"{file}:{e.Start.Line}: malformed YAML: {Redaction.Quote(e.Message, 200)} (the items of a '{streamedKey}' list are read one at a time: an alias cannot refer to an anchor outside its item).", e);
         }
         catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
