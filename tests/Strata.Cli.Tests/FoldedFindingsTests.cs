@@ -69,7 +69,7 @@ public sealed class FoldedFindingsTests : IDisposable
 
         var table = await CliRunner.RunAsync(["scan", "k8s:" + pod, "--no-progress"], width: 400);
         Assert.Contains($"Total: {findings.Count} findings (", table.StdOut, StringComparison.Ordinal);
-        Assert.Contains("; 300 more folded into 2 summary findings; 0 suppressed.", table.StdOut, StringComparison.Ordinal);
+        Assert.Contains("; 300 more folded into 2 summary findings; 0 suppressed; 1 warning", table.StdOut, StringComparison.Ordinal);
         Assert.Contains("101 (+150 folded)", table.StdOut, StringComparison.Ordinal);
         Assert.Contains("(and 300 more, folded)", table.StdOut, StringComparison.Ordinal);
         Assert.Contains("and 150 more PSS-003 findings", table.StdOut, StringComparison.Ordinal);
