@@ -109,12 +109,10 @@ public static class ImageExtractor
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> verifiedLookup;
         private readonly SymlinkTargetLookup symlinkTarget;
         private readonly Dictionary<string, LayerEntry> directoryMetadata = new(StringComparer.Ordinal);
-        private readonly SymlinkTargetLookup lowerSymlinkTarget;
 
         /// <summary>Paths the current layer wrote (and their parents): its whiteouts never delete them.</summary>
         private readonly HashSet<string> upperPaths = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> upperLookup;
-        private bool metUpperSymlink;
+        private readonly LowerLayerPaths lower;
         private readonly List<string> skipped = [];
         private readonly byte[] copyBuffer = new byte[128 * 1024];
         private ImageLayer? layer;
@@ -131,8 +129,7 @@ public static class ImageExtractor
             verifiedDirectories = new HashSet<string>(StringComparer.Ordinal) { string.Empty };
             verifiedLookup = verifiedDirectories.GetAlternateLookup<ReadOnlySpan<char>>();
             symlinkTarget = SymlinkTarget;
-            lowerSymlinkTarget = LowerSymlinkTarget;
-            upperLookup = upperPaths.GetAlternateLookup<ReadOnlySpan<char>>();
+            lower = new LowerLayerPaths(symlinkTarget, upperPaths);
         }
 
         public void BeginLayer(ImageLayer next)
@@ -154,7 +151,7 @@ public static class ImageExtractor
             switch (entry.Type)
             {
                 case EntryType.Whiteout:
-                    var deleted = ResolveLower(entry.Path, followLast: false, what);
+                    var deleted = lower.Resolve(entry.Path, followLast: false, what);
                     if (deleted is null)
                     {
                         return;
@@ -174,7 +171,7 @@ public static class ImageExtractor
 
                     return;
                 case EntryType.OpaqueWhiteout:
-                    var opaque = ResolveLower(entry.Path, followLast: true, what);
+                    var opaque = lower.Resolve(entry.Path, followLast: true, what);
                     if (opaque is not null && CheckParents(opaque, what, create: false) && Kind(opaque) == NodeKind.Directory)
                     {
                         ClearLower(opaque);
@@ -250,30 +247,6 @@ public static class ImageExtractor
             SetOwner(full, entry);
         }
 
-        /// <summary>A whiteout's path among what lower layers left; null when it leads through a symlink this layer wrote.</summary>
-        private string? ResolveLower(string path, bool followLast, string what)
-        {
-            metUpperSymlink = false;
-            var resolved = followLast ? ScopedPath.Resolve(path, lowerSymlinkTarget, what) : ScopedPath.ResolveParent(path, lowerSymlinkTarget, what);
-            return metUpperSymlink ? null : resolved;
-        }
-
-        private string? LowerSymlinkTarget(ReadOnlySpan<char> path)
-        {
-            if (metUpperSymlink)
-            {
-                return null;
-            }
-
-            var target = SymlinkTarget(path);
-            if (target is not null && upperLookup.Contains(path))
-            {
-                metUpperSymlink = true;
-                return null;
-            }
-
-            return target;
-        }
 
         /// <summary>The target of the symlink at a resolved path inside the root (lstat + readlink), or null; known real directories skip the lstat.</summary>
         private string? SymlinkTarget(ReadOnlySpan<char> path)

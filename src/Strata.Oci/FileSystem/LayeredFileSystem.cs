@@ -227,12 +227,10 @@ public sealed class LayeredFileSystem
         private readonly Dictionary<string, HashSet<string>> children = new(StringComparer.Ordinal);
         private readonly Dictionary<string, PathHistory>.AlternateLookup<ReadOnlySpan<char>> lookup;
         private readonly SymlinkTargetLookup symlinkTarget;
-        private readonly SymlinkTargetLookup lowerSymlinkTarget;
 
         /// <summary>Paths the current layer wrote (and their parents): its whiteouts never delete them.</summary>
         private readonly HashSet<string> upper = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> upperLookup;
-        private bool metUpperSymlink;
+        private readonly LowerLayerPaths lower;
         private int layerIndex;
         private string? createdBy;
         private int added;
@@ -244,8 +242,7 @@ public sealed class LayeredFileSystem
         {
             lookup = Histories.GetAlternateLookup<ReadOnlySpan<char>>();
             symlinkTarget = SymlinkTarget;
-            lowerSymlinkTarget = LowerSymlinkTarget;
-            upperLookup = upper.GetAlternateLookup<ReadOnlySpan<char>>();
+            lower = new LowerLayerPaths(symlinkTarget, upper);
         }
 
         public Dictionary<string, PathHistory> Histories { get; } = new(StringComparer.Ordinal);
@@ -292,7 +289,7 @@ public sealed class LayeredFileSystem
         /// <summary><c>.wh.NAME</c>: deletes NAME as lower layers left it; where this layer wrote NAME, only what lower layers left below it.</summary>
         private void ApplyWhiteout(LayerEntry entry, string what)
         {
-            var path = ResolveLower(entry.Path, followLast: false, what);
+            var path = lower.Resolve(entry.Path, followLast: false, what);
             if (path is null)
             {
                 return;
@@ -314,40 +311,13 @@ public sealed class LayeredFileSystem
         /// <summary><c>DIR/.wh..wh..opq</c>: deletes what lower layers left in DIR, keeping this layer's entries.</summary>
         private void ApplyOpaque(LayerEntry entry, string what)
         {
-            var directory = ResolveLower(entry.Path, followLast: true, what);
+            var directory = lower.Resolve(entry.Path, followLast: true, what);
             if (directory is not null && (directory.Length == 0 || Live(directory) is { Type: EntryType.Directory }))
             {
                 DeleteLower(directory);
             }
         }
 
-        /// <summary>
-        /// A whiteout's path among what lower layers left: symlinks followed, except one this layer wrote, which
-        /// replaced whatever lower layers had there (null: nothing of theirs is left at that path).
-        /// </summary>
-        private string? ResolveLower(string path, bool followLast, string what)
-        {
-            metUpperSymlink = false;
-            var resolved = followLast ? ScopedPath.Resolve(path, lowerSymlinkTarget, what) : ScopedPath.ResolveParent(path, lowerSymlinkTarget, what);
-            return metUpperSymlink ? null : resolved;
-        }
-
-        private string? LowerSymlinkTarget(ReadOnlySpan<char> path)
-        {
-            if (metUpperSymlink)
-            {
-                return null;
-            }
-
-            var target = SymlinkTarget(path);
-            if (target is not null && upperLookup.Contains(path))
-            {
-                metUpperSymlink = true;
-                return null;
-            }
-
-            return target;
-        }
 
         /// <summary>Deletes the children of a directory that lower layers left; this layer's directories are cleared likewise.</summary>
         private void DeleteLower(string directory)
