@@ -8,8 +8,7 @@ using System.Globalization;
 /// defaults are safe for real input; <c>--limits KEY=VALUE</c> overrides them (<see cref="LimitKeys"/>, docs/LIMITS.md).
 /// A refusal names the file and the key to raise.
 /// </summary>
-/// <remarks>Not sealed only so that <c>Strata.Oci.ReadLimits</c>, its former name for image reads, still compiles.</remarks>
-public record Limits
+public sealed record Limits
 {
     /// <summary>Largest JSON or YAML document (manifest, profile, config file) read (default 16 MiB).</summary>
     public long MaxDocumentBytes { get; init; } = 16L << 20;

@@ -1,5 +1,6 @@
 namespace Strata.Images;
 
+using Strata.Core;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Strata.Core.Checks;
@@ -31,7 +32,7 @@ public sealed record ImageScannerOptions
     public ImageOpenOptions OpenOptions { get; init; } = ImageOpenOptions.Default;
 
     /// <summary>Most entries read from a root filesystem directory.</summary>
-    public int MaxRootFsEntries { get; init; } = ReadLimits.Default.MaxEntriesPerLayer;
+    public int MaxRootFsEntries { get; init; } = Limits.Default.MaxEntriesPerLayer;
 }
 
 /// <summary>

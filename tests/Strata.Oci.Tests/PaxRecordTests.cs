@@ -15,7 +15,7 @@ public sealed class PaxRecordTests
     public async Task A_record_longer_than_the_header_is_malformed(string second)
     {
         var tar = Tar(Encoding.ASCII.GetBytes("11 a=bcdef\n" + second));
-        var reader = new TarStreamReader(new MemoryStream(tar), ReadLimits.Default, "layer 0");
+        var reader = new TarStreamReader(new MemoryStream(tar), Limits.Default, "layer 0");
         var error = await Assert.ThrowsAsync<StrataException>(async () => await reader.NextAsync(CancellationToken.None));
         Assert.StartsWith("layer 0: malformed PAX record at byte 11", error.Message, StringComparison.Ordinal);
     }

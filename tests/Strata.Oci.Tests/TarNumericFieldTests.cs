@@ -24,7 +24,7 @@ public sealed class TarNumericFieldTests : IDisposable
     public async Task Base256_size_uid_gid_and_mtime_are_read_and_the_next_entry_follows_the_8_GiB_one()
     {
         var archive = BigArchive();
-        var reader = new TarStreamReader(archive, ReadLimits.Default, "test archive");
+        var reader = new TarStreamReader(archive, Limits.Default, "test archive");
 
         var big = await reader.NextAsync(CancellationToken.None);
         Assert.NotNull(big);
@@ -47,13 +47,13 @@ public sealed class TarNumericFieldTests : IDisposable
     public async Task A_negative_mtime_is_a_date_before_1970_but_a_negative_size_or_uid_is_refused()
     {
         var header = Header("old.txt", size: Octal(0, 12), mtime: Base256(-100_000, 12));
-        var old = await new TarStreamReader(new SparseArchive(header.Length + 1024, (0, header)), ReadLimits.Default, "t").NextAsync(CancellationToken.None);
+        var old = await new TarStreamReader(new SparseArchive(header.Length + 1024, (0, header)), Limits.Default, "t").NextAsync(CancellationToken.None);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(-100_000), old!.ModifiedTime);
 
         foreach (var (field, bad) in new[] { ("size", Header("x", size: Base256(-1, 12))), ("uid", Header("x", uid: Base256(-5, 8))) })
         {
             var error = await Assert.ThrowsAsync<StrataException>(async () =>
-                await new TarStreamReader(new SparseArchive(bad.Length + 1024, (0, bad)), ReadLimits.Default, "t").NextAsync(CancellationToken.None));
+                await new TarStreamReader(new SparseArchive(bad.Length + 1024, (0, bad)), Limits.Default, "t").NextAsync(CancellationToken.None));
             Assert.Contains($"{field} is negative", error.Message, StringComparison.Ordinal);
         }
     }
@@ -66,7 +66,7 @@ public sealed class TarNumericFieldTests : IDisposable
     {
         var header = Header("x", size: size);
         var error = await Assert.ThrowsAsync<StrataException>(async () =>
-            await new TarStreamReader(new SparseArchive(header.Length + 1024, (0, header)), ReadLimits.Default, "t").NextAsync(CancellationToken.None));
+            await new TarStreamReader(new SparseArchive(header.Length + 1024, (0, header)), Limits.Default, "t").NextAsync(CancellationToken.None));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
@@ -100,7 +100,7 @@ public sealed class TarNumericFieldTests : IDisposable
         var header = await FirstBlockFromGnuTarAsync(temp.Path, "--format=gnu", $"--owner=big:{LargeId}", $"--group=big:{LargeId + 1}", $"--mtime=@{FarFuture}", "-cf", "-", "big.bin");
         Assert.Equal(0x80, header[124]); // GNU tar chose base-256 for the size
         var padded = (EightGiBPlusOne + 511) / 512 * 512;
-        var entry = await new TarStreamReader(new SparseArchive(512 + padded + 1024, (0, header)), ReadLimits.Default, "gnu tar").NextAsync(CancellationToken.None);
+        var entry = await new TarStreamReader(new SparseArchive(512 + padded + 1024, (0, header)), Limits.Default, "gnu tar").NextAsync(CancellationToken.None);
         Assert.NotNull(entry);
         Assert.Equal(EightGiBPlusOne, entry.Size);
         Assert.Equal(LargeId, entry.Uid);

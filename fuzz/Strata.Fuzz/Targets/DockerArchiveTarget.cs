@@ -1,5 +1,6 @@
 namespace Strata.Fuzz.Targets;
 
+using Strata.Core;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -34,7 +35,7 @@ public sealed class DockerArchiveTarget : IFuzzTarget
     {
         try
         {
-            await using var source = await DockerArchiveSource.OpenAsync("docker-archive:fuzz", path, wanted, ReadLimits.Default, cancellationToken);
+            await using var source = await DockerArchiveSource.OpenAsync("docker-archive:fuzz", path, wanted, Limits.Default, cancellationToken);
             var top = await source.GetTopManifestAsync(cancellationToken);
             var manifest = ImageManifest.Parse(top.Bytes, top.MediaType, top.Origin);
             var buffer = new byte[16 * 1024];

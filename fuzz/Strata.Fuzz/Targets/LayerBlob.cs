@@ -1,5 +1,6 @@
 namespace Strata.Fuzz.Targets;
 
+using Strata.Core;
 using Strata.Oci;
 using Strata.Oci.Layers;
 using Strata.Oci.Model;
@@ -13,7 +14,7 @@ internal static class LayerBlob
     /// The production limits, except that decompression stops at 64 MiB and the ratio check starts after 1 MiB:
     /// a small input may still expand a thousandfold, but one input may not take seconds, which AFL would call a hang.
     /// </summary>
-    private static readonly ReadLimits Limits = ReadLimits.Default with
+    private static readonly Limits Limits = Limits.Default with
     {
         MaxLayerUncompressedBytes = 64L << 20,
         MaxImageUncompressedBytes = 64L << 20,
