@@ -64,6 +64,29 @@ public sealed record DockerfileInstruction(
     int EndLine,
     string Original)
 {
+    /// <summary>
+    /// Where each physical line of a continued instruction starts, as offsets into <see cref="Arguments"/>
+    /// (negative when the line starts before the arguments); empty for one-line instructions.
+    /// </summary>
+    public IReadOnlyList<(int Offset, int Line)> ArgumentLines { get; init; } = [];
+
+    /// <summary>The line on which offset <paramref name="offset"/> of <see cref="Arguments"/> was written.</summary>
+    public int LineOfArgumentOffset(int offset)
+    {
+        var line = StartLine;
+        foreach (var (start, physical) in ArgumentLines)
+        {
+            if (start > offset)
+            {
+                break;
+            }
+
+            line = physical;
+        }
+
+        return line;
+    }
+
     /// <summary>For ONBUILD: the wrapped instruction, which runs in images built FROM this one.</summary>
     public DockerfileInstruction? Trigger { get; init; }
 

@@ -222,6 +222,20 @@ internal static partial class DockerfileEvaluator
                 return instruction with { Flags = flags, Shell = effectiveShell, Script = script, Unresolved = unresolved };
             }
 
+            case "ONBUILD" when instruction.Trigger is { } trigger:
+            {
+                // The trigger runs in images built FROM this one; evaluated here with what this stage knows, so its
+                // RUN can be linted. A trigger the child build would refuse is kept as written.
+                try
+                {
+                    return instruction with { Shell = shell, Trigger = Evaluate(trigger, lexer, lookup, shell, file) };
+                }
+                catch (StrataException)
+                {
+                    return instruction with { Shell = shell };
+                }
+            }
+
             default:
                 return instruction with { Shell = shell };
         }
@@ -258,24 +272,44 @@ internal static partial class DockerfileEvaluator
             return (null, shell);
         }
 
-        var text = new StringBuilder(run.Heredocs.Count == 0 ? run.Arguments : HeredocWord().Replace(run.Arguments, string.Empty));
+        // Here-document markers are blanked, not removed, so offsets in the script still match the arguments.
+        var arguments = run.Heredocs.Count == 0 ? run.Arguments : HeredocWord().Replace(run.Arguments, m => new string(' ', m.Length));
+        var text = new StringBuilder(arguments);
+        var bodies = new List<(int Offset, DockerfileHeredoc Heredoc)>();
         if (run.Heredocs.Count > 0)
         {
             // A here-document is the script when the command is only the here-document (the builder runs it with
             // the shell, or its #! interpreter) or a shell reading it from stdin (bash <<EOF); else it is data.
-            var command = HeredocWord().Replace(run.Arguments, string.Empty).Trim();
+            var command = arguments.Trim();
             var commandProgram = command.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             foreach (var heredoc in run.Heredocs)
             {
                 var isScript = commandProgram is null ? Interpreter(heredoc.Body) is not { } interpreter || ShellOptions.IsPosixShell(interpreter) : ShellOptions.IsPosixShell(commandProgram);
                 if (isScript)
                 {
-                    text.Append('\n').Append(heredoc.Body);
+                    text.Append('\n');
+                    bodies.Add((text.Length, heredoc));
+                    text.Append(heredoc.Body);
                 }
             }
         }
 
-        return (ShellScript.Parse(text.ToString()), shell);
+        var script = text.ToString();
+        int LineOf(int offset)
+        {
+            for (var i = bodies.Count - 1; i >= 0; i--)
+            {
+                var (start, heredoc) = bodies[i];
+                if (offset >= start)
+                {
+                    return heredoc.StartLine + script.AsSpan(start, Math.Min(offset, script.Length) - start).Count('\n');
+                }
+            }
+
+            return run.LineOfArgumentOffset(offset);
+        }
+
+        return (ShellScript.Parse(script, LineOf), shell);
     }
 
     /// <summary>The program a #! line names (through /usr/bin/env), or null without one.</summary>

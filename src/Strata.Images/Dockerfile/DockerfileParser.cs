@@ -87,10 +87,12 @@ public static partial class DockerfileParser
             var startLine = index + 1;
             var logical = new StringBuilder();
             var original = new StringBuilder();
+            var lineStarts = new List<(int Offset, int Line)>();
             var first = true;
             while (true)
             {
                 var current = lines[index];
+                lineStarts.Add((logical.Length, index + 1));
                 original.Append(current);
                 var content = first ? current.TrimStart() : current;
                 first = false;
@@ -119,7 +121,9 @@ public static partial class DockerfileParser
                 break;
             }
 
-            var instruction = ParseInstruction(logical.ToString().Trim(), startLine, index, original.ToString().TrimEnd('\n'), file);
+            var logicalText = logical.ToString();
+            var instruction = ParseInstruction(logicalText.Trim(), startLine, index, original.ToString().TrimEnd('\n'), file);
+            instruction = WithArgumentLines(instruction, logicalText.TrimEnd(), lineStarts);
             var heredocKeyword = instruction.Trigger?.Keyword ?? instruction.Keyword;
             var heredocSource = instruction.Trigger ?? instruction;
             if (HeredocKeywords.Contains(heredocKeyword) && !heredocSource.IsExecForm && heredocSource.Arguments.Contains("<<", StringComparison.Ordinal))
@@ -168,6 +172,27 @@ public static partial class DockerfileParser
 
         var document = new DockerfileDocument(file, escape, instructions) { Syntax = syntax };
         return DockerfileEvaluator.Evaluate(document);
+    }
+
+    /// <summary>
+    /// Records on which physical line each part of the arguments was written (continuation lines are joined
+    /// into one logical line), so findings about a command inside a long RUN can point at its own line.
+    /// </summary>
+    private static DockerfileInstruction WithArgumentLines(DockerfileInstruction instruction, string logical, List<(int Offset, int Line)> lineStarts)
+    {
+        IReadOnlyList<(int Offset, int Line)> Relative(string arguments)
+        {
+            if (lineStarts.Count < 2 || arguments.Length == 0 || !logical.EndsWith(arguments, StringComparison.Ordinal))
+            {
+                return [];
+            }
+
+            var start = logical.Length - arguments.Length;
+            return [.. lineStarts.Select(l => (l.Offset - start, l.Line))];
+        }
+
+        var result = instruction with { ArgumentLines = Relative(instruction.Arguments) };
+        return instruction.Trigger is { } trigger ? result with { Trigger = trigger with { ArgumentLines = Relative(trigger.Arguments) } } : result;
     }
 
     /// <summary>

@@ -12,8 +12,13 @@ public sealed class ShellScript
 {
     private const int MaxLength = 1024 * 1024;
 
-    private ShellScript(IReadOnlyList<ShellCommand> commands)
+    private readonly string text;
+    private readonly Func<int, int>? lineOf;
+
+    private ShellScript(string text, IReadOnlyList<ShellCommand> commands, Func<int, int>? lineOf)
     {
+        this.text = text;
+        this.lineOf = lineOf;
         Commands = commands;
     }
 
@@ -22,7 +27,9 @@ public sealed class ShellScript
     /// <summary>The commands grouped by pipeline (commands joined by <c>|</c>).</summary>
     public IEnumerable<IReadOnlyList<ShellCommand>> Pipelines => Commands.GroupBy(c => c.Pipeline).Select(g => (IReadOnlyList<ShellCommand>)[.. g]);
 
-    public static ShellScript Parse(string script)
+    /// <param name="script">The script text.</param>
+    /// <param name="lineOf">Maps an offset in <paramref name="script"/> to the Dockerfile line it was written on, when known.</param>
+    public static ShellScript Parse(string script, Func<int, int>? lineOf = null)
     {
         ArgumentNullException.ThrowIfNull(script);
         if (script.Length > MaxLength)
@@ -30,7 +37,24 @@ public sealed class ShellScript
             script = script[..MaxLength];
         }
 
-        return new ShellScript(new ScriptReader(script).Read());
+        return new ShellScript(script, new ScriptReader(script).Read(), lineOf);
+    }
+
+    /// <summary>The Dockerfile line where <paramref name="command"/> starts, when the script knows its lines.</summary>
+    public int? LineOf(ShellCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return lineOf is null ? null : lineOf(Math.Clamp(command.Start, 0, text.Length));
+    }
+
+    /// <summary><paramref name="command"/> as written in the script (quotes and redirections kept), continuation escapes folded.</summary>
+    public string Fragment(ShellCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var start = Math.Clamp(command.Start, 0, text.Length);
+        var end = Math.Clamp(command.End, start, text.Length);
+        var fragment = text[start..end].Trim();
+        return fragment.Length == 0 ? command.ToString() : fragment;
     }
 
     /// <summary>Commands in this script that run <paramref name="program"/> (see <see cref="ShellCommand.Program"/>).</summary>
@@ -66,12 +90,17 @@ public sealed class ShellScript
         private int position;
         private int pipeline;
         private int pipelinePosition;
+        private int commandStart;
 
         public List<ShellCommand> Read()
         {
             while (position < text.Length)
             {
                 var c = text[position];
+                if (!inWord && words.Count == 0 && c is not (' ' or '\t' or '\r' or '\n'))
+                {
+                    commandStart = position;
+                }
                 switch (c)
                 {
                     case '\\':
@@ -363,7 +392,7 @@ public sealed class ShellScript
             EndWord();
             if (words.Count > 0)
             {
-                commands.Add(new ShellCommand([.. words], commands.Count, pipeline, pipelinePosition, separator));
+                commands.Add(new ShellCommand([.. words], commands.Count, pipeline, pipelinePosition, separator) { Start = commandStart, End = position });
                 words.Clear();
                 if (separator == "|")
                 {
@@ -392,6 +421,12 @@ public sealed class ShellScript
 /// <param name="Separator">The operator after the command (<c>&amp;&amp;</c>, <c>|</c>, <c>;</c>, newline …), null at the end.</param>
 public sealed record ShellCommand(IReadOnlyList<string> Words, int Index, int Pipeline, int PipelinePosition, string? Separator)
 {
+    /// <summary>Offset in the script where the command starts.</summary>
+    public int Start { get; init; }
+
+    /// <summary>Offset in the script just after the command (before its separator).</summary>
+    public int End { get; init; }
+
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "fi", "done" };
 
     private static readonly HashSet<string> Wrappers = new(StringComparer.Ordinal) { "sudo", "env", "exec", "command", "nice", "nohup", "doas", "su-exec", "gosu", "eatmydata", "stdbuf" };

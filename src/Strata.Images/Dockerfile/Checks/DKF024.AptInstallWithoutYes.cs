@@ -38,7 +38,7 @@ public sealed class AptInstallWithoutYes : Check<DockerfileDocument>
                 && !(c.PipelinePosition > 0 && script.Commands.Any(p => p.Pipeline == c.Pipeline && p.Program == "yes")));
             if (install is not null)
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "apt-get install without -y fails (or changes behaviour) when it needs confirmation.");
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, install, "apt-get install without -y fails (or changes behaviour) when it needs confirmation.");
             }
         }
     }

@@ -24,12 +24,45 @@ internal static class DockerfileFindings
             severity);
     }
 
-    /// <summary>Every RUN of <paramref name="stages"/> whose commands could be read.</summary>
+    /// <summary>
+    /// A finding about one command of a RUN: located at the line where <paramref name="command"/> starts (not the
+    /// RUN's first line) and with that command, not the whole RUN, as evidence.
+    /// </summary>
+    public static Finding AtCommand(Rule rule, DockerfileDocument dockerfile, string target, DockerfileStage? stage, DockerfileInstruction run, ShellCommand command, string message, Severity? severity = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(command);
+        var line = run.Script?.LineOf(command) ?? run.StartLine;
+        var fragment = run.Script?.Fragment(command) ?? command.ToString();
+        return Finding.For(
+            rule,
+            target,
+            new Location { File = dockerfile.File, Line = line, Subject = Subject(stage, run) },
+            message,
+            Evidence.Plain(SecretText.Mask(fragment.Trim())),
+            severity);
+    }
+
+    /// <summary>
+    /// Every RUN of <paramref name="stages"/> whose commands could be read, and every <c>ONBUILD RUN</c> trigger
+    /// (linted like the RUN it carries, reported on the ONBUILD line: it runs in every image built FROM this one).
+    /// </summary>
     public static IEnumerable<(DockerfileStage Stage, DockerfileInstruction Run, ShellScript Script)> Runs(IEnumerable<DockerfileStage> stages) =>
         from stage in stages
-        from run in stage.Instructions
-        where run.Keyword == "RUN" && run.Script is not null
+        from instruction in stage.Instructions
+        let run = instruction.Keyword == "ONBUILD" ? instruction.Trigger : instruction
+        where run is not null && run.Keyword == "RUN" && run.Script is not null
         select (stage, run, run.Script!);
+
+    /// <summary>
+    /// The instructions of <paramref name="stage"/> with each ONBUILD replaced by its trigger (same lines), for
+    /// rules that lint the instruction a trigger carries the way hadolint does.
+    /// </summary>
+    public static IEnumerable<DockerfileInstruction> WithTriggers(DockerfileStage stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return stage.Instructions.Select(i => i.Keyword == "ONBUILD" && i.Trigger is { } trigger ? trigger : i);
+    }
 
     private static string Subject(DockerfileStage? stage, DockerfileInstruction instruction)
     {
@@ -43,6 +76,8 @@ internal static class DockerfileFindings
             return "stage " + stage.Label + " FROM";
         }
 
+        var onbuild = stage.Instructions.FirstOrDefault(i => i.Keyword == "ONBUILD" && ReferenceEquals(i.Trigger, instruction));
+        instruction = onbuild ?? instruction;
         var rank = 0;
         foreach (var candidate in stage.Instructions)
         {
