@@ -76,7 +76,7 @@ internal static partial class DockerfileEvaluator
         var globalLookup = Lookup(global);
         var unresolved = false;
         var words = new List<string>();
-        foreach (var word in from.Arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var word in SplitWords(from.Arguments, lexer.Escape))
         {
             var expanded = Expand(lexer, word, globalLookup, from, file);
             unresolved |= expanded.Unresolved;
@@ -181,7 +181,7 @@ internal static partial class DockerfileEvaluator
             case "VOLUME":
             {
                 var flags = ExpandFlags(instruction, lexer, lookup, file, ref unresolved);
-                var source = instruction.JsonArguments ?? (IReadOnlyList<string>)instruction.Arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                var source = instruction.JsonArguments ?? SplitWords(instruction.Arguments, lexer.Escape);
                 var words = new List<string>();
                 foreach (var word in source)
                 {
@@ -196,7 +196,7 @@ internal static partial class DockerfileEvaluator
             case "EXPOSE":
             {
                 var words = new List<string>();
-                foreach (var word in instruction.Arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                foreach (var word in SplitWords(instruction.Arguments, lexer.Escape))
                 {
                     var expanded = Expand(lexer, word, lookup, instruction, file);
                     unresolved |= expanded.Unresolved;
@@ -239,6 +239,57 @@ internal static partial class DockerfileEvaluator
             default:
                 return instruction with { Shell = shell };
         }
+    }
+
+    /// <summary>
+    /// Splits shell-form arguments into words on whitespace outside quotes, quotes kept for the lexer: a quoted path
+    /// with spaces (<c>COPY a "C:\Program Files\Foo"</c>) stays one word, as hadolint and Windows Dockerfiles expect.
+    /// </summary>
+    internal static IReadOnlyList<string> SplitWords(string arguments, char escape)
+    {
+        var words = new List<string>();
+        var start = -1;
+        char? quote = null;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var c = arguments[i];
+            if (quote is null && char.IsWhiteSpace(c))
+            {
+                if (start >= 0)
+                {
+                    words.Add(arguments[start..i]);
+                    start = -1;
+                }
+
+                continue;
+            }
+
+            if (start < 0)
+            {
+                start = i;
+            }
+
+            if (c == escape && quote != '\'' && i + 1 < arguments.Length && (quote is null || arguments[i + 1] == '"' || arguments[i + 1] == escape || arguments[i + 1] == '$'))
+            {
+                i++;
+            }
+            else if (quote is null && c is '"' or '\'')
+            {
+                // A quote that never closes is left to the lexer (which reports it); splitting goes on as if unquoted.
+                quote = arguments.IndexOf(c, i + 1) >= 0 ? c : null;
+            }
+            else if (c == quote)
+            {
+                quote = null;
+            }
+        }
+
+        if (start >= 0)
+        {
+            words.Add(arguments[start..]);
+        }
+
+        return words;
     }
 
     /// <summary>The shell commands a RUN runs, and the shell that runs them.</summary>
