@@ -70,14 +70,11 @@ public sealed class DockerfileFixer
                     continue;
                 }
 
+                // A fix that declines now may apply once other fixes have changed the file (a secret ARG whose ENV user
+                // was fixed first): declining is not remembered across rounds.
                 var proposed = fix.Edits(subject, finding);
                 if (proposed.Count == 0 || proposed.Any(p => edits.Any(e => Overlaps(e, p))))
                 {
-                    if (proposed.Count == 0)
-                    {
-                        unfixable.Add(key);
-                    }
-
                     continue;
                 }
 
