@@ -15,6 +15,7 @@ public sealed class HelpTests
         { "rules explain", ReportWriterFactory.ForRule(new ReportSettings()).Formats.ToArray(), ["--output", "--debug"] },
         { "rules docs", [], ["--check", "--quiet", "--debug"] },
         { "limits", [], ["--debug"] },
+        { "fix", [], ["--write", "--rule", "--pin-digests", "--quiet", "--debug", "--authfile", "--tls-verify"] },
     };
 
     private static readonly string[] Shared = ["--format", "--output", "--severity", "--fail-on", "--ignore-file", "--limits", "--quiet", "--no-progress", "--debug"];

@@ -23,7 +23,6 @@ internal static class FixCommand
         {
             HelpName = "id",
             Description = "Fix only findings of this rule (repeatable). Default: every rule with a mechanical fix: " + string.Join(", ", DockerfileFixer.BuiltIn.Select(f => f.RuleId).Append("DKF-006").Distinct().Order(StringComparer.Ordinal)) + ".",
-            AllowMultipleArgumentsPerToken = true,
         };
         var pin = new Option<bool>("--pin-digests") { Description = "Resolve each FROM image's tag in its registry now and pin it by digest (DKF-006); needs the registry." };
         var imageAccess = new ImageAccessArguments();
