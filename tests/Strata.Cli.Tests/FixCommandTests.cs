@@ -81,3 +81,27 @@ public sealed class FixCommandTests
         Assert.Contains("+RUN --mount=type=secret,id=github_token,required=true", result.StdOut, StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>strata fix --pin-digests</c> against a real docker-registry: the digest is the one skopeo sees for the tag.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class FixPinDigestTests
+{
+    [Fact]
+    public async Task From_is_pinned_to_the_digest_the_registry_serves_for_the_tag()
+    {
+        using var temp = new TempDirectory();
+        var image = await ContainerImages.BuildAsync(HardeningImages.Planted);
+        Directory.CreateDirectory(temp.Combine("storage"));
+        await using var registry = await RegistryServer.StartAsync(temp.Path, temp.Combine("storage"), null);
+        var reference = $"{registry.HostPort}/strata/base:1.0";
+        await ExternalTool.RunCheckedAsync("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", image.OciReference, $"docker://{reference}");
+        var expected = (await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", $"docker://{reference}")).Trim();
+        Assert.StartsWith("sha256:", expected, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(temp.Combine("Dockerfile"), $"ARG BASE={reference}\nFROM $BASE AS build\nFROM {reference}\nCOPY --from=build /app /app\nUSER 1000\n");
+        var result = await CliRunner.RunAsync(["fix", "--pin-digests", "--tls-verify=false", "--rule", "DKF-006", "Dockerfile"], temp.Path);
+        Assert.True(result.ExitCode == 1, result.StdErr);
+        Assert.Contains($"+FROM {reference}@{expected}\n", result.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("+FROM $BASE", result.StdOut, StringComparison.Ordinal);
+    }
+}

@@ -1,4 +1,4 @@
-namespace Strata.Oci.Tests.Registry;
+namespace Strata.Testing;
 
 using System.Diagnostics;
 using System.Text;
@@ -40,7 +40,7 @@ public sealed class RegistryServer : IAsyncDisposable
         var tlsYaml = tls is { } files ? $"\n  tls:\n    certificate: {files.Certificate}\n    key: {files.Key}" : string.Empty;
         for (var attempt = 1; ; attempt++)
         {
-            var port = LoopbackHttpServer.FreePort();
+            var port = FreePort();
             var config = Path.Combine(directory, $"registry-{port}.yml");
             await File.WriteAllTextAsync(config, $"""
                 version: 0.1
@@ -138,5 +138,14 @@ public sealed class RegistryServer : IAsyncDisposable
         }
 
         return false;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 }
