@@ -14,6 +14,8 @@ public static class RuleDocs
             pages[rule.Id + ".md"] = RuleMarkdown.Page(rule);
         }
 
+        pages["hadolint.md"] = Strata.Images.Dockerfile.HadolintRules.Markdown(catalog.Rules);
+
         return pages;
     }
 

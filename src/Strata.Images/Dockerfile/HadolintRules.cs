@@ -1,0 +1,120 @@
+namespace Strata.Images.Dockerfile;
+
+using System.Globalization;
+using System.Text;
+using Strata.Core.Rules;
+
+/// <summary>One of hadolint's DL rules: what it checks (in our words) and how Strata relates to it.</summary>
+/// <param name="Id">e.g. DL3008.</param>
+/// <param name="Checks">What hadolint checks, briefly.</param>
+/// <param name="Note">Where Strata differs on purpose, or why it has no equivalent; null when it simply agrees.</param>
+public sealed record HadolintRule(string Id, string Checks, string? Note = null);
+
+/// <summary>
+/// hadolint's DL rules (v2.12 and later) and their Strata equivalents, for the map in docs/rules/hadolint.md. Which
+/// DKF rule covers a DL rule is not written here: it comes from the rules' <see cref="Rule.Equivalents"/>, so the
+/// map cannot drift from the catalog.
+/// </summary>
+public static class HadolintRules
+{
+    public static IReadOnlyList<HadolintRule> All { get; } =
+    [
+        new("DL1001", "inline `# hadolint ignore=` pragmas", "Strata's suppressions live in the ignore file (`.strataignore`), with a reason and an expiry, not in the Dockerfile."),
+        new("DL3000", "relative WORKDIR"),
+        new("DL3001", "commands that make no sense in a container (ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig)"),
+        new("DL3002", "last USER is root"),
+        new("DL3003", "cd instead of WORKDIR"),
+        new("DL3004", "sudo"),
+        new("DL3006", "FROM without a tag"),
+        new("DL3007", "FROM with the latest tag"),
+        new("DL3008", "apt-get install without version pins"),
+        new("DL3009", "apt lists not deleted"),
+        new("DL3010", "a local archive copied and then extracted (ADD extracts)"),
+        new("DL3011", "EXPOSE port outside 0-65535"),
+        new("DL3012", "several HEALTHCHECK"),
+        new("DL3013", "pip install without version pins"),
+        new("DL3014", "apt-get install without -y"),
+        new("DL3015", "apt-get install without --no-install-recommends"),
+        new("DL3016", "npm install without version pins"),
+        new("DL3018", "apk add without version pins"),
+        new("DL3019", "apk add without --no-cache"),
+        new("DL3020", "ADD where COPY fits"),
+        new("DL3021", "COPY with more than two arguments and a destination without a trailing /"),
+        new("DL3022", "COPY --from naming a stage not defined before"),
+        new("DL3023", "COPY --from naming its own stage"),
+        new("DL3024", "duplicate stage name"),
+        new("DL3025", "CMD/ENTRYPOINT in shell form"),
+        new("DL3026", "FROM an image outside the allowed registries"),
+        new("DL3027", "apt instead of apt-get"),
+        new("DL3028", "gem install without version pins"),
+        new("DL3029", "FROM --platform with a fixed value"),
+        new("DL3030", "yum install without -y"),
+        new("DL3032", "yum without clean-up"),
+        new("DL3033", "yum install without version pins"),
+        new("DL3034", "zypper without a non-interactive switch"),
+        new("DL3035", "zypper dist-upgrade"),
+        new("DL3036", "zypper without clean-up"),
+        new("DL3037", "zypper install without version pins"),
+        new("DL3038", "dnf install without -y"),
+        new("DL3040", "dnf without clean-up"),
+        new("DL3041", "dnf install without version pins"),
+        new("DL3042", "pip install keeping its cache"),
+        new("DL3043", "ONBUILD of ONBUILD, FROM or MAINTAINER", "A parse error here, as in BuildKit, which refuses such a Dockerfile: the target fails (exit 3) with the line, rather than a finding."),
+        new("DL3044", "ENV referring to a variable set in the same ENV"),
+        new("DL3045", "COPY to a relative destination with no WORKDIR set"),
+        new("DL3046", "useradd with a large UID and without -l"),
+        new("DL3047", "wget without --progress"),
+        new("DL3048", "invalid label key"),
+        new("DL3049", "required label missing (label schema)"),
+        new("DL3050", "label not in the schema (strict labels)"),
+        new("DL3051", "empty label (label schema)"),
+        new("DL3052", "label that should be a URL is not one"),
+        new("DL3053", "label that should be an RFC 3339 time is not one"),
+        new("DL3054", "label that should be an SPDX licence is not one"),
+        new("DL3055", "label that should be a git hash is not one"),
+        new("DL3056", "label that should be a semantic version is not one"),
+        new("DL3057", "no HEALTHCHECK"),
+        new("DL3058", "label that should be an e-mail address is not one"),
+        new("DL3059", "consecutive RUN instructions"),
+        new("DL3060", "yarn install without yarn cache clean"),
+        new("DL3061", "instruction before FROM other than ARG", "A parse error here, as in BuildKit: the target fails (exit 3) naming the line."),
+        new("DL3062", "go install without a version"),
+        new("DL3063", "stage named with a reserved word"),
+        new("DL3064", "secret-looking data in ARG or ENV"),
+        new("DL3065", "FROM --platform=$TARGETPLATFORM (redundant)"),
+        new("DL3066", "USER with a non-numeric user"),
+        new("DL3067", "COPY --from copying a whole filesystem"),
+        new("DL4000", "MAINTAINER"),
+        new("DL4001", "both wget and curl"),
+        new("DL4003", "several CMD"),
+        new("DL4004", "several ENTRYPOINT"),
+        new("DL4005", "changing the shell with ln instead of SHELL"),
+        new("DL4006", "pipe without pipefail"),
+    ];
+
+    /// <summary>The DKF rules of <paramref name="rules"/> that name <paramref name="id"/> as an equivalent.</summary>
+    public static IEnumerable<Rule> EquivalentsOf(string id, IEnumerable<Rule> rules) =>
+        rules.Where(r => r.Equivalents.Any(e => string.Equals(e, "Hadolint " + id, StringComparison.Ordinal) || e.StartsWith("Hadolint " + id + " ", StringComparison.Ordinal)));
+
+    /// <summary>The map of every DL rule to its DKF equivalents, as a Markdown page.</summary>
+    public static string Markdown(IEnumerable<Rule> catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var dkf = catalog.Where(r => r.Id.StartsWith("DKF-", StringComparison.Ordinal)).ToList();
+        var covered = All.Count(h => EquivalentsOf(h.Id, dkf).Any() || h.Id is "DL3043" or "DL3061");
+        var page = new StringBuilder();
+        page.Append("# hadolint rules and their Strata equivalents\n\n")
+            .Append("Generated from the rule catalog (`strata rules docs docs/rules`): a DL rule is covered when a DKF rule names it among its\n")
+            .Append("equivalents. See [docs/dockerfile-lint.md](../dockerfile-lint.md) for what Strata checks beyond hadolint.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"{covered} of {All.Count} DL rules covered ({covered * 100 / All.Count}%).\n\n")
+            .Append("| hadolint | checks | Strata | note |\n|---|---|---|---|\n");
+        foreach (var rule in All)
+        {
+            var equivalents = EquivalentsOf(rule.Id, dkf).Select(r => $"[{r.Id}]({r.Id}.md)").ToList();
+            var strata = equivalents.Count > 0 ? string.Join(", ", equivalents) : rule.Id is "DL3043" or "DL3061" ? "parse error" : "—";
+            page.Append(CultureInfo.InvariantCulture, $"| {rule.Id} | {rule.Checks} | {strata} | {rule.Note ?? string.Empty} |\n");
+        }
+
+        return page.ToString();
+    }
+}
