@@ -39,16 +39,16 @@ public sealed class AptInstallRecommends : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in PackageRuns.ShippedAndTriggers(subject))
         {
-            foreach (var install in PackageManagers.In(script, PackageManagers.Apt).Where(l => l.Verb == "install"))
+            var install = PackageManagers.In(script, PackageManagers.Apt).FirstOrDefault(l => l.Verb == "install" && !RecommendsDisabled(script, l));
+            if (install is not null)
             {
-                var disabled = install.HasAnyOption(["no-install-recommends", "without-recommends", "R"])
-                    || install.Options.Any(o => o.Contains("Install-Recommends=false", StringComparison.OrdinalIgnoreCase) || o.Contains("Install-Recommends=0", StringComparison.Ordinal))
-                    || script.Commands.Any(c => c.Index < install.Command.Index && c.ToString().Contains("Install-Recommends", StringComparison.OrdinalIgnoreCase));
-                if (!disabled)
-                {
-                    yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, install.Command, $"{install.Program} install without --no-install-recommends also installs every recommended package.");
-                }
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, install.Command, $"{install.Program} install without --no-install-recommends also installs every recommended package.");
             }
         }
     }
+
+    private static bool RecommendsDisabled(ShellScript script, PackageCommandLine install) =>
+        install.HasAnyOption(["no-install-recommends", "without-recommends", "R"])
+        || install.Options.Any(o => o.Contains("Install-Recommends=false", StringComparison.OrdinalIgnoreCase) || o.Contains("Install-Recommends=0", StringComparison.Ordinal))
+        || script.Commands.Any(c => c.Index < install.Command.Index && c.ToString().Contains("Install-Recommends", StringComparison.OrdinalIgnoreCase));
 }

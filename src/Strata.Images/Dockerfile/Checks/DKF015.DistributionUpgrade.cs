@@ -42,7 +42,7 @@ public sealed class DistributionUpgrade : Check<DockerfileDocument>
         var managers = PackageManagers.All.Where(m => m.DistributionUpgrades.Count > 0).ToArray();
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            foreach (var upgrade in PackageManagers.In(script, managers).Where(l => l.Manager.DistributionUpgrades.Contains(l.Verb)))
+            if (PackageManagers.In(script, managers).FirstOrDefault(l => l.Manager.DistributionUpgrades.Contains(l.Verb)) is { } upgrade)
             {
                 yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, upgrade.Command, $"{upgrade.Program} {upgrade.Verb} may add, remove or downgrade the base image's packages at build time.");
             }

@@ -34,7 +34,7 @@ public sealed class NpmInstallWithoutLock : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            foreach (var install in PackageManagers.In(script, PackageManagers.Npm).Where(l => l.Manager.InstallSubcommands.Contains(l.Verb) && l.Operands.Count == 0))
+            if (PackageManagers.In(script, PackageManagers.Npm).FirstOrDefault(l => l.Manager.InstallSubcommands.Contains(l.Verb) && l.Operands.Count == 0) is { } install)
             {
                 yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, install.Command, $"npm {install.Verb} resolves dependencies anew at build time; npm ci installs exactly the lock file.");
             }

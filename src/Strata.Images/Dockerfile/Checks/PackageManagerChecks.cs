@@ -92,6 +92,8 @@ public abstract class PackagePinningCheck : Check<DockerfileDocument>
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
             Func<string, bool>? defined = null;
+            PackageCommandLine? first = null;
+            var unpinned = new List<string>();
             foreach (var line in PackageManagers.In(script, managers))
             {
                 if (!line.Manager.InstallSubcommands.Contains(line.Verb) || PackageVersions.CommandIsPinned(line))
@@ -100,12 +102,16 @@ public abstract class PackagePinningCheck : Check<DockerfileDocument>
                 }
 
                 defined ??= PackageRuns.DefinedVariables(subject, stage, run);
-                var unpinned = PackageVersions.Packages(line).Where(p => p != line.Verb && !PackageVersions.IsPinned(line, p, defined)).ToList();
-                if (unpinned.Count > 0)
-                {
-                    var message = $"{line.Program} {line.Verb} {PackageRuns.List(unpinned)} without a version: each build installs whatever is newest that day (pin like {PinnedForm}).";
-                    yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, line.Command, message);
-                }
+                var count = unpinned.Count;
+                unpinned.AddRange(PackageVersions.Packages(line).Where(p => p != line.Verb && !PackageVersions.IsPinned(line, p, defined)));
+                first ??= unpinned.Count > count ? line : null;
+            }
+
+            // One finding per RUN (its fingerprint is the RUN's), at the first command that installs an unpinned package.
+            if (first is not null)
+            {
+                var message = $"{first.Program} {first.Verb} {PackageRuns.List(unpinned)} without a version: each build installs whatever is newest that day (pin like {PinnedForm}).";
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, first.Command, message);
             }
         }
     }
@@ -129,13 +135,12 @@ public abstract class PackageConfirmationCheck : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            foreach (var line in PackageManagers.In(script, Manager))
+            // One finding per RUN (its fingerprint is the RUN's), at the first command that would ask.
+            var line = PackageManagers.In(script, Manager).FirstOrDefault(l => Manager.ConfirmingSubcommands.Contains(l.Verb) && !l.HasAnyOption(Manager.YesOptions) && !AnswersOtherwise(l) && !PackageRuns.PipedFromYes(script, l.Command));
+            if (line is not null)
             {
-                if (Manager.ConfirmingSubcommands.Contains(line.Verb) && !line.HasAnyOption(Manager.YesOptions) && !AnswersOtherwise(line) && !PackageRuns.PipedFromYes(script, line.Command))
-                {
-                    var message = $"{line.Program} {line.Verb} without {Switch} asks for confirmation; with no terminal the build aborts or behaves differently when dependencies change.";
-                    yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, line.Command, message);
-                }
+                var message = $"{line.Program} {line.Verb} without {Switch} asks for confirmation; with no terminal the build aborts or behaves differently when dependencies change.";
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, line.Command, message);
             }
         }
     }

@@ -84,7 +84,8 @@ internal static partial class PackageVersions
             return path >= 0 && package.IndexOf('@', path) > 0;
         }
 
-        return package.Contains('/', StringComparison.Ordinal) || package is "." or "..";
+        // A path or URL; the local project with extras (.[dev]) too.
+        return package.Contains('/', StringComparison.Ordinal) || package.StartsWith('.');
     }
 
     private static bool NpmPinned(string package)
