@@ -24,6 +24,7 @@ public sealed class YarnCacheNotCleaned : PackageCacheCheck
             new RuleExample("FROM node:22-slim\nRUN yarn", true, "bare yarn installs"),
             new RuleExample("FROM node:22-slim\nRUN yarn global add typescript@5.6.3", true),
             new RuleExample("FROM node:22-slim\nRUN yarn build", false, "runs a script"),
+            new RuleExample("FROM node:22-slim\nRUN yarn --version", false, "prints its version"),
             new RuleExample("FROM node:22-slim\nRUN --mount=type=cache,target=/root/.cache/yarn yarn install", false),
             new RuleExample("FROM node:22-slim\nRUN --mount=type=tmpfs,target=/usr/local/share/.cache/yarn yarn install", false),
             new RuleExample("FROM node:22-slim\nRUN --mount=type=cache,target=/var/lib/foobar yarn install", true, "the mount is somewhere else"),
@@ -35,6 +36,10 @@ public sealed class YarnCacheNotCleaned : PackageCacheCheck
     };
 
     private protected override PackageManager Manager => PackageManagers.Yarn;
+
+    /// <summary>Bare <c>yarn --version</c> or <c>yarn --help</c> installs nothing.</summary>
+    private protected override bool KeepsNothing(DockerfileStage stage, DockerfileInstruction run, ShellScript script, PackageCommandLine line) =>
+        line.Verb.Length == 0 && line.Options.Any(o => o is "-v" or "--version" or "-h" or "--help");
 
     private protected override string Message(PackageCommandLine line) => $"{(line.Verb.Length == 0 ? "yarn" : "yarn " + line.Verb)} keeps every downloaded package in the yarn cache: no `yarn cache clean` after it in the same RUN.";
 }
