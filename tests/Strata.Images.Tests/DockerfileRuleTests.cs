@@ -88,7 +88,7 @@ public sealed class DockerfileRuleTests
             HEALTHCHECK NONE
             """, "Dockerfile");
         var ids = Scanner.Lint(document, "Dockerfile").Select(f => f.RuleId).Order().ToArray();
-        Assert.Equal(["DKF-007", "DKF-012", "DKF-028"], ids);
+        Assert.Equal(["DKF-007", "DKF-012", "DKF-028", "DKF-031", "DKF-032"], ids);
     }
 }
 

@@ -54,6 +54,9 @@ public sealed class ShellScript
         var start = Math.Clamp(command.Start, 0, text.Length);
         var end = Math.Clamp(command.End, start, text.Length);
         var fragment = text[start..end].Trim();
+
+        // Line continuations inside a here-document script are folded as the shell folds them.
+        fragment = fragment.Replace("\\\r\n", " ", StringComparison.Ordinal).Replace("\\\n", " ", StringComparison.Ordinal);
         return fragment.Length == 0 ? command.ToString() : fragment;
     }
 

@@ -13,15 +13,18 @@ public sealed class NpmInstallWithoutLock : Check<DockerfileDocument>
         Title = "npm install instead of npm ci",
         Severity = Severity.Low,
         Layer = StackLayer.Image,
-        Explanation = "`npm install` resolves version ranges from package.json and may update the lock file, so two builds of the same commit can ship different dependency trees, including a freshly published malicious version. `npm ci` installs exactly what package-lock.json records, verifies integrity hashes, and fails if the lock file is out of date.",
+        Explanation = "`npm install` (or `npm i`) with no package names resolves version ranges from package.json and may update the lock file, so two builds of the same commit can ship different dependency trees, including a freshly published malicious version. `npm ci` installs exactly what package-lock.json records, verifies integrity hashes, and fails if the lock file is out of date. Named packages are DKF-033's concern (their versions).",
         Remediation = "Copy package.json and package-lock.json, then `RUN npm ci --omit=dev` (use a cache mount on /root/.npm to keep builds fast).",
         References = ["https://docs.npmjs.com/cli/commands/npm-ci"],
         Equivalents = [],
         Examples =
         [
             new RuleExample("FROM node:22-slim\nCOPY package*.json ./\nRUN npm install --production", true),
+            new RuleExample("FROM node:22-slim\nCOPY package*.json ./\nRUN npm i --omit dev", true, "the value of --omit is not a package"),
             new RuleExample("FROM node:22-slim\nCOPY package*.json ./\nRUN npm ci --omit=dev", false),
             new RuleExample("FROM node:22-slim\nRUN npm install -g npm@10.8.2", false, "installs a named, pinned package"),
+            new RuleExample("FROM node:22-slim\nRUN npm run --if-present install", false, "runs a script"),
+            new RuleExample("FROM node:22-slim\nONBUILD RUN npm install", true),
         ],
     };
 
@@ -31,10 +34,9 @@ public sealed class NpmInstallWithoutLock : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            var install = script.Running("npm").FirstOrDefault(c => c.Subcommand("--prefix", "-C", "--workspace", "-w", "--omit", "--include") is "install" or "i" or "add" && !c.Arguments.Skip(1).Any(a => !a.StartsWith('-')));
-            if (install is not null)
+            if (PackageManagers.In(script, PackageManagers.Npm).FirstOrDefault(l => l.Manager.InstallSubcommands.Contains(l.Verb) && l.Operands.Count == 0) is { } install)
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "npm install resolves dependencies anew at build time; npm ci installs exactly the lock file.");
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, install.Command, $"npm {install.Verb} resolves dependencies anew at build time; npm ci installs exactly the lock file.");
             }
         }
     }
