@@ -33,7 +33,7 @@ public sealed class CdInRun : Check<DockerfileDocument>
             var cd = script.Commands.FirstOrDefault(c => c.Program == "cd");
             if (cd is not null)
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"RUN changes directory with `{cd}`; use WORKDIR.");
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, cd, $"RUN changes directory with `{cd}`; use WORKDIR.");
             }
         }
     }
