@@ -58,7 +58,8 @@ public sealed class DownloadPipedToShell : Check<DockerfileDocument>
                 var runner = pipeline.FirstOrDefault(c => c.PipelinePosition > download.PipelinePosition && Interpreters.Contains(c.Program));
                 if (runner is not null)
                 {
-                    return (runner, $"The output of {download.Program} is piped to {runner.Program}, which runs it unverified.");
+                    // The evidence spans the pipeline, from the download to the interpreter.
+                    return (download with { End = runner.End }, $"The output of {download.Program} is piped to {runner.Program}, which runs it unverified.");
                 }
             }
         }

@@ -55,7 +55,9 @@ public sealed class PipeWithoutPipefail : Check<DockerfileDocument>
             if (piped is not null && !script.PipefailSetBefore(piped))
             {
                 var why = ShellOptions.SetsPipefail(run.Shell) ? $"the SHELL sets pipefail on {run.Shell[0]}, which may be dash (no pipefail)" : "no pipefail";
-                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, piped, $"RUN pipes into {piped.Program} with {why}: a failure before the pipe goes unnoticed.");
+                // Located and quoted as the whole pipeline.
+                var pipeline = script.Commands.Where(c => c.Pipeline == piped.Pipeline).ToList();
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, pipeline[0] with { End = pipeline[^1].End }, $"RUN pipes into {piped.Program} with {why}: a failure before the pipe goes unnoticed.");
             }
         }
     }
