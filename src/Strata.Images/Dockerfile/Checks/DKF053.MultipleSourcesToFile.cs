@@ -13,7 +13,7 @@ public sealed class MultipleSourcesToFile : Check<DockerfileDocument>
         Title = "Several sources copied to a destination without a trailing slash",
         Severity = Severity.Low,
         Layer = StackLayer.Image,
-        Explanation = "With more than one source, COPY and ADD need a directory as destination, written with a trailing slash; without it the builder stops with \"When using COPY with more than one source file, the destination must be a directory and end with a /\".",
+        Explanation = "With more than one source, COPY and ADD need a directory as destination, written with a trailing slash; without it the builder stops with \"When using COPY with more than one source file, the destination must be a directory and end with a /\". hadolint checks COPY only; ADD has the same requirement and is checked too.",
         Remediation = "End the destination with a slash: `COPY package.json package-lock.json /app/`.",
         References = ["https://docs.docker.com/reference/dockerfile/#destination"],
         Equivalents = ["Hadolint DL3021"],

@@ -13,7 +13,7 @@ public sealed class NonNumericUser : Check<DockerfileDocument>
         Title = "USER names a user instead of a UID",
         Severity = Severity.Low,
         Layer = StackLayer.Image,
-        Explanation = "With a user name in USER, only the image's /etc/passwd says which UID the container runs as. Kubernetes `runAsNonRoot: true` cannot check a name and refuses to start the pod (\"image has non-numeric user, cannot verify user is non-root\"), admission policies cannot tell root from non-root, and file ownership on volumes depends on a lookup the host cannot do. Reported at Low for the user the image runs as, and as information for the USER of build stages and of earlier steps.",
+        Explanation = "With a user name in USER, only the image's /etc/passwd says which UID the container runs as. Kubernetes `runAsNonRoot: true` cannot check a name and refuses to start the pod (\"image has non-numeric user, cannot verify user is non-root\"), admission policies cannot tell root from non-root, and file ownership on volumes depends on a lookup the host cannot do. Reported at Low for the user the image runs as, and as information for the USER of build stages and of earlier steps. A USER built from variables is judged by its value: unknown (an ARG without default) is not reported, a name from an ENV or an ARG default is (hadolint stays silent whenever an ARG is used).",
         Remediation = "Use the numeric UID (and GID) of the account: `RUN useradd --uid 10001 app` then `USER 10001:10001`.",
         References = ["https://kubernetes.io/docs/concepts/security/pod-security-standards/", "https://docs.docker.com/reference/dockerfile/#user"],
         Equivalents = ["Hadolint DL3066"],
