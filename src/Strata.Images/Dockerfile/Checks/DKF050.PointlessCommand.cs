@@ -27,7 +27,7 @@ public sealed class PointlessCommand : Check<DockerfileDocument>
         Title = "Command with no effect in a build step",
         Severity = Severity.Info,
         Layer = StackLayer.Image,
-        Explanation = "Each RUN runs in a fresh container that is thrown away once its filesystem changes are saved: services it starts, processes it watches or kills and mounts it makes do not survive it, and interactive programs (ssh, vim, top) have no terminal to talk to. Such commands either do nothing useful or hang the build, and usually show a misunderstanding of what the step keeps.",
+        Explanation = "Each RUN runs in a fresh container that is thrown away once its filesystem changes are saved: services it starts, processes it watches or kills and mounts it makes do not survive it, and interactive programs (ssh, vim, top) have no terminal to talk to. Such commands either do nothing useful or hang the build, and usually show a misunderstanding of what the step keeps. The commands are hadolint's list (ssh, vim, shutdown, service, ps, free, top, kill, mount), also when run through sudo or env.",
         Remediation = "Remove the command, or do the work so that its result is a file in the layer: `COPY` configuration instead of editing it, `RUN --mount=type=…` instead of mount, start services in the container's entrypoint, not in the build.",
         References = ["https://docs.docker.com/reference/dockerfile/#run", "https://docs.docker.com/build/building/best-practices/#run"],
         Equivalents = ["Hadolint DL3001"],

@@ -16,7 +16,7 @@ public sealed class FixedPlatform : Check<DockerfileDocument>
         Title = "FROM --platform with a fixed platform",
         Severity = Severity.Low,
         Layer = StackLayer.Image,
-        Explanation = "`FROM --platform=linux/amd64` pins the stage to one architecture whatever the build asks for: a `docker buildx build --platform linux/arm64` silently produces an image (or copies binaries) for the wrong CPU, which then fails or runs under emulation. The build's own platforms are in `$BUILDPLATFORM` (where the build runs) and `$TARGETPLATFORM` (what it builds for).",
+        Explanation = "`FROM --platform=linux/amd64` pins the stage to one architecture whatever the build asks for: a `docker buildx build --platform linux/arm64` silently produces an image (or copies binaries) for the wrong CPU, which then fails or runs under emulation. The build's own platforms are in `$BUILDPLATFORM` (where the build runs) and `$TARGETPLATFORM` (what it builds for); their parts (`$BUILDOS/$BUILDARCH`, `$TARGETARCH` …) count as well. Any other value, an ARG with a default included, is fixed.",
         Remediation = "Drop the flag, or use the build's platform: `FROM --platform=$BUILDPLATFORM golang:1.22 AS build` for a cross-compiling stage (with `GOOS=$TARGETOS GOARCH=$TARGETARCH`). Choose the platform on the command line (`--platform`), not in the Dockerfile.",
         References = ["https://docs.docker.com/reference/dockerfile/#from", "https://docs.docker.com/build/building/multi-platform/"],
         Equivalents = ["Hadolint DL3029"],

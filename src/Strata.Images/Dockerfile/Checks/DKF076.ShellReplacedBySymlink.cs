@@ -13,7 +13,7 @@ public sealed class ShellReplacedBySymlink : Check<DockerfileDocument>
         Title = "/bin/sh replaced with a symlink instead of SHELL",
         Severity = Severity.Low,
         Layer = StackLayer.Image,
-        Explanation = "Pointing /bin/sh at bash (`ln -sf /bin/bash /bin/sh`) changes the shell of every later RUN without the Dockerfile saying so, and also of every script and program in the image that runs /bin/sh, including the distribution's maintainer scripts that expect dash or ash; a package upgrade can silently undo it.",
+        Explanation = "Pointing /bin/sh at bash (`ln -sf /bin/bash /bin/sh`) changes the shell of every later RUN without the Dockerfile saying so, and also of every script and program in the image that runs /bin/sh, including the distribution's maintainer scripts that expect dash or ash; a package upgrade can silently undo it. Reported when /bin/sh (or /usr/bin/sh) is the link ln creates, not when it is only the target.",
         Remediation = "Choose the shell of later RUNs with SHELL: `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]`, and leave /bin/sh alone.",
         References = ["https://docs.docker.com/reference/dockerfile/#shell"],
         Equivalents = ["Hadolint DL4005"],
