@@ -37,13 +37,14 @@ public sealed class ScannerRegistry
     /// The run's secret scanner (its configuration), or the built-in rules when null. It is handed to every scanner that
     /// reports <c>SEC-</c> rules and built when the first needs it.
     /// </param>
-    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null, SecretScannerProvider? secrets = null)
+    /// <param name="dockerfileConfig">Trusted registries and label schema for the Dockerfile lint (<c>.hadolint.yaml</c>); none when null.</param>
+    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null, SecretScannerProvider? secrets = null, DockerfileLintConfig? dockerfileConfig = null)
     {
         secrets ??= new SecretScannerProvider();
         return new(
         [
             new HostScanner(),
-            new DockerfileScanner(secrets),
+            new DockerfileScanner(secrets, dockerfileConfig),
             new ImageScanner(secrets, new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer(secrets)], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
             new RuntimeConfigScanner(),
             new SeccompScanner(),

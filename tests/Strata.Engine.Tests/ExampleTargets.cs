@@ -13,7 +13,8 @@ using Strata.Testing.Images;
 /// <summary>
 /// Writes a rule example as the input its scanner reads, so the example runs through the real scanner:
 /// <list type="bullet">
-/// <item>Dockerfile, runtime config.json, seccomp profile: the example is the file.</item>
+/// <item>Dockerfile, runtime config.json, seccomp profile: the example is the file. A Dockerfile example whose first line is
+/// <c># .hadolint.yaml: {…}</c> runs with that lint configuration (trusted registries, label schema; see <see cref="Registry"/>).</item>
 /// <item>Kubernetes: a Pod manifest; an example that is not a whole manifest is its spec (<c>spec:</c> …) or the body of its spec.</item>
 /// <item>Host: a host tree, one <c>/path = value</c> line per file (a bare <c>/path</c> is an empty file).</item>
 /// <item>Image: an OCI layout. The example is the image config (<c>{…}</c>); or one string of it (<c>$.config.Env[1]: NAME=value</c>,
@@ -69,6 +70,26 @@ internal static partial class ExampleTargets
             ? text
             : "spec:\n" + string.Join('\n', text.Split('\n').Select(line => "  " + line));
         return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: example\n" + spec + "\n";
+    }
+
+    /// <summary>The line that gives a Dockerfile example its lint configuration, as flow YAML after the colon.</summary>
+    public const string DockerfileConfigLine = "# .hadolint.yaml:";
+
+    /// <summary>
+    /// The registry to run <paramref name="text"/> with: <paramref name="defaults"/>, or for a Dockerfile example that starts
+    /// with <see cref="DockerfileConfigLine"/> one whose Dockerfile lint uses that configuration.
+    /// </summary>
+    public static ScannerRegistry Registry(TargetKind kind, string text, ScannerRegistry defaults)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (kind != TargetKind.Dockerfile || !text.StartsWith(DockerfileConfigLine, StringComparison.Ordinal))
+        {
+            return defaults;
+        }
+
+        var line = text.Split('\n')[0];
+        var config = Strata.Images.Dockerfile.DockerfileLintConfig.Parse(line[DockerfileConfigLine.Length..], "example");
+        return ScannerRegistry.CreateDefault(dockerfileConfig: config);
     }
 
     private static ScanTarget FileTarget(TargetKind kind, string path) => new(kind, path, path);

@@ -38,7 +38,7 @@ public sealed class RuleExampleTests
             using var directory = new TempDirectory("strata-example");
             var logger = new CollectingLogger();
             var (target, context) = ExampleTargets.Write(kind, example.Text, directory, logger);
-            var fired = (await ScanAsync(target, context)).Where(f => f.RuleId == rule.Id).ToList();
+            var fired = (await ScanAsync(ExampleTargets.Registry(kind, example.Text, Registry), target, context)).Where(f => f.RuleId == rule.Id).ToList();
             if (fired.Count > 0 != example.Flagged)
             {
                 failures.Append(FormattableString.Invariant($"{rule.Id} example {i} ({example.Note ?? "no note"}) as {kind.ToName()}: expected {(example.Flagged ? "a finding" : "none")}, got {fired.Count}"))
@@ -69,7 +69,7 @@ public sealed class RuleExampleTests
         }
 
         Assert.True(expected.Count > 200, $"only {expected.Count} secret examples");
-        var findings = await ScanAsync(new ScanTarget(TargetKind.RootFs, "rootfs:" + directory.Path, directory.Path), new ScanContext());
+        var findings = await ScanAsync(Registry, new ScanTarget(TargetKind.RootFs, "rootfs:" + directory.Path, directory.Path), new ScanContext());
         var fired = findings.Where(f => f.Location.Path is not null).Select(f => (f.Location.Path!.TrimStart('/'), f.RuleId)).ToHashSet();
         var failures = expected
             .Where(e => fired.Contains((e.Path, e.Rule.Id)) != e.Example.Flagged)
@@ -92,10 +92,10 @@ public sealed class RuleExampleTests
     /// <summary>A secret rule whose examples are text of a file (not strings of an image config, <c>$.config.Env[1]: …</c>).</summary>
     private static bool IsFileTextSecretRule(Rule rule) => rule.Family == "SEC" && !rule.Examples.Any(e => e.Text.StartsWith("$.", StringComparison.Ordinal));
 
-    private static async Task<List<Finding>> ScanAsync(ScanTarget target, ScanContext context)
+    private static async Task<List<Finding>> ScanAsync(ScannerRegistry registry, ScanTarget target, ScanContext context)
     {
         var findings = new List<Finding>();
-        foreach (var scanner in Registry.For(target.Kind))
+        foreach (var scanner in registry.For(target.Kind))
         {
             findings.AddRange(await scanner.ScanAsync(target, context, CancellationToken.None));
         }

@@ -32,7 +32,7 @@ public sealed class DockerfileCorpusTests
         var got = findings.Select(f => $"{f.RuleId}@{f.Location.Line}").Order(StringComparer.Ordinal).ToArray();
         string[] expected =
         [
-            "DKF-001@14", "DKF-002@4", "DKF-002@5", "DKF-003@10", "DKF-005@2", "DKF-007@7", "DKF-008@7", "DKF-009@7", "DKF-012@7", "DKF-014@2", "DKF-020@13", "DKF-031@7",
+            "DKF-001@14", "DKF-002@4", "DKF-002@5", "DKF-003@10", "DKF-005@2", "DKF-007@8", "DKF-008@7", "DKF-009@7", "DKF-012@8", "DKF-014@2", "DKF-020@13", "DKF-031@7", "DKF-074@14",
         ];
         Assert.Equal(expected, got);
         Assert.All(findings.Where(f => f.RuleId == "DKF-002"), f => Assert.True(f.Evidence!.IsRedacted));

@@ -8,6 +8,7 @@ using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine;
 using Strata.Engine.Targets;
+using Strata.Images.Dockerfile;
 using Strata.Oci;
 using Strata.Oci.Transports;
 using Strata.Reporting;
@@ -38,17 +39,22 @@ internal static class ScanCommand
             Description = $"Secret scanner configuration (extra rules, disabled rules, allowed paths and values); default: {SecretScannerConfig.DefaultName} in the working directory, if there is one.",
         };
 
+        var dockerfileConfig = new Option<string?>("--dockerfile-config")
+        {
+            Description = $"Dockerfile lint configuration in hadolint's format (trustedRegistries, label-schema, strict-labels); default: {string.Join(" or ", DockerfileLintConfig.DefaultNames)} in the working directory, if there is one.",
+        };
+
         var imageAccess = new ImageAccessArguments();
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig, dockerfileConfig };
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, dockerfileConfig, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
@@ -79,6 +85,7 @@ internal static class ScanCommand
         }
 
         var (secrets, secretConfigPath) = SecretsOfRun(io, parse.GetValue(secretConfigOption));
+        var dockerfileConfig = DockerfileConfigOfRun(io, parse.GetValue(dockerfileConfigOption));
 
         using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(shared.Quiet), parse.GetValue(shared.Debug));
         var logger = loggers.CreateLogger("strata");
@@ -91,7 +98,7 @@ internal static class ScanCommand
             Limits = limits,
         };
 
-        var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets);
+        var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets, dockerfileConfig);
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
             resolved,
@@ -101,7 +108,7 @@ internal static class ScanCommand
                 IgnoreEntries = ignores,
                 IgnoreSource = ignorePath ?? IgnoreFile.DefaultName,
                 Today = io.Today ?? DateOnly.FromDateTime(DateTime.UtcNow),
-                AppliedConfiguration = [.. new[] { ignorePath, secretConfigPath }.OfType<string>().Select(p => Path.GetFullPath(p, io.WorkingDirectory))],
+                AppliedConfiguration = [.. new[] { ignorePath, secretConfigPath, dockerfileConfig.Source }.OfType<string>().Select(p => Path.GetFullPath(p, io.WorkingDirectory))],
             },
             context,
             cancellationToken);
@@ -148,6 +155,16 @@ internal static class ScanCommand
         var secrets = new SecretScannerProvider(SecretScannerConfig.Load(path));
         secrets.Validate();
         return (secrets, path);
+    }
+
+    /// <summary>
+    /// The Dockerfile lint configuration, from <c>--dockerfile-config</c> or the working directory's <c>.hadolint.yaml</c>
+    /// (<c>.hadolint.yml</c>); read and checked before any target, so a bad file stops the scan with exit code 2.
+    /// </summary>
+    private static DockerfileLintConfig DockerfileConfigOfRun(CliIo io, string? given)
+    {
+        var path = given is not null ? Path.GetFullPath(given, io.WorkingDirectory) : DockerfileLintConfig.FindDefault(io.WorkingDirectory);
+        return path is null ? DockerfileLintConfig.Empty : DockerfileLintConfig.Load(path);
     }
 
     /// <summary>

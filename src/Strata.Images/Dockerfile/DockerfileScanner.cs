@@ -15,10 +15,12 @@ public sealed class DockerfileScanner : ITargetScanner
     private readonly SecretScannerProvider secrets;
 
     /// <param name="secrets">The run's secret scanner (for the secret rules and DKF-002), built when the first Dockerfile is scanned.</param>
-    public DockerfileScanner(SecretScannerProvider secrets)
+    /// <param name="config">Trusted registries and the label schema (<c>.hadolint.yaml</c>); none: the rules that need them stay silent.</param>
+    public DockerfileScanner(SecretScannerProvider secrets, DockerfileLintConfig? config = null)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         this.secrets = secrets;
+        config ??= DockerfileLintConfig.Empty;
         Checks =
         [
             new LastUserIsRoot(),
@@ -68,6 +70,34 @@ public sealed class DockerfileScanner : ITargetScanner
             new DnfCacheNotCleaned(),
             new YarnCacheNotCleaned(),
             new AptInsteadOfAptGet(),
+            new PointlessCommand(),
+            new ArchiveCopiedThenExtracted(),
+            new InvalidExposedPort(),
+            new MultipleSourcesToFile(),
+            new ShellFormCommand(),
+            new UntrustedRegistry(config),
+            new FixedPlatform(),
+            new EnvUsesItsOwnDefinition(),
+            new RelativeCopyWithoutWorkdir(),
+            new UseraddLargeUid(),
+            new WgetProgressBar(),
+            new InvalidLabelKey(),
+            new MissingLabel(config),
+            new SuperfluousLabel(config),
+            new EmptyLabel(config),
+            new LabelNotUrl(config),
+            new LabelNotRfc3339(config),
+            new LabelNotSpdx(config),
+            new LabelNotGitHash(config),
+            new LabelNotSemVer(config),
+            new LabelNotEmail(config),
+            new ConsecutiveRuns(),
+            new ReservedStageName(),
+            new RedundantTargetPlatform(),
+            new NonNumericUser(),
+            new CurlAndWget(),
+            new ShellReplacedBySymlink(),
+            new NoUser(),
         ];
     }
 

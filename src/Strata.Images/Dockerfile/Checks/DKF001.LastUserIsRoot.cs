@@ -4,7 +4,7 @@ using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-/// <summary>The final stage runs as root: its last USER (inherited from the stages it is built FROM) is root/0, or there is none.</summary>
+/// <summary>The last USER is root: the image's (inherited from the stages it is built FROM), or a build stage's.</summary>
 public sealed class LastUserIsRoot : Check<DockerfileDocument>
 {
     public override Rule Rule { get; } = new()
@@ -13,17 +13,21 @@ public sealed class LastUserIsRoot : Check<DockerfileDocument>
         Title = "Image runs as root",
         Severity = Severity.Medium,
         Layer = StackLayer.Image,
-        Explanation = "The final stage sets no USER, or its last USER is root (0), so containers from this image run as root unless the runtime overrides it. Root in a container is root on the host whenever isolation fails: a writable host mount, a kernel bug, a leftover capability.",
-        Remediation = "Create an unprivileged account and switch to it at the end of the final stage: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001`. Use a numeric UID so Kubernetes runAsNonRoot can verify it.",
+        Explanation = "The last USER of the final stage is root (or 0), so containers from this image run as root unless the runtime overrides it. Root in a container is root on the host whenever isolation fails: a writable host mount, a kernel bug, a leftover capability. When the ENTRYPOINT or CMD hands over to another user with gosu, su-exec, setpriv, runuser or chroot --userspec (or the image installs gosu/su-exec for its entrypoint script), the service itself runs unprivileged and the finding is Low: the container still starts as root and everything before the switch runs as root. A build stage that ends as root is reported as information only: it matters only when built with --target. (An image that sets no USER at all is DKF-077.)",
+        Remediation = "Create an unprivileged account and switch to it at the end of the final stage: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001`. Use a numeric UID so Kubernetes runAsNonRoot can verify it. Images whose entrypoint must run as root to fix volume ownership can instead be run with `--user` and volumes prepared by the orchestrator (fsGroup).",
         References = ["https://docs.docker.com/reference/dockerfile/#user"],
-        Equivalents = ["Hadolint DL3002", "Dockle CIS-DI-0001", "Checkov CKV_DOCKER_3", "Checkov CKV_DOCKER_8"],
+        Equivalents = ["Hadolint DL3002", "Checkov CKV_DOCKER_8"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN apt-get update\nUSER root", true),
-            new RuleExample("FROM debian:12\nCOPY app /app", true, "no USER at all"),
             new RuleExample("ARG RUN_AS=0\nFROM debian:12\nARG RUN_AS\nUSER ${RUN_AS}:0", true, "the ARG resolves to root"),
+            new RuleExample("FROM debian:12 AS base\nUSER root\nFROM base\nCOPY app /app", true, "inherited from the stage it is built FROM"),
+            new RuleExample("FROM postgres:16\nUSER root\nCOPY entrypoint.sh /\nENTRYPOINT [\"gosu\", \"postgres\", \"/entrypoint.sh\"]", true, "Low: the entrypoint drops privileges"),
+            new RuleExample("FROM debian:12 AS build\nUSER root\nRUN make\nFROM debian:12\nUSER 10001", true, "information: a build stage that ends as root"),
             new RuleExample("FROM debian:12\nUSER 10001", false),
-            new RuleExample("FROM debian:12 AS base\nUSER 10001\nFROM base\nCOPY app /app", false, "inherited from the stage it is built FROM"),
+            new RuleExample("FROM debian:12\nUSER root\nRUN apt-get update\nUSER app", false, "switched back"),
+            new RuleExample("FROM debian:12\nCOPY app /app", false, "no USER at all is DKF-077"),
+            new RuleExample("FROM debian:12\nARG RUN_AS\nUSER $RUN_AS", false, "not known until build time"),
         ],
     };
 
@@ -37,22 +41,29 @@ public sealed class LastUserIsRoot : Check<DockerfileDocument>
             yield break;
         }
 
-        var lastUser = final.LastInherited("USER");
-        if (lastUser is null)
+        var effective = final.LastInherited("USER");
+        if (effective is not null && IsRoot(effective, out var user))
         {
-            yield return DockerfileFindings.At(Rule, subject, context.Target, final, final.From, $"The final stage (FROM {final.BaseImage}) sets no USER; it runs as the base image's user, usually root.");
-            yield break;
+            var owner = subject.Stages.First(s => s.Instructions.Contains(effective));
+            var drop = PrivilegeDrop.Find(subject, final);
+            yield return drop is null
+                ? DockerfileFindings.At(Rule, subject, context.Target, owner, effective, $"The image runs as {user}: it is the last USER of the final stage.")
+                : DockerfileFindings.At(Rule, subject, context.Target, owner, effective, $"The image starts as {user} (the last USER of the final stage); {drop}, which usually switches to an unprivileged user.", Severity.Low);
         }
 
-        if (lastUser.Unresolved)
+        foreach (var stage in subject.Stages.Where(s => s != final))
         {
-            yield break;
+            var last = stage.Instructions.LastOrDefault(i => i.Keyword == "USER");
+            if (last is not null && !ReferenceEquals(last, effective) && IsRoot(last, out var stageUser))
+            {
+                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, last, $"Build stage {stage.Label} ends as {stageUser}; this matters only when it is built with --target {stage.Label}.", Severity.Info);
+            }
         }
+    }
 
-        var user = (lastUser.Words?[0] ?? lastUser.Arguments).Split(':')[0].Trim();
-        if (user is "root" or "0")
-        {
-            yield return DockerfileFindings.At(Rule, subject, context.Target, final, lastUser, $"The last USER of the final stage is {user}.");
-        }
+    private static bool IsRoot(DockerfileInstruction instruction, out string user)
+    {
+        user = (instruction.Words?[0] ?? instruction.Arguments).Split(':')[0].Trim();
+        return !instruction.Unresolved && user is "root" or "0";
     }
 }

@@ -40,15 +40,15 @@ public sealed class DownloadPipedToShell : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            var message = Describe(script);
-            if (message is not null)
+            if (Describe(script) is var (command, message))
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, message);
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, command, message);
             }
         }
     }
 
-    private static string? Describe(ShellScript script)
+    /// <summary>The command that runs the download (the interpreter), and what it does; null when none.</summary>
+    private static (ShellCommand Command, string Message)? Describe(ShellScript script)
     {
         foreach (var pipeline in script.Pipelines)
         {
@@ -58,7 +58,8 @@ public sealed class DownloadPipedToShell : Check<DockerfileDocument>
                 var runner = pipeline.FirstOrDefault(c => c.PipelinePosition > download.PipelinePosition && Interpreters.Contains(c.Program));
                 if (runner is not null)
                 {
-                    return $"The output of {download.Program} is piped to {runner.Program}, which runs it unverified.";
+                    // The evidence spans the pipeline, from the download to the interpreter.
+                    return (download with { End = runner.End }, $"The output of {download.Program} is piped to {runner.Program}, which runs it unverified.");
                 }
             }
         }
@@ -71,7 +72,7 @@ public sealed class DownloadPipedToShell : Check<DockerfileDocument>
                 {
                     if (argument.Contains("$(" + downloader + " ", StringComparison.Ordinal) || argument.Contains("<(" + downloader + " ", StringComparison.Ordinal) || argument.Contains("`" + downloader + " ", StringComparison.Ordinal))
                     {
-                        return $"{command.Program} runs the output of {downloader} unverified.";
+                        return (command, $"{command.Program} runs the output of {downloader} unverified.");
                     }
                 }
             }

@@ -32,9 +32,9 @@ public sealed class Sudo : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            if (script.Commands.Any(c => c.FirstProgram == "sudo"))
+            foreach (var sudo in script.Commands.Where(c => c.FirstProgram == "sudo"))
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, "RUN uses sudo.");
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, sudo, $"RUN uses sudo to run {sudo.Program}.");
             }
         }
     }

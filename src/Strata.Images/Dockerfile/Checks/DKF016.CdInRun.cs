@@ -20,7 +20,9 @@ public sealed class CdInRun : Check<DockerfileDocument>
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN cd /src && make", true),
+            new RuleExample("FROM debian:12\nRUN make -C /src && cd /tmp && rm -rf build", true),
             new RuleExample("FROM debian:12\nWORKDIR /src\nRUN make", false),
+            new RuleExample("FROM debian:12\nRUN echo cd is a word here", false),
         ],
     };
 
@@ -28,12 +30,13 @@ public sealed class CdInRun : Check<DockerfileDocument>
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
+        // RUNs only, as hadolint: an ONBUILD RUN has no WORKDIR of its own to switch to (an ONBUILD WORKDIR would change the child's).
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages).Where(r => r.Stage.Instructions.Contains(r.Run)))
         {
             var cd = script.Commands.FirstOrDefault(c => c.Program == "cd");
             if (cd is not null)
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, $"RUN changes directory with `{cd}`; use WORKDIR.");
+                yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, cd, $"RUN changes directory with `{cd}`; use WORKDIR.");
             }
         }
     }

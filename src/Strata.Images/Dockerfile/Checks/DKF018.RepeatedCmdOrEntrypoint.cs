@@ -20,6 +20,8 @@ public sealed class RepeatedCmdOrEntrypoint : Check<DockerfileDocument>
         Examples =
         [
             new RuleExample("FROM debian:12\nCMD [\"/app\", \"--debug\"]\nCMD [\"/app\"]", true),
+            new RuleExample("FROM debian:12\nENTRYPOINT [\"/a\"]\nRUN true\nENTRYPOINT [\"/b\"]", true),
+            new RuleExample("FROM debian:12\nHEALTHCHECK CMD [\"/a\"]\nHEALTHCHECK NONE", true, "HEALTHCHECK NONE replaces the check before it"),
             new RuleExample("FROM debian:12\nENTRYPOINT [\"/app\"]\nCMD [\"--serve\"]", false),
             new RuleExample("FROM debian:12 AS test\nCMD [\"/test\"]\nFROM debian:12\nCMD [\"/app\"]", false, "one per stage"),
         ],
@@ -33,10 +35,11 @@ public sealed class RepeatedCmdOrEntrypoint : Check<DockerfileDocument>
         {
             foreach (var keyword in new[] { "CMD", "ENTRYPOINT", "HEALTHCHECK" })
             {
+                // Reported on each later one, as hadolint does, naming the one it replaces.
                 var all = stage.Instructions.Where(i => i.Keyword == keyword).ToList();
-                foreach (var dropped in all.Take(all.Count - 1))
+                for (var i = 1; i < all.Count; i++)
                 {
-                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, dropped, $"This {keyword} is overridden by the {keyword} at line {all[^1].StartLine}.");
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, all[i], $"This {keyword} replaces the {keyword} at line {all[i - 1].StartLine}, which has no effect.");
                 }
             }
         }

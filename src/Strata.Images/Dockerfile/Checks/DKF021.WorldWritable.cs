@@ -33,21 +33,22 @@ public sealed class WorldWritable : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var stage in subject.Stages)
         {
-            foreach (var instruction in stage.Instructions)
+            foreach (var instruction in DockerfileFindings.WithTriggers(stage).Where(i => i.Keyword is "COPY" or "ADD"))
             {
-                string? mode = null;
-                if (instruction.Keyword is "COPY" or "ADD" && instruction.Flag("chmod") is { } chmod && IsWorldWritable(chmod))
+                if (instruction.Flag("chmod") is { } chmod && IsWorldWritable(chmod))
                 {
-                    mode = chmod;
+                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"{instruction.Keyword} --chmod={chmod} makes files writable by every user.");
                 }
-                else if (instruction.Keyword == "RUN" && instruction.Script is { } script)
-                {
-                    mode = script.Running("chmod").SelectMany(c => c.Arguments).FirstOrDefault(IsWorldWritable);
-                }
+            }
+        }
 
-                if (mode is not null)
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
+        {
+            foreach (var chmod in script.Running("chmod"))
+            {
+                if (chmod.Arguments.FirstOrDefault(IsWorldWritable) is { } mode)
                 {
-                    yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"Mode {mode} makes files writable by every user.");
+                    yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, chmod, $"chmod {mode} makes files writable by every user.");
                 }
             }
         }

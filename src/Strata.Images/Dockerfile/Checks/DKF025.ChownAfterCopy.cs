@@ -54,7 +54,7 @@ public sealed class ChownAfterCopy : Check<DockerfileDocument>
                         .FirstOrDefault();
                     if (hit is { } found)
                     {
-                        yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, $"{command.Program} rewrites files that {found.Path} received from the {(stage.Instructions.First(i => i.StartLine == found.Line).Keyword)} at line {found.Line}; set them with --chown/--chmod there.");
+                        yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, instruction, command, $"{command.Program} rewrites files that {found.Path} received from the {(stage.Instructions.First(i => i.StartLine == found.Line).Keyword)} at line {found.Line}; set them with --chown/--chmod there.");
                         break;
                     }
                 }

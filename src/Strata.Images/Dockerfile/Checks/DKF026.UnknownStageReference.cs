@@ -4,7 +4,7 @@ using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 
-/// <summary>COPY --from or RUN --mount from= naming a stage that does not exist (the builder then pulls an image of that name), or the stage itself.</summary>
+/// <summary>COPY --from or RUN --mount from= naming a stage that does not exist (the builder then pulls an image of that name), a stage defined later, or the stage itself.</summary>
 public sealed class UnknownStageReference : Check<DockerfileDocument>
 {
     public override Rule Rule { get; } = new()
@@ -13,8 +13,8 @@ public sealed class UnknownStageReference : Check<DockerfileDocument>
         Title = "Reference to an unknown build stage",
         Severity = Severity.Medium,
         Layer = StackLayer.Image,
-        Explanation = "When `--from` names no stage of the Dockerfile, the builder treats it as an image reference and pulls it from Docker Hub: a typo such as `--from=biuld` copies files out of whatever image someone published under that name. A stage that copies from itself, or a stage number that does not exist, fails the build.",
-        Remediation = "Use the exact name of an earlier stage (`FROM golang:1.22 AS build` … `COPY --from=build …`); when you mean an image, write a full reference with a tag and digest (`--from=docker.io/library/busybox:1.36@sha256:…`).",
+        Explanation = "When `--from` names no stage of the Dockerfile, the builder treats it as an image reference and pulls it from Docker Hub: a typo such as `--from=biuld` copies files out of whatever image someone published under that name. A stage defined further down is the same trap: BuildKit builds it first, but the classic builder and other tools that resolve only earlier stages pull an image of that name, and a reader expects sources above their use. A stage that copies from itself (by name or number), or a stage number that does not exist, fails the build. A reference with a registry, path, tag or digest (`--from=gcr.io/distroless/static`) is an image and not judged here.",
+        Remediation = "Use the exact name of an earlier stage (`FROM golang:1.22 AS build` … `COPY --from=build …`), moving the stage above its first use; when you mean an image, write a full reference with a tag and digest (`--from=docker.io/library/busybox:1.36@sha256:…`).",
         References = ["https://docs.docker.com/reference/dockerfile/#copy---from"],
         Equivalents = ["Hadolint DL3022", "Hadolint DL3023"],
         Examples =
@@ -22,6 +22,8 @@ public sealed class UnknownStageReference : Check<DockerfileDocument>
             new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=biuld /app /app", true),
             new RuleExample("FROM golang:1.22 AS build\nCOPY --from=build /a /b", true, "a stage copying from itself"),
             new RuleExample("FROM golang:1.22\nFROM debian:12\nCOPY --from=3 /app /app", true, "there is no stage 3"),
+            new RuleExample("FROM debian:12\nCOPY --from=build /app /app\nFROM golang:1.22 AS build\nRUN go build -o /app .", true, "the stage is defined later"),
+            new RuleExample("FROM debian:12\nRUN --mount=from=tools,target=/t /t/setup\nFROM alpine:3.20 AS tools", true, "a mount from a later stage"),
             new RuleExample("FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\nCOPY --from=0 /etc/ssl/certs /etc/ssl/certs\nCOPY --from=busybox:1.36 /bin/busybox /bin/", false),
         ],
     };
@@ -55,6 +57,11 @@ public sealed class UnknownStageReference : Check<DockerfileDocument>
         if (found == stage)
         {
             return $"Stage {stage.Label} copies from itself (--from={reference}).";
+        }
+
+        if (found is not null && found.Index > stage.Index)
+        {
+            return $"--from={reference} names stage {found.Label}, defined later (line {found.From.StartLine}): builders that resolve only earlier stages pull an image of that name instead; move the stage above.";
         }
 
         if (found is not null)

@@ -48,17 +48,22 @@ public sealed class TlsVerificationDisabled : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var stage in subject.Stages)
         {
-            foreach (var instruction in stage.Instructions)
+            foreach (var instruction in DockerfileFindings.WithTriggers(stage).Where(i => i.Keyword is "ENV" or "ARG"))
             {
-                var problem = instruction.Keyword switch
-                {
-                    "ENV" or "ARG" => instruction.Pairs.Select(EnvironmentSwitch).FirstOrDefault(p => p is not null),
-                    "RUN" when instruction.Script is { } script => script.Commands.Select(Command).FirstOrDefault(p => p is not null),
-                    _ => null,
-                };
-                if (problem is not null)
+                if (instruction.Pairs.Select(EnvironmentSwitch).FirstOrDefault(p => p is not null) is { } problem)
                 {
                     yield return DockerfileFindings.At(Rule, subject, context.Target, stage, instruction, problem);
+                }
+            }
+        }
+
+        foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
+        {
+            foreach (var command in script.Commands)
+            {
+                if (Command(command) is { } problem)
+                {
+                    yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, command, problem);
                 }
             }
         }

@@ -33,10 +33,12 @@ public sealed class SignatureVerificationDisabled : Check<DockerfileDocument>
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (stage, run, script) in DockerfileFindings.Runs(subject.Stages))
         {
-            var problem = script.Commands.Select(Command).FirstOrDefault(p => p is not null);
-            if (problem is not null)
+            foreach (var command in script.Commands)
             {
-                yield return DockerfileFindings.At(Rule, subject, context.Target, stage, run, problem);
+                if (Command(command) is { } problem)
+                {
+                    yield return DockerfileFindings.AtCommand(Rule, subject, context.Target, stage, run, command, problem);
+                }
             }
         }
     }
