@@ -21,6 +21,8 @@ public sealed class DockerfileFixTests
     [InlineData("FROM alpine:3.20\nadd --chown=1:1 app.conf /etc/app.conf\n", "FROM alpine:3.20\ncopy --chown=1:1 app.conf /etc/app.conf\n")]
     [InlineData("FROM alpine:3.20\nWORKDIR /srv\nRUN cd /opt && make\nCMD [\"./app\"]\n", "FROM alpine:3.20\nWORKDIR /srv\nWORKDIR /opt\nRUN make\nWORKDIR /srv\nCMD [\"./app\"]\n")]
     [InlineData("FROM alpine:3.20\nARG NPM_TOKEN\nRUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci && rm .npmrc\n", "FROM alpine:3.20\nRUN --mount=type=secret,id=npm_token,required=true export NPM_TOKEN=\"$(cat /run/secrets/npm_token)\" && echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci && rm .npmrc\n")]
+    [InlineData("FROM node:22-slim\nUSER 1000\nCMD node server.js --port 8080\n", "FROM node:22-slim\nUSER 1000\nCMD [\"node\", \"server.js\", \"--port\", \"8080\"]\n")]
+    [InlineData("FROM debian:12\nUSER 1000\nENTRYPOINT exec /usr/local/bin/app 'a b'\n", "FROM debian:12\nUSER 1000\nENTRYPOINT [\"/usr/local/bin/app\", \"a b\"]\n")]
     public void Each_fix_rewrites_only_what_its_rule_names(string before, string after)
     {
         var result = Fixer.Fix(before, "Dockerfile");
@@ -33,6 +35,8 @@ public sealed class DockerfileFixTests
     [InlineData("FROM alpine:3.20\nWORKDIR /srv\nRUN make && cd /opt && make install\n", "DKF-016", "cd is not the first command")]
     [InlineData("FROM alpine:3.20\nARG API_TOKEN\nRUN ./fetch \"$API_TOKEN\"\nCMD [\"sh\", \"-c\", \"echo $API_TOKEN\"]\n", "DKF-002", "the variable is used at run time too")]
     [InlineData("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl # keep lists\n", "DKF-009", "a trailing shell comment")]
+    [InlineData("FROM node:22-slim\nUSER 1000\nCMD node server.js --port $PORT\n", "DKF-054", "the shell expands a variable")]
+    [InlineData("FROM node:22-slim\nUSER 1000\nCMD node a.js && node b.js\n", "DKF-054", "a list of commands")]
     public void A_fix_declines_what_it_cannot_do_safely(string before, string rule, string why)
     {
         var result = Fixer.Fix(before, "Dockerfile");

@@ -39,6 +39,7 @@ public sealed class DockerfileFixer
         new AddToCopyFix(),
         new CdToWorkdirFix(),
         new SecretMountFix(),
+        new ExecFormFix(),
     ];
 
     /// <summary>Rules with a fix here.</summary>
