@@ -98,6 +98,7 @@ public sealed class DockerfileScanner : ITargetScanner
             new CurlAndWget(),
             new ShellReplacedBySymlink(),
             new NoUser(),
+            new WorkdirInSystemDirectory(),
         ];
     }
 

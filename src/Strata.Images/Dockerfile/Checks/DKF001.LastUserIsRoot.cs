@@ -16,7 +16,7 @@ public sealed class LastUserIsRoot : Check<DockerfileDocument>
         Explanation = "The last USER of the final stage is root (or 0), so containers from this image run as root unless the runtime overrides it. Root in a container is root on the host whenever isolation fails: a writable host mount, a kernel bug, a leftover capability. When the ENTRYPOINT or CMD hands over to another user with gosu, su-exec, setpriv, runuser or chroot --userspec (or the image installs gosu/su-exec for its entrypoint script), the service itself runs unprivileged and the finding is Low: the container still starts as root and everything before the switch runs as root. A build stage that ends as root is reported as information only: it matters only when built with --target. (An image that sets no USER at all is DKF-077.)",
         Remediation = "Create an unprivileged account and switch to it at the end of the final stage: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001`. Use a numeric UID so Kubernetes runAsNonRoot can verify it. Images whose entrypoint must run as root to fix volume ownership can instead be run with `--user` and volumes prepared by the orchestrator (fsGroup).",
         References = ["https://docs.docker.com/reference/dockerfile/#user"],
-        Equivalents = ["Hadolint DL3002", "Checkov CKV_DOCKER_8"],
+        Equivalents = ["Hadolint DL3002", "Checkov CKV_DOCKER_8", "Trivy DS-0002"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN apt-get update\nUSER root", true),

@@ -18,7 +18,7 @@ public sealed partial class SecretInArgOrEnv(SecretScannerProvider secrets) : Ch
         Explanation = "ENV values are stored in the image configuration and visible to anyone who can pull the image (`docker inspect`); ARG values and build arguments are recorded in the image history of every RUN that sees them (`docker history`), and defaults written in the Dockerfile are in the source. A token, password or key passed this way leaks with the image. Names are judged by their words (PASSWORD, SECRET, TOKEN, API_KEY, a KEY after a qualifier, AWS_ACCESS_KEY_ID …), ONBUILD ENV and ARG included. Unlike hadolint, a name that only describes a secret (`*_FILE`, `*_PATH`, `*_URL`, `*_USER`, `*_USERNAME`, public `GPG_KEY`) is not reported, and an ENV whose value is empty or a switch (`true`, `0`) holds no secret and is not reported either; an ARG with an empty default still takes a secret build argument and is.",
         Remediation = "Pass secrets to the build with a secret mount, which is never written to a layer or the history: `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci` and `docker build --secret id=npm_token,env=NPM_TOKEN .` (or `,target=/run/secrets/…`). Give runtime secrets to the container at run time (orchestrator secrets, a mounted file such as `*_FILE`), never in ENV. Rotate any secret that was already built into an image.",
         References = ["https://docs.docker.com/build/building/secrets/", "https://docs.docker.com/reference/dockerfile/#run---mounttypesecret"],
-        Equivalents = ["Hadolint DL3064", "Dockle CIS-DI-0010"],
+        Equivalents = ["Hadolint DL3064", "Dockle CIS-DI-0010", "Trivy DS-0031"],
         Examples =
         [
             new RuleExample("FROM alpine:3.20\nENV DB_PASSWORD=s3cr3t-Passw0rd", true),

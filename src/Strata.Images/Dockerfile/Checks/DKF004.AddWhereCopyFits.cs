@@ -19,7 +19,7 @@ public sealed class AddWhereCopyFits : Check<DockerfileDocument>
         Explanation = "ADD also fetches URLs and unpacks local tar archives. Used for plain files it hides intent, and a file that later becomes (or is swapped for) an archive gets extracted into the image instead of copied. Sources named like archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.gz`, `.xz`, `.zst` …) and remote sources are the legitimate uses of ADD and are not reported; a wildcard counts as an archive only when it ends like one, and ADD of several sources is reported when any of them is a plain file.",
         Remediation = "Use COPY for local files and directories; keep ADD for extracting a local tar archive or for a remote source pinned with --checksum.",
         References = ["https://docs.docker.com/build/building/best-practices/#add-or-copy"],
-        Equivalents = ["Hadolint DL3020", "Dockle CIS-DI-0009", "Checkov CKV_DOCKER_4"],
+        Equivalents = ["Hadolint DL3020", "Dockle CIS-DI-0009", "Checkov CKV_DOCKER_4", "Trivy DS-0005"],
         Examples =
         [
             new RuleExample("FROM alpine:3.20\nADD app.conf /etc/app/", true),

@@ -17,7 +17,7 @@ public sealed class BaseImageNotTagged : Check<DockerfileDocument>
         Explanation = "An untagged base image means `latest`, which moves: every build may start from a different operating system release, with different packages, users and vulnerabilities, and a build that passed review yesterday is not the one shipped today.",
         Remediation = "Name a version, and better pin the digest too: `FROM debian:12.7-slim@sha256:…`. Let a bot (Renovate, Dependabot) propose updates so they are reviewed.",
         References = ["https://docs.docker.com/reference/dockerfile/#from", "https://docs.docker.com/build/building/best-practices/#pin-base-image-versions"],
-        Equivalents = ["Hadolint DL3006", "Hadolint DL3007", "Dockle DKL-DI-0006", "Checkov CKV_DOCKER_7"],
+        Equivalents = ["Hadolint DL3006", "Hadolint DL3007", "Dockle DKL-DI-0006", "Checkov CKV_DOCKER_7", "Trivy DS-0001"],
         Examples =
         [
             new RuleExample("FROM debian", true),

@@ -16,7 +16,7 @@ public sealed class AptInstallRecommends : Check<DockerfileDocument>
         Explanation = "By default apt installs every 'Recommends' dependency too: often dozens of packages nobody asked for, each one more thing to patch, more vulnerabilities reported against the image and more tools for an intruder. `apt`, `apt-get` and `aptitude` all do this; wrappers such as `xx-apt-get` or `install_packages` choose their own options and are not reported.",
         Remediation = "Add `--no-install-recommends` to `apt-get install` (`--without-recommends` or `-R` for aptitude), pass `-o APT::Install-Recommends=false`, or write `APT::Install-Recommends \"false\";` to /etc/apt/apt.conf.d/ earlier in the same RUN, and list what you really need. Stages that do not ship (builders whose files are copied out selectively) are not reported; hadolint (DL3015) reports them too.",
         References = ["https://docs.docker.com/build/building/best-practices/#apt-get"],
-        Equivalents = ["Hadolint DL3015"],
+        Equivalents = ["Hadolint DL3015", "Trivy DS-0029"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", true),

@@ -15,7 +15,7 @@ public sealed class ApkAddWithCache : PackageCacheCheck
         Explanation = "Without --no-cache, `apk add` (usually after `apk update` or with `--update`) leaves the package index in /var/cache/apk in the layer: wasted space and stale metadata in every container. Only the stages that ship and ONBUILD triggers are reported. Unlike hadolint (DL3019), removing /var/cache/apk later in the same RUN counts: the layer is then as clean as with --no-cache.",
         Remediation = "Use `apk add --no-cache <packages>` (it fetches the index, installs and keeps nothing), or remove /var/cache/apk/* later in the same RUN, or use a cache mount on /var/cache/apk.",
         References = ["https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache"],
-        Equivalents = ["Hadolint DL3019", "Dockle DKL-DI-0004"],
+        Equivalents = ["Hadolint DL3019", "Dockle DKL-DI-0004", "Trivy DS-0025"],
         Examples =
         [
             new RuleExample("FROM alpine:3.20\nRUN apk update && apk add curl", true),

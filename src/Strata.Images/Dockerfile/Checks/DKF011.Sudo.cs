@@ -16,7 +16,7 @@ public sealed class Sudo : Check<DockerfileDocument>
         Explanation = "Builds run as whatever USER is current; sudo adds nothing but a setuid-root binary and a sudoers policy in the image, which an intruder can use to become root, and its TTY and signal handling behave badly in containers.",
         Remediation = "Switch users with USER around the steps that need root (`USER root` … `USER 10001`), and do not install sudo in the image. At run time, use gosu/setpriv in an entrypoint if a process must drop privileges.",
         References = ["https://docs.docker.com/build/building/best-practices/#user"],
-        Equivalents = ["Hadolint DL3004", "Dockle DKL-DI-0001", "Checkov CKV2_DOCKER_1"],
+        Equivalents = ["Hadolint DL3004", "Dockle DKL-DI-0001", "Checkov CKV2_DOCKER_1", "Trivy DS-0010"],
         Examples =
         [
             new RuleExample("FROM debian:12\nUSER app\nRUN sudo apt-get update", true),

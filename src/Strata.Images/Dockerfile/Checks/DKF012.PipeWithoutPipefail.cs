@@ -19,7 +19,7 @@ public sealed class PipeWithoutPipefail : Check<DockerfileDocument>
         Explanation = "A pipeline's status is that of its last command: in `curl … | tar -x` a failed or truncated download is ignored as long as tar exits 0, and the build succeeds with a broken or missing file. Verification steps in pipelines can be defeated the same way. `SHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]` does not count: /bin/sh is dash on Debian and Ubuntu, which has no pipefail (as hadolint, the SHELL must name bash, zsh, ash, ksh or mksh). Unlike hadolint, a `set -o pipefail` at the start of the RUN counts: where the shell lacks the option the `set` fails and the build stops, so no failure goes unnoticed. A SHELL is inherited by stages built FROM the stage that sets it, as in BuildKit (hadolint forgets it at every FROM), and ONBUILD RUN triggers are checked too: they run in every child build.",
         Remediation = "Make failures anywhere in a pipe fail the build: `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before such RUNs (Alpine/BusyBox: `SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]`), or start the RUN with `set -o pipefail &&` where the shell supports it.",
         References = ["https://docs.docker.com/build/building/best-practices/#using-pipes"],
-        Equivalents = ["Hadolint DL4006"],
+        Equivalents = ["Hadolint DL4006", "Trivy DS-0032"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt", true),

@@ -19,7 +19,7 @@ public sealed class FinalStageWithoutHealthcheck : Check<DockerfileDocument>
         Explanation = "Without a HEALTHCHECK, Docker, Podman and Swarm only know whether the process exists, not whether it works: a hung or wedged service keeps receiving traffic and is never restarted. (Kubernetes ignores HEALTHCHECK and uses its own probes; declare those there.) The rule looks at the image, not at build stages, and weighs what it proves: a final stage with its own CMD or ENTRYPOINT runs a service (Low); one without either is most likely a base image for others, where no HEALTHCHECK is normal (information, in case it runs its base image's service); one with ONBUILD triggers is a base image by design (not reported).",
         Remediation = "Add a cheap check of the service itself, e.g. `HEALTHCHECK --interval=30s --timeout=3s CMD [\"/app\", \"healthcheck\"]`, or write `HEALTHCHECK NONE` to record that the image is checked elsewhere (Kubernetes probes).",
         References = ["https://docs.docker.com/reference/dockerfile/#healthcheck"],
-        Equivalents = ["Dockle CIS-DI-0006", "Hadolint DL3057", "Checkov CKV_DOCKER_2"],
+        Equivalents = ["Dockle CIS-DI-0006", "Hadolint DL3057", "Checkov CKV_DOCKER_2", "Trivy DS-0026"],
         Examples =
         [
             new RuleExample("FROM node:22-slim\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]", true),

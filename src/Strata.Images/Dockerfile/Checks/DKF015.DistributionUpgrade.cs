@@ -16,7 +16,7 @@ public sealed class DistributionUpgrade : Check<DockerfileDocument>
         Explanation = "`apt-get dist-upgrade` (and `full-upgrade`), `zypper dist-upgrade` (`dup`) and `dnf`/`yum distro-sync` may add, remove or downgrade packages and can move the image to another release: the result depends on the day of the build, is not the base image anyone tested, and doubles the size of every upgraded package in a new layer. A plain upgrade (`apt-get upgrade`, `dnf upgrade`, `yum update`, `apk upgrade`) only applies updates to what is installed and is not reported: hadolint retired its rules against it (DL3005, DL3031, DL3039) because applying security fixes at build time is reasonable, and so do we.",
         Remediation = "Rebuild on an updated, pinned base image instead (`FROM debian:12.7-slim@sha256:…`, kept current by Renovate/Dependabot). If packages must be patched in place, use the plain upgrade (`apt-get upgrade -y`, `dnf upgrade -y`, `zypper update -y`) or upgrade only the named packages (`apt-get install --only-upgrade <pkg>`).",
         References = ["https://docs.docker.com/build/building/best-practices/#apt-get", "https://en.opensuse.org/SDB:Zypper_usage#Distribution_upgrade"],
-        Equivalents = ["Hadolint DL3035", "Dockle DKL-DI-0003"],
+        Equivalents = ["Hadolint DL3035", "Dockle DKL-DI-0003", "Trivy DS-0024"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y && rm -rf /var/lib/apt/lists/*", true),

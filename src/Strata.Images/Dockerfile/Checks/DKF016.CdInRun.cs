@@ -16,7 +16,7 @@ public sealed class CdInRun : Check<DockerfileDocument>
         Explanation = "A `cd` lasts only until the end of its RUN, so later instructions silently run somewhere else; chains of `cd` make the build hard to read and easy to break.",
         Remediation = "Set the directory with WORKDIR (absolute path) before the RUN, or use the tool's own directory option (`make -C dir`, `git -C dir`, `tar -C dir`).",
         References = ["https://docs.docker.com/build/building/best-practices/#workdir"],
-        Equivalents = ["Hadolint DL3003"],
+        Equivalents = ["Hadolint DL3003", "Trivy DS-0013"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN cd /src && make", true),

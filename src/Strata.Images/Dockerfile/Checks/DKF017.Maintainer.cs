@@ -16,7 +16,7 @@ public sealed class Maintainer : Check<DockerfileDocument>
         Explanation = "MAINTAINER has been deprecated since Docker 1.13; it sets a legacy config field that most tools ignore.",
         Remediation = "Use the standard annotation label: `LABEL org.opencontainers.image.authors=\"team@example.com\"`.",
         References = ["https://docs.docker.com/reference/dockerfile/#maintainer-deprecated", "https://github.com/opencontainers/image-spec/blob/main/annotations.md"],
-        Equivalents = ["Hadolint DL4000", "Checkov CKV_DOCKER_6"],
+        Equivalents = ["Hadolint DL4000", "Checkov CKV_DOCKER_6", "Trivy DS-0022"],
         Examples =
         [
             new RuleExample("FROM debian:12\nMAINTAINER Jane <jane@example.com>", true),

@@ -16,7 +16,7 @@ public sealed class RepeatedCmdOrEntrypoint : Check<DockerfileDocument>
         Explanation = "Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones are silently dropped. A reader (or reviewer) who sees the first one is misled about what the container runs.",
         Remediation = "Keep one of each per stage and delete the others.",
         References = ["https://docs.docker.com/reference/dockerfile/#cmd"],
-        Equivalents = ["Hadolint DL4003", "Hadolint DL4004", "Hadolint DL3012"],
+        Equivalents = ["Hadolint DL4003", "Hadolint DL4004", "Hadolint DL3012", "Trivy DS-0007", "Trivy DS-0016", "Trivy DS-0023"],
         Examples =
         [
             new RuleExample("FROM debian:12\nCMD [\"/app\", \"--debug\"]\nCMD [\"/app\"]", true),

@@ -16,7 +16,7 @@ public sealed class RelativeWorkdir : Check<DockerfileDocument>
         Explanation = "A relative WORKDIR is resolved against the previous one, which may come from the base image and change when it does; where files land and where commands run then depends on something outside this Dockerfile.",
         Remediation = "Use absolute paths: `WORKDIR /app`.",
         References = ["https://docs.docker.com/reference/dockerfile/#workdir"],
-        Equivalents = ["Hadolint DL3000", "Checkov CKV_DOCKER_10"],
+        Equivalents = ["Hadolint DL3000", "Checkov CKV_DOCKER_10", "Trivy DS-0009"],
         Examples =
         [
             new RuleExample("FROM debian:12\nWORKDIR app", true),

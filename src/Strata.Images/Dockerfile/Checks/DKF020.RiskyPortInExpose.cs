@@ -17,7 +17,7 @@ public sealed class RiskyPortInExpose : Check<DockerfileDocument>
         Explanation = "An image that exposes SSH (22) or telnet (23) runs a remote login service inside the container, with keys or passwords to manage and another way in; the Docker API ports (2375 plain, 2376 TLS) give whoever reaches them root on the host.",
         Remediation = "Remove the service and the EXPOSE: use `docker exec` / `kubectl exec` for access, and never publish the Docker API from a container.",
         References = ["https://docs.docker.com/reference/dockerfile/#expose", "https://docs.docker.com/engine/security/protect-access/"],
-        Equivalents = ["Checkov CKV_DOCKER_1 (port 22)"],
+        Equivalents = ["Checkov CKV_DOCKER_1 (port 22)", "Trivy DS-0004"],
         Examples =
         [
             new RuleExample("FROM debian:12\nEXPOSE 22 8080", true),

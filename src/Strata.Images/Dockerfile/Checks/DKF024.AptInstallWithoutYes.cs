@@ -17,7 +17,7 @@ public sealed class AptInstallWithoutYes : PackageConfirmationCheck
         Explanation = "Without -y, apt-get asks for confirmation whenever it installs more than the named packages; with no terminal the answer is 'no' and the build fails, or, worse, a later change of dependencies breaks a build that used to pass. Quiet level 2 (`-qq`, `-q -q`, `--quiet --quiet`, `-q=2`) implies -y; `-s`/`--simulate`/`--dry-run` installs nothing and asks nothing. `apt` and `aptitude` ask the same way (hadolint's DL3014 only reads apt-get and does not know about simulation).",
         Remediation = "Use `apt-get install -y --no-install-recommends …` (or `--assume-yes`, or `-qq`, which implies -y).",
         References = ["https://docs.docker.com/build/building/best-practices/#apt-get", "https://manpages.debian.org/bookworm/apt/apt-get.8.en.html"],
-        Equivalents = ["Hadolint DL3014"],
+        Equivalents = ["Hadolint DL3014", "Trivy DS-0021"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*", true),

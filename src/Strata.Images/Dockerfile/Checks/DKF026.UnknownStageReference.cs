@@ -16,7 +16,7 @@ public sealed class UnknownStageReference : Check<DockerfileDocument>
         Explanation = "When `--from` names no stage of the Dockerfile, the builder treats it as an image reference and pulls it from Docker Hub: a typo such as `--from=biuld` copies files out of whatever image someone published under that name. A stage defined further down is the same trap: BuildKit builds it first, but the classic builder and other tools that resolve only earlier stages pull an image of that name, and a reader expects sources above their use. A stage that copies from itself (by name or number), or a stage number that does not exist, fails the build. A reference with a registry, path, tag or digest (`--from=gcr.io/distroless/static`) is an image and not judged here.",
         Remediation = "Use the exact name of an earlier stage (`FROM golang:1.22 AS build` … `COPY --from=build …`), moving the stage above its first use; when you mean an image, write a full reference with a tag and digest (`--from=docker.io/library/busybox:1.36@sha256:…`).",
         References = ["https://docs.docker.com/reference/dockerfile/#copy---from"],
-        Equivalents = ["Hadolint DL3022", "Hadolint DL3023"],
+        Equivalents = ["Hadolint DL3022", "Hadolint DL3023", "Trivy DS-0006"],
         Examples =
         [
             new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=biuld /app /app", true),

@@ -16,7 +16,7 @@ public sealed class DuplicateStageName : Check<DockerfileDocument>
         Explanation = "Stage names must be unique (case-insensitively): BuildKit refuses the file, and older builders silently let the later stage shadow the earlier one, so `COPY --from=name` copies from a different stage than the reader expects.",
         Remediation = "Give every stage its own name.",
         References = ["https://docs.docker.com/build/building/multi-stage/#name-your-build-stages"],
-        Equivalents = ["Hadolint DL3024", "Checkov CKV_DOCKER_11"],
+        Equivalents = ["Hadolint DL3024", "Checkov CKV_DOCKER_11", "Trivy DS-0012"],
         Examples =
         [
             new RuleExample("FROM golang:1.22 AS build\nFROM node:22 AS Build", true),

@@ -18,7 +18,7 @@ public sealed class AptUpdateAlone : Check<DockerfileDocument>
         Explanation = "The builder caches each RUN by its text: a lone `RUN apt-get update` layer is reused for months, so a later `RUN apt-get install` works from an outdated index, misses security updates, or fails when the listed versions have left the mirror. The same holds for `apk update`, `yum`/`dnf makecache` and `zypper refresh`. Wrappers that install through the package manager (`xx-apt-get install`, `install_packages`, a script) count as using the index.",
         Remediation = "Update and install in the same RUN: `RUN apt-get update && apt-get install -y --no-install-recommends … && rm -rf /var/lib/apt/lists/*` (the same for `apk update`, `yum makecache`, `dnf makecache`, `zypper refresh`).",
         References = ["https://docs.docker.com/build/building/best-practices/#apt-get"],
-        Equivalents = ["Dockle CIS-DI-0007", "Checkov CKV_DOCKER_5"],
+        Equivalents = ["Dockle CIS-DI-0007", "Checkov CKV_DOCKER_5", "Trivy DS-0017"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl", true),

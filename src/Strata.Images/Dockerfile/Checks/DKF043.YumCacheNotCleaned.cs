@@ -15,7 +15,7 @@ public sealed class YumCacheNotCleaned : PackageCacheCheck
         Explanation = "`yum install` (and `update`, `upgrade`, `reinstall`, `groupinstall` …) downloads repository metadata, often a hundred megabytes, to /var/cache/yum; unless it is removed later in the same RUN it stays in that layer for good, and goes stale. Only the stages that ship and ONBUILD triggers are reported. Unlike hadolint (DL3032), which reads only `install` and accepts any `rm -rf`, updates count and the removal must be of the cache.",
         Remediation = "Finish the RUN with `&& yum clean all` (or `rm -rf /var/cache/yum`), or use a cache mount: `RUN --mount=type=cache,target=/var/cache/yum …`.",
         References = ["https://man7.org/linux/man-pages/man8/yum.8.html", "https://github.com/hadolint/hadolint/wiki/DL3032"],
-        Equivalents = ["Hadolint DL3032"],
+        Equivalents = ["Hadolint DL3032", "Trivy DS-0015"],
         Examples =
         [
             new RuleExample("FROM centos:7\nRUN yum install -y mariadb-5.5.68", true),

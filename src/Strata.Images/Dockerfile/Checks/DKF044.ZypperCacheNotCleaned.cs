@@ -15,7 +15,7 @@ public sealed class ZypperCacheNotCleaned : PackageCacheCheck
         Explanation = "`zypper install` (and `update`, `patch`, `dist-upgrade`) leaves repository metadata and downloaded packages in /var/cache/zypp; unless they are removed later in the same RUN they stay in that layer for good. Only the stages that ship and ONBUILD triggers are reported (hadolint DL3036 reads every stage, and only `install`).",
         Remediation = "Finish the RUN with `&& zypper clean --all` (`zypper cc -a`), or use a cache mount: `RUN --mount=type=cache,target=/var/cache/zypp …`.",
         References = ["https://en.opensuse.org/SDB:Zypper_manual", "https://github.com/hadolint/hadolint/wiki/DL3036"],
-        Equivalents = ["Hadolint DL3036"],
+        Equivalents = ["Hadolint DL3036", "Trivy DS-0020"],
         Examples =
         [
             new RuleExample("FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.11.8", true),

@@ -15,7 +15,7 @@ public sealed class DnfCacheNotCleaned : PackageCacheCheck
         Explanation = "`dnf install` (and `upgrade`, `reinstall`, `group install` …; `microdnf`, `dnf5`, `tdnf` the same) downloads repository metadata, often a hundred megabytes, to /var/cache/dnf (/var/cache/yum for microdnf, /var/cache/libdnf5 for dnf5); unless it is removed later in the same RUN it stays in that layer for good. Each program cleans its own cache, so `microdnf clean all` after `dnf install` does not count. Only the stages that ship and ONBUILD triggers are reported (hadolint DL3040 reads every stage and accepts any `rm -rf`).",
         Remediation = "Finish the RUN with `&& dnf clean all` (the same program that installed), or `rm -rf /var/cache/dnf /var/cache/yum /var/cache/libdnf5`, or use a cache mount on the cache directory.",
         References = ["https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command", "https://github.com/hadolint/hadolint/wiki/DL3040"],
-        Equivalents = ["Hadolint DL3040"],
+        Equivalents = ["Hadolint DL3040", "Trivy DS-0019", "Trivy DS-0027"],
         Examples =
         [
             new RuleExample("FROM fedora:40\nRUN dnf install -y mariadb-10.11.9", true),

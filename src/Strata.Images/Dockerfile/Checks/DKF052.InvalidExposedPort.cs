@@ -17,7 +17,7 @@ public sealed class InvalidExposedPort : Check<DockerfileDocument>
         Explanation = "TCP, UDP and SCTP ports are 16-bit numbers (0 to 65535), and EXPOSE knows only the protocols tcp, udp and sctp. A port out of range, a range whose end is below its start or another protocol makes the build fail (BuildKit: \"invalid containerPort\"), or, with older builders, records metadata that no runtime can honour.",
         Remediation = "Write the port the service listens on, `EXPOSE 8080` or `EXPOSE 8080/udp`, a range as `EXPOSE 7000-7010/tcp`.",
         References = ["https://docs.docker.com/reference/dockerfile/#expose"],
-        Equivalents = ["Hadolint DL3011"],
+        Equivalents = ["Hadolint DL3011", "Trivy DS-0008"],
         Examples =
         [
             new RuleExample("FROM debian:12\nEXPOSE 80800", true),

@@ -16,7 +16,7 @@ public sealed class MultipleSourcesToFile : Check<DockerfileDocument>
         Explanation = "With more than one source, COPY and ADD need a directory as destination, written with a trailing slash; without it the builder stops with \"When using COPY with more than one source file, the destination must be a directory and end with a /\". hadolint checks COPY only; ADD has the same requirement and is checked too.",
         Remediation = "End the destination with a slash: `COPY package.json package-lock.json /app/`.",
         References = ["https://docs.docker.com/reference/dockerfile/#destination"],
-        Equivalents = ["Hadolint DL3021"],
+        Equivalents = ["Hadolint DL3021", "Trivy DS-0011"],
         Examples =
         [
             new RuleExample("FROM node:22-slim\nCOPY package.json package-lock.json /app", true),

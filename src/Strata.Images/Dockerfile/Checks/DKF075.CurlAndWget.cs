@@ -16,7 +16,7 @@ public sealed class CurlAndWget : Check<DockerfileDocument>
         Explanation = "curl and wget do the same job; a stage that uses both needs both installed (more packages, more vulnerabilities to track) and gets two sets of defaults for redirects, retries, TLS and failure on HTTP errors to keep right.",
         Remediation = "Pick one and use it for every download of the stage, e.g. `curl -fsSLo FILE URL`.",
         References = ["https://docs.docker.com/build/building/best-practices/#run"],
-        Equivalents = ["Hadolint DL4001"],
+        Equivalents = ["Hadolint DL4001", "Trivy DS-0014"],
         Examples =
         [
             new RuleExample("FROM debian:12\nRUN wget -q https://example.com/a.tgz\nRUN curl -fsSLO https://example.com/b.tgz", true),

@@ -16,7 +16,7 @@ public sealed class NoUser : Check<DockerfileDocument>
         Explanation = "Without a USER, the container runs as whatever user the base image sets, which for almost every distribution and language image is root; this Dockerfile does not say, so a reader cannot tell without inspecting the base image, and a base image update can change it. Built FROM scratch, no USER means UID 0 for sure (Medium). When the entrypoint drops privileges (gosu, su-exec, setpriv …) the finding is information. Base images named as non-root (a `nonroot` or `rootless` tag or name, as distroless publishes) are not reported.",
         Remediation = "Set the user explicitly at the end of the final stage: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001`, or `USER 65532` on distroless-style bases.",
         References = ["https://docs.docker.com/reference/dockerfile/#user", "https://docs.docker.com/build/building/best-practices/#user"],
-        Equivalents = ["Dockle CIS-DI-0001", "Checkov CKV_DOCKER_3"],
+        Equivalents = ["Dockle CIS-DI-0001", "Checkov CKV_DOCKER_3", "Trivy DS-0002"],
         Examples =
         [
             new RuleExample("FROM debian:12\nCOPY app /app", true),
