@@ -57,7 +57,7 @@ public sealed class SecretInCopiedFile : Check<DockerfileBuild>
                 var ships = shipped.Contains(copy.Stage);
                 var severity = ships ? (Severity)Math.Max((int)Severity.High, (int)matches.Max(m => m.Severity)) : Severity.Medium;
                 var what = matches.Select(m => m.Rule.Id).Distinct().Count() == 1
-                    ? $"a {first.Rule.Title} ({first.Rule.Id}) at line {first.Line}"
+                    ? $"a secret at line {first.Line}: {first.Rule.Title} ({first.Rule.Id})"
                     : string.Create(CultureInfo.InvariantCulture, $"{matches.Count} secrets ({string.Join(", ", matches.Select(m => m.Rule.Id).Distinct())}), the first at line {first.Line}");
                 var where = ships ? "it ships in that layer of the image" : $"stage {copy.Stage.Label} does not end up in the image, but the file stays in its layers and the build cache";
                 var finding = DockerfileFindings.At(
@@ -66,7 +66,7 @@ public sealed class SecretInCopiedFile : Check<DockerfileBuild>
                     context.Target,
                     copy.Stage,
                     copy.Instruction,
-                    $"{copy.Instruction.Keyword} copies {subject.Context!.DisplayPath(file.ContextPath!)} to {file.ImagePath}, which holds {what}: {where}.",
+                    $"{copy.Instruction.Keyword} copies {subject.Context!.DisplayPath(file.ContextPath!)} to {file.ImagePath}, which holds {what}; {where}.",
                     severity,
                     first.Evidence);
                 yield return finding with { Location = finding.Location with { Path = file.ImagePath } };

@@ -97,7 +97,8 @@ public sealed class CopiedThenDeleted : Check<DockerfileBuild>
         var why = secret is not null ? $"; {secret.ImagePath} holds a secret ({subject.Secrets[secret.ContextPath!][0].Rule.Id}) that anyone can read from that layer"
             : credential is not null ? $"; {credential.ImagePath} looks like a credential file, still readable from that layer"
             : ", so the image is no smaller";
-        return DockerfileFindings.AtCommand(Rule, subject.Dockerfile, context.Target, stage, run, command, $"rm deletes {what} that {copied} added: they stay in that layer{why}.", severity);
+        var stay = deleted.Count == 1 ? "it stays" : "they stay";
+        return DockerfileFindings.AtCommand(Rule, subject.Dockerfile, context.Target, stage, run, command, $"rm deletes {what} that {copied} added: {stay} in that layer{why}.", severity);
     }
 
     /// <summary>The paths an <c>rm</c> removes, and whether it recurses into directories.</summary>

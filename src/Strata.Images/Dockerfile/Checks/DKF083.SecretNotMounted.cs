@@ -16,6 +16,9 @@ public sealed partial class SecretNotMounted : Check<DockerfileBuild>
 {
     private const int MaxShown = 240;
 
+    /// <summary>Commands that name a file without reading what it holds.</summary>
+    private static readonly HashSet<string> NotReaders = new(StringComparer.Ordinal) { "rm", "unlink", "shred", "chmod", "chown", "chgrp", "ls", "stat", "test", "[", "touch", "mv" };
+
     public override Rule Rule { get; } = new()
     {
         Id = "DKF-083",
@@ -95,7 +98,7 @@ public sealed partial class SecretNotMounted : Check<DockerfileBuild>
                 foreach (var (path, kind, copy) in files)
                 {
                     var name = GoPath.Base(path.ImagePath);
-                    var user = script.Commands.FirstOrDefault(c => kind.Readers.Contains(c.Program, StringComparer.Ordinal) || c.Words.Any(w => w.Contains(name, StringComparison.Ordinal)));
+                    var user = script.Commands.FirstOrDefault(c => kind.Readers.Contains(c.Program, StringComparer.Ordinal) || (!NotReaders.Contains(c.Program) && c.Arguments.Any(w => Names(w, name))));
                     if (user is null || MountsAt(instruction, path.ImagePath))
                     {
                         continue;
@@ -114,6 +117,10 @@ public sealed partial class SecretNotMounted : Check<DockerfileBuild>
             }
         }
     }
+
+    /// <summary>True when <paramref name="word"/> is a path to a file named <paramref name="name"/> (alone, after a slash or an option's <c>=</c>).</summary>
+    private static bool Names(string word, string name) =>
+        word.EndsWith(name, StringComparison.Ordinal) && (word.Length == name.Length || word[^(name.Length + 1)] is '/' or '=');
 
     /// <summary>True when <paramref name="word"/> expands the variable: <c>$NAME</c> or <c>${NAME…}</c>.</summary>
     private static bool References(string word, string name)

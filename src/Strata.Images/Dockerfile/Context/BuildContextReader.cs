@@ -118,8 +118,10 @@ public static class BuildContextReader
             }
         });
 
+        // The Dockerfile's own secrets are reported on its text already.
+        var dockerfileItself = dockerfilePath is null ? null : Path.GetFullPath(dockerfilePath);
         var findings = found
-            .Where(f => !source.SecretsReportedElsewhere.Contains(Path.GetFullPath(Path.Combine(source.Directory, f.Key))))
+            .Where(f => Path.GetFullPath(Path.Combine(source.Directory, f.Key)) is var full && full != dockerfileItself && !source.SecretsReportedElsewhere.Contains(full))
             .SelectMany(f => f.Value)
             .OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column)
             .Select(m =>
