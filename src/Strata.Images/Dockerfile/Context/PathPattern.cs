@@ -14,7 +14,8 @@ using System.Text.RegularExpressions;
 /// BuildKit turns each pattern into a Go regular expression, with literal fast paths; a few of its quirks are kept on
 /// purpose because they decide what is sent: a pattern ending in <c>**</c> without a slash before it is a plain prefix
 /// (<c>abc**</c> matches <c>abcdef</c>), <c>**/x</c> matches <c>x</c> at any depth and a path that merely ends in
-/// <c>/x</c>, and a backslash before a letter is a regular-expression escape (<c>\d</c> is a digit).
+/// <c>/x</c>, a backslash before a letter is a regular-expression escape (<c>\d</c> is a digit), and in a pattern with a
+/// wildcard <c>|</c> and <c>{n,m}</c> keep their regular-expression meaning (alternation, repetition).
 /// </remarks>
 public sealed partial class PathPattern
 {
@@ -158,8 +159,10 @@ public sealed partial class PathPattern
                 go.Append("[^/]");
                 kind = Kind.Expression;
             }
-            else if (c is '.' or '+' or '(' or ')' or '|' or '{' or '}' or '$')
+            else if (c is '.' or '+' or '(' or ')' or '$')
             {
+                // BuildKit means to escape | { } too, but its lookup table drops every character past '?', so they keep
+                // their regular-expression meaning: in "*.js|x", "|" is an alternation.
                 go.Append('\\').Append(c);
             }
             else if (c == '\\')
