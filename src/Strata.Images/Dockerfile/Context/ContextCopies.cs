@@ -280,8 +280,8 @@ public static class ContextCopies
             }
             catch (FormatException)
             {
-                // BuildKit ignores the error of a malformed wildcard: nothing matches.
-                return;
+                // BuildKit ignores the error of a malformed wildcard: no match here.
+                matched = false;
             }
 
             if (matched)
