@@ -99,7 +99,7 @@ public sealed class DockerfileDocsTests
     public void The_lint_page_lists_every_rule_with_its_equivalents()
     {
         var page = File.ReadAllLines(Path.Combine(Strata.Testing.RepoPaths.Root, "docs", "dockerfile-lint.md"));
-        foreach (var rule in TestScanners.Dockerfile.Checks.Select(c => c.Rule))
+        foreach (var rule in TestScanners.Dockerfile.Checks.Select(c => c.Rule).Concat(TestScanners.Dockerfile.ContextChecks.Select(c => c.Rule)))
         {
             var row = page.SingleOrDefault(l => l.StartsWith($"| [{rule.Id}]", StringComparison.Ordinal));
             Assert.True(row is not null, $"{rule.Id} is missing from docs/dockerfile-lint.md");

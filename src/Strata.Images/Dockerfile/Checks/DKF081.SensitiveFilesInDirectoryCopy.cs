@@ -22,7 +22,7 @@ public sealed class SensitiveFilesInDirectoryCopy : Check<DockerfileBuild>
         Title = "Directory copy without a .dockerignore for .git, .env, keys or node_modules",
         Severity = Severity.Medium,
         Layer = StackLayer.Image,
-        Explanation = "`COPY . .` and other copies of a whole directory take everything the build context sends. Without a `.dockerignore` entry, that includes the `.git` directory (the whole history, deleted secrets and all, and remote URLs that may carry tokens), `.env` files with local credentials, private keys, and `node_modules` (host-built dependencies that may not match the image's platform, and megabytes of size). Every one of these ends up in the image's layer, and a change to any of them breaks the build cache.",
+        Explanation = "`COPY . .` and other copies of a whole directory take everything the build context sends. Without a `.dockerignore` entry, that includes the `.git` directory (the whole history, deleted secrets and all, and remote URLs that may carry tokens), `.env` files with local credentials, private keys, and `node_modules` (host-built dependencies that may not match the image's platform, and megabytes of size). Every one of these ends up in the image's layer, and a change to any of them breaks the build cache. In the examples, `# context: PATH = CONTENT` comment lines are the files of the build context (`strata scan Dockerfile --context DIR`).",
         Remediation = "Add a `.dockerignore` at the root of the context (or a `Dockerfile.dockerignore` beside the Dockerfile) that keeps them out:\n\n```\n.git\n.env*\n!.env.example\n*.pem\n*.key\nid_*\nnode_modules\n```\n\nor copy only what the image needs (`COPY package*.json ./` then `COPY src/ ./src/`).",
         References = ["https://docs.docker.com/build/concepts/context/#dockerignore-files", "https://docs.docker.com/build/building/best-practices/#exclude-with-dockerignore"],
         Equivalents = [],
@@ -60,7 +60,7 @@ public sealed class SensitiveFilesInDirectoryCopy : Check<DockerfileBuild>
                 {
                     counted.Add(path.ContextPath!);
                     var files = copy.Paths.Count(p => p.Kind == CopiedKind.File && p.ContextPath!.StartsWith(path.ContextPath + "/", StringComparison.Ordinal));
-                    found.Add((string.Create(CultureInfo.InvariantCulture, $"{build.DisplayPath(path.ContextPath!)}/ ({files} files)"), name == ".git"));
+                    found.Add((string.Create(CultureInfo.InvariantCulture, $"{build.DisplayPath(path.ContextPath!)}/ ({files} file{(files == 1 ? string.Empty : "s")})"), name == ".git"));
                 }
                 else if (path.Kind == CopiedKind.File && !IsInside(path.ContextPath!, counted) && IsSensitiveFile(path.ContextPath!, subject))
                 {
