@@ -70,6 +70,24 @@ public sealed class ContextCopiesTests : IDisposable
     }
 
     [Fact]
+    public void An_ignore_file_that_is_a_link_is_followed_inside_the_context_only()
+    {
+        Files("a.txt", "b.txt", "conf/ignore");
+        Write("conf/ignore", "a.txt\n");
+        File.CreateSymbolicLink(temp.Combine("ctx", ".dockerignore"), "conf/ignore");
+        Assert.Equal(temp.Combine("ctx", "conf/ignore"), DockerignoreFile.Find(temp.Combine("ctx"), null).Path);
+
+        // An absolute target is taken inside the context, as the builder takes it: nothing outside is read.
+        temp.WriteFile("outside/.dockerignore", "b.txt\n");
+        File.Delete(temp.Combine("ctx", ".dockerignore"));
+        File.CreateSymbolicLink(temp.Combine("ctx", ".dockerignore"), temp.Combine("outside", ".dockerignore"));
+        Assert.Null(DockerignoreFile.Find(temp.Combine("ctx"), null).Path);
+        File.Delete(temp.Combine("ctx", ".dockerignore"));
+        File.CreateSymbolicLink(temp.Combine("ctx", ".dockerignore"), "../outside/.dockerignore");
+        Assert.Null(DockerignoreFile.Find(temp.Combine("ctx"), null).Path);
+    }
+
+    [Fact]
     public void Sources_are_relative_to_the_context_root_whatever_their_form()
     {
         Files("src/main.go", "go.mod");

@@ -55,7 +55,7 @@ public static class BuildContextReader
             context = new BuildContext(source.Directory, source.Name, ignore, new SentContext(source.Directory, ignore.Patterns, scan.Limits.MaxContextEntries));
             copies = ContextCopies.Resolve(dockerfile, context.Sent);
         }
-        catch (StrataException e)
+        catch (Exception e) when (e is StrataException or IOException or UnauthorizedAccessException)
         {
             scan.Warnings.Add($"{target.Name}: the build context was not evaluated, so the build-context rules (DKF-080 to DKF-083) only read the Dockerfile: {e.Message}");
             return (named, []);

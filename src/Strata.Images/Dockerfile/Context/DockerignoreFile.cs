@@ -29,21 +29,58 @@ public sealed record DockerignoreFile(string? Path, PathPatterns Patterns)
     /// standard input) with the context <paramref name="contextDirectory"/>.
     /// </summary>
     /// <exception cref="StrataException">The file cannot be read or holds a malformed pattern (the build would fail too).</exception>
+    /// <exception cref="IOException">The directory cannot be examined.</exception>
     public static DockerignoreFile Find(string contextDirectory, string? dockerfile)
     {
         ArgumentNullException.ThrowIfNull(contextDirectory);
-        if (dockerfile is not null)
+        if (dockerfile is not null && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(dockerfile)) is { } directory)
         {
             // BuildKit receives an empty file as no content at all, and then reads the context's .dockerignore.
-            var beside = dockerfile + ".dockerignore";
-            if (IsNonEmptyFile(beside))
+            var beside = Inside(directory, System.IO.Path.GetFileName(dockerfile) + ".dockerignore");
+            if (beside is not null && new FileInfo(beside).Length > 0)
             {
                 return Load(beside);
             }
         }
 
-        var standard = System.IO.Path.Combine(contextDirectory, DefaultName);
-        return File.Exists(standard) ? Load(standard) : None;
+        return Inside(contextDirectory, DefaultName) is { } standard ? Load(standard) : None;
+    }
+
+    /// <summary>
+    /// The regular file <paramref name="name"/> of <paramref name="directory"/>, a symbolic link followed as the builder
+    /// follows it: inside that directory (an absolute target starts there, <c>..</c> stops there). Null when there is none.
+    /// </summary>
+    private static string? Inside(string directory, string name)
+    {
+        var relative = name;
+        for (var hops = 0; hops < 40; hops++)
+        {
+            var path = System.IO.Path.Combine(directory, relative);
+            var node = FileNodes.Stat(path, followLinks: false);
+            if (node is not { } found)
+            {
+                return null;
+            }
+
+            if (found.Type == FileNodeType.Regular)
+            {
+                return path;
+            }
+
+            if (found.Type != FileNodeType.Symlink || new FileInfo(path).LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            var parent = GoPath.Parent(relative.Replace('\\', '/'));
+            relative = GoPath.Clean("/" + (target.StartsWith('/') ? target : parent + "/" + target)).TrimStart('/');
+            if (relative.Length == 0)
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads one ignore file.</summary>
@@ -118,11 +155,5 @@ public sealed record DockerignoreFile(string? Path, PathPatterns Patterns)
         }
 
         return patterns;
-    }
-
-    private static bool IsNonEmptyFile(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists && info.Length > 0;
     }
 }
