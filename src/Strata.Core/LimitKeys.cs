@@ -78,6 +78,8 @@ public static class LimitKeys
         IntBytes("path-bytes", "Longest tar entry path or link target, in UTF-8 bytes.", l => l.MaxPathBytes, (l, v) => l with { MaxPathBytes = v }),
         IntBytes("tar-header-bytes", "Largest tar PAX extended header or GNU long name.", l => l.MaxExtendedHeaderBytes, (l, v) => l with { MaxExtendedHeaderBytes = v }),
         IntBytes("buffered-file-bytes", "Largest file of an image held in memory while several checks read it (a larger one goes to a private temporary file; nothing is refused).", l => l.MaxBufferedFileBytes, (l, v) => l with { MaxBufferedFileBytes = v }),
+        Count("context-entries", "Most files and directories read from the build context of one Dockerfile (strata scan --context); past it the build-context rules are not evaluated and a warning says so.", l => l.MaxContextEntries, (l, v) => l with { MaxContextEntries = v }),
+        Bytes("context-bytes", "Most bytes of the files a build copies from its context read for the secret rules; files past it are not read and a warning says so.", l => l.MaxContextBytes, (l, v) => l with { MaxContextBytes = v }),
     ];
 
     /// <summary>The key named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -61,6 +61,12 @@ public sealed record Limits
     /// <summary>Largest file held in memory when several readers want its content (default 8 MiB; larger files spill to a private temp file).</summary>
     public int MaxBufferedFileBytes { get; init; } = 8 << 20;
 
+    /// <summary>Most files and directories read from one Dockerfile's build context (default 1,000,000).</summary>
+    public int MaxContextEntries { get; init; } = 1_000_000;
+
+    /// <summary>Most bytes of the files a build copies from its context read for the secret rules (default 1 GiB).</summary>
+    public long MaxContextBytes { get; init; } = 1L << 30;
+
     public static Limits Default { get; } = new();
 
     /// <summary>

@@ -23,8 +23,8 @@ public sealed class LimitsTests : IDisposable
     /// <summary>One refusal: the target, the limits that refuse it (null: the defaults) and let it through, and what the message names.</summary>
     private sealed record Case(string Target, string? Tight, string Raised, string Where, string Key);
 
-    /// <summary>The keys whose limit refuses input (findings-per-rule folds, buffered-file-bytes spills to disk).</summary>
-    private static IEnumerable<string> Refusing => LimitKeys.All.Select(k => k.Name).Where(k => k is not ("findings-per-rule" or "buffered-file-bytes"));
+    /// <summary>The keys whose limit refuses input (findings-per-rule folds, buffered-file-bytes spills to disk, the build context ones warn).</summary>
+    private static IEnumerable<string> Refusing => LimitKeys.All.Select(k => k.Name).Where(k => k is not ("findings-per-rule" or "buffered-file-bytes" or "context-entries" or "context-bytes"));
 
     public static TheoryData<string> RefusingKeys => [.. Refusing];
 
@@ -47,8 +47,8 @@ public sealed class LimitsTests : IDisposable
     [Fact]
     public void Every_limit_key_has_a_test()
     {
-        // findings-per-rule refuses nothing: FoldedFindingsTests; buffered-file-bytes neither: below.
-        var tested = Refusing.Append("findings-per-rule").Append("buffered-file-bytes");
+        // findings-per-rule refuses nothing: FoldedFindingsTests; buffered-file-bytes and the build context keys neither: below.
+        var tested = Refusing.Append("findings-per-rule").Append("buffered-file-bytes").Append("context-entries").Append("context-bytes");
         Assert.Equal(LimitKeys.All.Select(k => k.Name).Order(), tested.Order());
     }
 
@@ -65,6 +65,36 @@ public sealed class LimitsTests : IDisposable
         Assert.Equal(0, normal.ExitCode);
         Assert.Equal(Findings(normal.StdOut), Findings(spilled.StdOut));
         Assert.NotEmpty(Findings(normal.StdOut));
+    }
+
+    /// <summary>
+    /// A build context past context-entries is not evaluated (the Dockerfile's own rules still run) and one past
+    /// context-bytes is not read whole for secrets; either way a warning names the key, and raising it brings the
+    /// findings back.
+    /// </summary>
+    [Theory]
+    [InlineData("context-entries=3", "context-entries=100", "the build context was not evaluated")]
+    [InlineData("context-bytes=10", "context-bytes=1MiB", "were not read for secrets")]
+    public async Task A_build_context_past_its_limits_is_warned_about_and_passes_when_they_are_raised(string tight, string raised, string warning)
+    {
+        var context = temp.Combine("context-" + tight.Split('=')[0]);
+        Directory.CreateDirectory(Path.Combine(context, "src"));
+        File.WriteAllText(Path.Combine(context, "src", "a.py"), "print(1)\n");
+        File.WriteAllText(Path.Combine(context, "src", "b.py"), "print(2)\n");
+        File.WriteAllText(Path.Combine(context, ".env"), "GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\n");
+        var dockerfile = Path.Combine(context, "Dockerfile");
+        File.WriteAllText(dockerfile, "FROM scratch\nCOPY . /app/\n");
+        var limited = await CliRunner.RunAsync("scan", dockerfile, "--context", context, "--format", "json", "--no-progress", "--limits", tight);
+        Assert.True(limited.ExitCode == 0, limited.StdErr);
+        Assert.Contains($"(limit {tight.Split('=')[0]}", limited.StdErr + limited.StdOut, StringComparison.Ordinal);
+        Assert.Contains(warning, limited.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain(Findings(limited.StdOut), f => f.Contains("DKF-080", StringComparison.Ordinal) || f.Contains(".env:1", StringComparison.Ordinal));
+
+        var passed = await CliRunner.RunAsync("scan", dockerfile, "--context", context, "--format", "json", "--no-progress", "--limits", raised);
+        Assert.True(passed.ExitCode == 0, passed.StdErr);
+        Assert.DoesNotContain("(limit ", passed.StdOut + passed.StdErr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(passed.StdOut);
+        Assert.Contains(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "DKF-080");
     }
 
     [Fact]

@@ -12,14 +12,18 @@ public sealed class CheckContractTests
 {
     private static readonly ScannerRegistry Registry = ScannerRegistry.CreateDefault();
 
-    /// <summary>Each check as its scanner lists it: the scanner, the check object and its rule.</summary>
+    /// <summary>
+    /// Each check as its scanner lists it: the scanner, the check object and its rule. A scanner lists them in
+    /// <c>Checks</c>, and checks of another subject in a property named for it (the Dockerfile's <c>ContextChecks</c>).
+    /// </summary>
     private static IEnumerable<(ITargetScanner Scanner, object Check, Rule Rule)> ListedChecks()
     {
         foreach (var scanner in Registry.Scanners)
         {
-            var property = scanner.GetType().GetProperty("Checks");
-            Assert.True(property is not null, $"the {scanner.Name} scanner has no Checks property");
-            var checks = Assert.IsAssignableFrom<IEnumerable>(property.GetValue(scanner));
+            Assert.True(scanner.GetType().GetProperty("Checks") is not null, $"the {scanner.Name} scanner has no Checks property");
+            var checks = scanner.GetType().GetProperties()
+                .Where(p => p.Name.EndsWith("Checks", StringComparison.Ordinal))
+                .SelectMany(p => Assert.IsAssignableFrom<IEnumerable>(p.GetValue(scanner)).Cast<object>());
             foreach (var check in checks)
             {
                 Assert.True(IsCheck(check.GetType()), $"{check.GetType().Name} does not derive from Check<TSubject>");

@@ -13,7 +13,7 @@ using Strata.Testing.Images;
 /// <summary>
 /// Writes a rule example as the input its scanner reads, so the example runs through the real scanner:
 /// <list type="bullet">
-/// <item>Dockerfile, runtime config.json, seccomp profile: the example is the file. A Dockerfile example whose first line is
+/// <item>Dockerfile, runtime config.json, seccomp profile: the example is the file; a Dockerfile example may describe its build context (<see cref="BuildContextExample"/>). A Dockerfile example whose first line is
 /// <c># .hadolint.yaml: {…}</c> runs with that lint configuration (trusted registries, label schema; see <see cref="Registry"/>).</item>
 /// <item>Kubernetes: a Pod manifest; an example that is not a whole manifest is its spec (<c>spec:</c> …) or the body of its spec.</item>
 /// <item>Host: a host tree, one <c>/path = value</c> line per file (a bare <c>/path</c> is an empty file).</item>
@@ -36,7 +36,7 @@ internal static partial class ExampleTargets
         switch (kind)
         {
             case TargetKind.Dockerfile:
-                return (FileTarget(kind, directory.WriteFile("Dockerfile", text)), context);
+                return (BuildContextExample.Write(text, directory.Path), context);
             case TargetKind.RuntimeConfig:
                 return (FileTarget(kind, directory.WriteFile("config.json", text)), context);
             case TargetKind.SeccompProfile:

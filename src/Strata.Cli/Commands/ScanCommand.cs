@@ -44,17 +44,23 @@ internal static class ScanCommand
             Description = $"Dockerfile lint configuration in hadolint's format (trustedRegistries, label-schema, strict-labels); default: {string.Join(" or ", DockerfileLintConfig.DefaultNames)} in the working directory, if there is one.",
         };
 
+        var buildContext = new Option<string?>("--context")
+        {
+            Description = "Build context directory of the Dockerfiles named as targets (as in docker build -f Dockerfile DIR): what each COPY and ADD takes from it, with .dockerignore (or <Dockerfile>.dockerignore) applied as BuildKit applies it, is checked for secrets, .git/.env/keys/node_modules, files deleted later and credentials that should be secret mounts (DKF-080 to DKF-083). A Dockerfile found in a scanned directory has its own directory as context.",
+            HelpName = "dir",
+        };
+
         var imageAccess = new ImageAccessArguments();
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig, dockerfileConfig };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext };
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, dockerfileConfig, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
@@ -71,6 +77,10 @@ internal static class ScanCommand
         var texts = parse.GetValue(targetsArgument) ?? [];
         RejectUnknownOptions(parse, texts);
         var resolved = texts.Length == 0 ? DefaultTargets() : TargetResolver.ResolveEach(texts, forced, limits);
+        if (parse.GetValue(contextOption) is { } contextDirectory)
+        {
+            resolved = WithBuildContext(resolved, contextDirectory);
+        }
 
         var ignorePath = parse.GetValue(shared.IgnoreFile);
         IReadOnlyList<IgnoreEntry> ignores = [];
@@ -155,6 +165,24 @@ internal static class ScanCommand
         var secrets = new SecretScannerProvider(SecretScannerConfig.Load(path));
         secrets.Validate();
         return (secrets, path);
+    }
+
+    /// <summary>Gives every Dockerfile target (a file, not a directory of them) <paramref name="directory"/> as its build context.</summary>
+    private static IReadOnlyList<ScanTarget> WithBuildContext(IReadOnlyList<ScanTarget> targets, string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw StrataException.Usage($"--context {Redaction.Quote(directory, 200)}: no such directory.");
+        }
+
+        if (!targets.Any(IsDockerfile))
+        {
+            throw StrataException.Usage("--context is the build context of a Dockerfile target, and no Dockerfile was named (a Dockerfile found in a scanned directory has its own directory as context).");
+        }
+
+        return [.. targets.Select(t => IsDockerfile(t) ? t with { BuildContext = new BuildContextSource(directory, directory) } : t)];
+
+        static bool IsDockerfile(ScanTarget target) => target.Kind == TargetKind.Dockerfile && target.Error is null && !SourceTree.IsTree(target);
     }
 
     /// <summary>

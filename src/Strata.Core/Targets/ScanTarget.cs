@@ -18,6 +18,9 @@ public sealed record ScanTarget(TargetKind Kind, string Name, string Locator)
     /// </summary>
     public IReadOnlyList<string>? Files { get; init; }
 
+    /// <summary>For a Dockerfile: the build context its COPY and ADD read (<c>--context DIR</c>, or its own directory when found in a scanned directory); null when not given.</summary>
+    public BuildContextSource? BuildContext { get; init; }
+
     /// <summary>A target that could not be resolved: it fails alone, with <paramref name="error"/> as its error.</summary>
     public static ScanTarget Unresolved(string text, string error) => new(TargetKind.Unknown, text, text) { Error = error };
 }

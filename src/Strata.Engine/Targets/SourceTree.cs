@@ -78,6 +78,10 @@ public static class SourceTree
 
         var targets = new List<ScanTarget>();
         var others = new List<string>();
+
+        // Files whose secrets this run reports through the tree (or their own scanner): a Dockerfile's build context
+        // does not report them again. Filled as the walk goes; shared by every Dockerfile of the tree.
+        var reportedSecrets = new HashSet<string>(StringComparer.Ordinal);
         var warnings = new List<string>();
         var entries = 0;
         var pending = new Stack<(string Relative, string? Chart)>();
@@ -154,7 +158,7 @@ public static class SourceTree
                 {
                     if (fileClass.Kind == wanted)
                     {
-                        targets.Add(new ScanTarget(wanted, name, Path.Combine(tree.Locator, path)));
+                        targets.Add(FileTarget(tree, wanted, name, path, reportedSecrets));
                     }
                     else if (wanted == TargetKind.KubernetesManifest && fileClass.IsHelm && chart is null && fileClass.Hint is { } helmHint)
                     {
@@ -166,18 +170,20 @@ public static class SourceTree
 
                 if (fileClass.Kind != TargetKind.File)
                 {
-                    targets.Add(new ScanTarget(fileClass.Kind, name, Path.Combine(tree.Locator, path)));
+                    targets.Add(FileTarget(tree, fileClass.Kind, name, path, reportedSecrets));
 
                     // Dockerfiles and manifests get the secret rules from their own scanners; profiles and configs do not.
                     if (fileClass.Kind is TargetKind.SeccompProfile or TargetKind.RuntimeConfig)
                     {
                         others.Add(path);
+                        reportedSecrets.Add(Path.Combine(root, path));
                     }
 
                     continue;
                 }
 
                 others.Add(path);
+                reportedSecrets.Add(Path.Combine(root, path));
                 if (fileClass.IsHelm && chart is null && fileClass.Hint is { } hint)
                 {
                     warnings.Add($"{name}: {fileClass.What}; {hint}.");
@@ -196,6 +202,34 @@ public static class SourceTree
         }
 
         return new SourceTreeContents(targets, others, warnings);
+    }
+
+    /// <summary>
+    /// A file of the tree as a target of its own. A Dockerfile gets its directory as build context (as <c>docker build
+    /// DIR</c> with the Dockerfile in DIR), and the set of files whose secrets the run reports already.
+    /// </summary>
+    private static ScanTarget FileTarget(ScanTarget tree, TargetKind kind, string name, string path, HashSet<string> reportedSecrets)
+    {
+        var target = new ScanTarget(kind, name, Path.Combine(tree.Locator, path));
+        if (kind is TargetKind.Dockerfile or TargetKind.KubernetesManifest)
+        {
+            reportedSecrets.Add(Path.GetFullPath(target.Locator));
+        }
+
+        if (kind != TargetKind.Dockerfile)
+        {
+            return target;
+        }
+
+        var slash = path.LastIndexOf('/');
+        var directory = slash < 0 ? string.Empty : path[..slash];
+        return target with
+        {
+            BuildContext = new BuildContextSource(Path.Combine(tree.Locator, directory), directory.Length == 0 ? tree.Locator : DisplayName(tree, directory))
+            {
+                SecretsReportedElsewhere = reportedSecrets,
+            },
+        };
     }
 
     private static bool IsUnder(string path, string directory) =>

@@ -7,6 +7,7 @@ using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Dockerfile.Checks;
+using Strata.Images.Dockerfile.Context;
 using Strata.Secrets;
 
 /// <summary>Lints a Dockerfile or Containerfile, and runs the secret rules over its text.</summary>
@@ -100,33 +101,58 @@ public sealed class DockerfileScanner : ITargetScanner
             new NoUser(),
             new WorkdirInSystemDirectory(),
         ];
+        ContextChecks =
+        [
+            new SecretInCopiedFile(),
+            new SensitiveFilesInDirectoryCopy(),
+            new CopiedThenDeleted(),
+            new SecretNotMounted(),
+        ];
     }
 
     /// <summary>Every Dockerfile check, in rule order.</summary>
     public IReadOnlyList<Check<DockerfileDocument>> Checks { get; }
+
+    /// <summary>
+    /// The checks of what a build takes from its context (DKF-080 on), in rule order: they read the Dockerfile with the
+    /// build context when one is given (<see cref="ScanTarget.BuildContext"/>), the sources it names otherwise.
+    /// </summary>
+    public IReadOnlyList<Check<DockerfileBuild>> ContextChecks { get; }
 
     public string Name => "dockerfile";
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Dockerfile };
 
     /// <summary>The lint rules, and the secret rules run over the Dockerfile's text.</summary>
-    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(secrets.Rules);
+    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule).Concat(ContextChecks.Select(c => c.Rule)).Concat(secrets.Rules);
 
-    public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
         var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile", allowStandardInput: true);
         var document = DockerfileParser.Parse(text, target.Name);
+        var dockerfilePath = target.Locator == BoundedFile.StandardInput ? null : target.Locator;
+        var (build, copiedSecrets) = await BuildContextReader.ReadAsync(document, target, dockerfilePath, secrets, context, cancellationToken);
 
         // Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the
-        // file's history and usually in the image's, so each is reported where it is written.
-        IReadOnlyList<Finding> findings = [.. CheckRunner.Run(Checks, document, context.ChecksOf(target.Name), context.Logger, cancellationToken), .. secrets.Scanner.FindInFile(text, target, StackLayer.Image)];
-        return Task.FromResult(findings);
+        // file's history and usually in the image's, so each is reported where it is written. Those in files the
+        // build copies are reported on the file, and on the instruction that copies it (DKF-080).
+        var checks = context.ChecksOf(target.Name);
+        return
+        [
+            .. CheckRunner.Run(Checks, document, checks, context.Logger, cancellationToken),
+            .. CheckRunner.Run(ContextChecks, build, checks, context.Logger, cancellationToken),
+            .. secrets.Scanner.FindInFile(text, target, StackLayer.Image),
+            .. copiedSecrets,
+        ];
     }
 
-    /// <summary>Runs every check over a parsed Dockerfile (no logging of checks that do not apply).</summary>
+    /// <summary>Runs every check over a parsed Dockerfile, without a build context (no logging of checks that do not apply).</summary>
     public IReadOnlyList<Finding> Lint(DockerfileDocument dockerfile, string target) =>
-        CheckRunner.Run(Checks, dockerfile, new CheckContext(target), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        [
+            .. CheckRunner.Run(Checks, dockerfile, new CheckContext(target), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None),
+            .. CheckRunner.Run(ContextChecks, DockerfileBuild.Of(dockerfile), new CheckContext(target), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None),
+        ];
 }
