@@ -76,7 +76,7 @@ public sealed class BuildContextScanTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("the build context was not evaluated", result.StdErr, StringComparison.Ordinal);
         Assert.Contains(".dockerignore: ", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("DKF-001", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("DKF-077", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
