@@ -15,6 +15,9 @@ public sealed class DockerfileScanner : ITargetScanner
 {
     private readonly SecretScannerProvider secrets;
 
+    // Build contexts shared by the Dockerfiles of this run (one scanner per run).
+    private readonly BuildContextCache contextCache = new();
+
     /// <param name="secrets">The run's secret scanner (for the secret rules and DKF-002), built when the first Dockerfile is scanned.</param>
     /// <param name="config">Trusted registries and the label schema (<c>.hadolint.yaml</c>); none: the rules that need them stay silent.</param>
     public DockerfileScanner(SecretScannerProvider secrets, DockerfileLintConfig? config = null)
@@ -134,7 +137,7 @@ public sealed class DockerfileScanner : ITargetScanner
         var text = BoundedFile.ReadAllText(target.Locator, DockerfileParser.MaxBytes, "a Dockerfile", allowStandardInput: true);
         var document = DockerfileParser.Parse(text, target.Name);
         var dockerfilePath = target.Locator == BoundedFile.StandardInput ? null : target.Locator;
-        var (build, copiedSecrets) = await BuildContextReader.ReadAsync(document, target, dockerfilePath, secrets, context, cancellationToken);
+        var (build, copiedSecrets) = await BuildContextReader.ReadAsync(document, target, dockerfilePath, secrets, context, contextCache, cancellationToken);
 
         // Credentials written anywhere in the Dockerfile (ARG defaults, ENV, RUN lines, heredocs): each stays in the
         // file's history and usually in the image's, so each is reported where it is written. Those in files the

@@ -24,8 +24,9 @@ public static class BuildContextReader
     /// </summary>
     /// <param name="dockerfilePath">The Dockerfile on disk (for <c>Dockerfile.dockerignore</c>), or null from standard input.</param>
     public static async Task<(DockerfileBuild Build, IReadOnlyList<Finding> SecretFindings)> ReadAsync(
-        DockerfileDocument dockerfile, ScanTarget target, string? dockerfilePath, SecretScannerProvider secrets, ScanContext scan, CancellationToken cancellationToken)
+        DockerfileDocument dockerfile, ScanTarget target, string? dockerfilePath, SecretScannerProvider secrets, ScanContext scan, BuildContextCache cache, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(dockerfile);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(secrets);
@@ -52,7 +53,7 @@ public static class BuildContextReader
             }
 
             var ignore = DockerignoreFile.Find(source.Directory, dockerfilePath);
-            context = new BuildContext(source.Directory, source.Name, ignore, new SentContext(source.Directory, ignore.Patterns, scan.Limits.MaxContextEntries));
+            context = new BuildContext(source.Directory, source.Name, ignore, cache.Sent(source.Directory, ignore, scan.Limits.MaxContextEntries));
             copies = ContextCopies.Resolve(dockerfile, context.Sent);
         }
         catch (Exception e) when (e is StrataException or IOException or UnauthorizedAccessException)
@@ -101,11 +102,12 @@ public static class BuildContextReader
                 }
 
                 var display = context.DisplayPath(file.ContextPath!);
-                SecretFileResult result;
-                await using (var stream = FileNodes.OpenRegular(path, display, ExitCode.Error, bufferSize: 0))
+                var result = await cache.ScanAsync(path, display, async () =>
                 {
-                    result = await scanner.ScanAsync(stream, display, null, token);
-                }
+                    await using var stream = FileNodes.OpenRegular(path, display, ExitCode.Error, bufferSize: 0);
+                    // Shared by every Dockerfile that copies this file: not cancelled by one of them (a file scan is bounded).
+                    return await scanner.ScanAsync(stream, display, null, CancellationToken.None);
+                });
 
                 if (result.Matches.Count > 0)
                 {

@@ -27,6 +27,10 @@ public sealed record ContextEntry(string Path, ContextEntryKind Kind, long Size,
 public sealed class SentContext
 {
     private readonly Dictionary<string, Node> nodes = new(StringComparer.Ordinal);
+
+    // One context is shared by every Dockerfile of a run that builds from it (scanned in parallel); its lazy walk is
+    // not thread-safe, so each public call holds this lock.
+    private readonly Lock gate = new();
     private int entriesRead;
 
     /// <param name="root">The context directory.</param>
@@ -42,6 +46,42 @@ public sealed class SentContext
         nodes[string.Empty] = new Node(string.Empty, MatchState.Unknown, entered: true, matched: false);
     }
 
+    /// <inheritdoc cref="FindCore"/>
+    public ContextEntry? Find(string path)
+    {
+        lock (gate)
+        {
+            return FindCore(path);
+        }
+    }
+
+    /// <inheritdoc cref="ResolveCore"/>
+    public ContextEntry? Resolve(string path)
+    {
+        lock (gate)
+        {
+            return ResolveCore(path);
+        }
+    }
+
+    /// <inheritdoc cref="UnderCore"/>
+    public IReadOnlyList<ContextEntry> Under(string directory)
+    {
+        lock (gate)
+        {
+            return UnderCore(directory);
+        }
+    }
+
+    /// <inheritdoc cref="ChildrenOfCore"/>
+    public IReadOnlyList<ContextEntry> ChildrenOf(string directory)
+    {
+        lock (gate)
+        {
+            return ChildrenOfCore(directory);
+        }
+    }
+
     /// <summary>The key of <c>--limits</c> that bounds the walk.</summary>
     public const string EntriesLimitKey = "context-entries";
 
@@ -55,7 +95,7 @@ public sealed class SentContext
     public int EntriesRead => entriesRead;
 
     /// <summary>The sent entry at <paramref name="path"/> (relative, clean; empty for the root), without following links; null when it is not sent.</summary>
-    public ContextEntry? Find(string path)
+    private ContextEntry? FindCore(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0)
@@ -89,7 +129,7 @@ public sealed class SentContext
     /// inside the context (an absolute target starts at the context root, <c>..</c> stops at it). Null when a part of
     /// it is not sent or the links loop.
     /// </summary>
-    public ContextEntry? Resolve(string path)
+    private ContextEntry? ResolveCore(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var pending = new Stack<string>(GoPath.Clean("/" + path).Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
@@ -150,7 +190,7 @@ public sealed class SentContext
     /// Every sent entry under the sent directory <paramref name="directory"/> (not the directory itself), parents before
     /// children, in name order.
     /// </summary>
-    public IReadOnlyList<ContextEntry> Under(string directory)
+    private List<ContextEntry> UnderCore(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var node = DirectoryNode(directory);
@@ -164,7 +204,7 @@ public sealed class SentContext
     }
 
     /// <summary>The sent entries directly in the sent directory <paramref name="directory"/>, in name order.</summary>
-    public IReadOnlyList<ContextEntry> ChildrenOf(string directory)
+    private List<ContextEntry> ChildrenOfCore(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var node = DirectoryNode(directory);
