@@ -52,7 +52,8 @@ def stage(r, name, final):
     if final:
         out.append(r.choice(["COPY --from=build /out/app /usr/local/bin/app", "ADD app.tar.gz /opt/"]))
         out.append(r.choice(["USER 10001", "USER app", "USER root", ""]))
-        out.append(r.choice(["HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1", ""]))
+        # dockerfilelint 1.8 crashes on a HEALTHCHECK without options, which would end its run at that file.
+        out.append(r.choice(["HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1", ""]))
         out.append(r.choice(['ENTRYPOINT ["/usr/local/bin/app"]', "CMD app --serve", 'CMD ["app", "--serve"]']))
         out.append(r.choice(["EXPOSE 8080", "EXPOSE 22 8080/tcp", ""]))
     return [l for l in out if l]
