@@ -66,15 +66,16 @@ public sealed class DockerfileLocationTests
     [InlineData("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR \"C:\\\"\nCOPY a \"C:\\Program Files\\Foo\"\n")]
     [InlineData("FROM alpine:3.19\nCOPY \"a b\" c /dst/\nVOLUME \"/data one\" /two\nEXPOSE 80 \"443\"\n")]
     [InlineData("FROM alpine:3.19\nCOPY ['a', 'b']\n")]
+    [InlineData("FROM debian:12\nWORKDIR \"C:\\\"\nCOPY a \"C:\\dir\\\"\n", "a Windows path whose backslash meets the closing quote, without the escape directive")]
     [InlineData("FROM alpine:3.19\nRUN --mount=type=secret,id=npm,target=/root/.npmrc --network=none --mount=type=cache,target=/root/.npm npm ci\n")]
     [InlineData("FROM alpine:3.19\nRUN --network=none --mount=type=bind,source=.,target=/src,rw --security=insecure make -C /src\n")]
     [InlineData("# syntax=docker/dockerfile:1\nFROM alpine:3.19\nCOPY <<EOF /etc/app.conf\nkey = \"value with spaces\"\nEOF\nRUN <<-EOT bash\n\techo hi\n\tEOT\n")]
     [InlineData("FROM alpine:3.19\nRUN echo 'a \"quoted\" word' \"and 'another'\"\nLABEL description=\"a label with spaces\" other='single quoted'\n")]
     [InlineData("FROM alpine:3.19 AS base\nONBUILD COPY . /app\nONBUILD RUN --mount=type=cache,target=/root/.cache make\n")]
-    public void Valid_dockerfiles_are_never_refused(string text)
+    public void Valid_dockerfiles_are_never_refused(string text, string? why = null)
     {
         var document = DockerfileParser.Parse(text, "Dockerfile");
-        Assert.NotEmpty(document.Stages);
+        Assert.True(document.Stages.Count > 0, why);
         _ = TestScanners.Dockerfile.Lint(document, "Dockerfile");
     }
 

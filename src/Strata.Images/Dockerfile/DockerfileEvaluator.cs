@@ -460,6 +460,20 @@ internal static partial class DockerfileEvaluator
         }
         catch (FormatException e)
         {
+            // A Windows path ending in a backslash before its closing quote (WORKDIR "C:\", COPY a "C:\dir\") escapes that
+            // quote for the lexer; hadolint and Windows users read the backslash as the path's, so does the lint.
+            var windows = text.Replace(lexer.Escape + "\"", lexer.Escape.ToString() + lexer.Escape + "\"", StringComparison.Ordinal);
+            if (lexer.Escape == '\\' && windows != text)
+            {
+                try
+                {
+                    return lexer.ProcessWord(windows, lookup);
+                }
+                catch (FormatException)
+                {
+                }
+            }
+
             throw StrataException.BadInput($"{file}:{instruction.StartLine}: {instruction.Keyword}: {e.Message}.");
         }
         catch (RegexMatchTimeoutException)
