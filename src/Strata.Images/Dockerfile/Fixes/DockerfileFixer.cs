@@ -124,7 +124,7 @@ public sealed class DockerfileFixer
         return new FixResult(text, current, applied, findings);
     }
 
-    private static bool Overlaps(TextEdit a, TextEdit b) => a.Start < b.End && b.Start < a.End || (a.Start == b.Start && a.Length == 0 && b.Length == 0);
+    private static bool Overlaps(TextEdit a, TextEdit b) => (a.Start < b.End && b.Start < a.End) || (a.Start == b.Start && a.Length == 0 && b.Length == 0);
 
     private static string Key(Finding finding) => finding.RuleId + "\u0000" + finding.Message;
 }

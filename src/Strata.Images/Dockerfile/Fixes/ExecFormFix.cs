@@ -29,7 +29,7 @@ public sealed class ExecFormFix : DockerfileFix
 
         var script = ShellScript.Parse(instruction.Arguments);
         if (script.Commands is not [var command] || command.Separator is not null || command.Words.Count == 0
-            || command.Words.Any(w => w.Contains('=', StringComparison.Ordinal) && w == command.Words[0]))
+            || command.Words[0].Contains('=', StringComparison.Ordinal))
         {
             return [];
         }
