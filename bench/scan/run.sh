@@ -71,7 +71,7 @@ tar_bytes = io.BytesIO()
 with tarfile.open(fileobj=tar_bytes, mode="w", format=tarfile.PAX_FORMAT) as tar:
     directory = tarfile.TarInfo("app"); directory.type = tarfile.DIRTYPE; directory.mode = 0o755
     tar.addfile(directory)
-    text = b"GITHUB_TOKEN=ghp_ZxdC9jTl8AIwEl1GWKUqYgO0BOlwfSAexUmi\n"
+    text = b"GITHUB_TOKEN=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\n"
     env = tarfile.TarInfo("app/.env"); env.size = len(text); env.mode = 0o644
     tar.addfile(env, io.BytesIO(text))
 diff_id = "sha256:" + hashlib.sha256(tar_bytes.getvalue()).hexdigest()

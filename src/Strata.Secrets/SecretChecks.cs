@@ -8,19 +8,6 @@ using System.Text.RegularExpressions;
 /// <summary>The checks a match passes after its regex: entropy, placeholders, format validation.</summary>
 internal static class SecretChecks
 {
-    /// <summary>
-    /// Values published in vendor documentation and tutorials. They grant no access, and they
-    /// appear in distribution docs and sample code, so they are not reported.
-    /// </summary>
-    internal static readonly IReadOnlySet<string> DocumentationValues = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "AKIAIOSFODNN7EXAMPLE",
-        "AKIAI44QH8DHBEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-    };
-
     /// <summary>Secrets that are placeholders in every rule: template variables, masks, and the usual stand-in words.</summary>
     private static readonly Regex Placeholder = new(
         """
@@ -46,7 +33,7 @@ internal static class SecretChecks
         SecretRule.MatchTimeout);
 
     public static bool IsPlaceholder(string secret) =>
-        DocumentationValues.Contains(secret) || Placeholder.IsMatch(secret) || PlaceholderMarker.IsMatch(secret);
+        Placeholder.IsMatch(secret) || PlaceholderMarker.IsMatch(secret);
 
     /// <summary>Shannon entropy in bits per character.</summary>
     public static double Entropy(ReadOnlySpan<char> value)
@@ -97,29 +84,149 @@ internal static class SecretChecks
         SecretValidation.Base64UserPassword => IsBase64UserPassword(secret),
         SecretValidation.OpenSshUnencrypted => OpenSshCipher(secret) is "none",
         SecretValidation.OpenSshEncrypted => OpenSshCipher(secret) is { } cipher && cipher != "none",
+        SecretValidation.Crc32Base62 => HasCrc32Base62Checksum(secret),
+        SecretValidation.OpenAiWatermark => HasOpenAiWatermark(secret),
+        SecretValidation.SentryOrgToken => IsSentryOrgToken(secret),
         _ => false,
     };
 
-    private static bool IsJwt(string secret)
+    /// <summary>
+    /// GitHub (ghp_, gho_, ghu_, ghs_, ghr_) and npm (npm_) tokens of 40 characters: prefix, 30 random base62
+    /// characters, then the IEEE CRC32 of those 30 as six base62 digits. A value of another length is not this format.
+    /// </summary>
+    internal static bool HasCrc32Base62Checksum(string secret)
     {
-        var dot = secret.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot > 4096)
+        const int Prefix = 4;
+        const int Random = 30;
+        const int Checksum = 6;
+        if (secret.Length != Prefix + Random + Checksum)
         {
             return false;
         }
 
-        var header = DecodeBase64Url(secret.AsSpan(0, dot));
-        if (header is null)
+        Span<byte> body = stackalloc byte[Random];
+        for (var i = 0; i < Random; i++)
+        {
+            body[i] = (byte)secret[Prefix + i];
+        }
+
+        ulong expected = Crc32(body);
+        ulong written = 0;
+        foreach (var c in secret.AsSpan(Prefix + Random))
+        {
+            var digit = Base62Digit(c);
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            written = (written * 62) + (ulong)digit;
+        }
+
+        return written == expected;
+    }
+
+    /// <summary>The IEEE 802.3 CRC32 (zlib's crc32, Go's crc32.ChecksumIEEE).</summary>
+    internal static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    private static int Base62Digit(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'A' and <= 'Z' => c - 'A' + 10,
+        >= 'a' and <= 'z' => c - 'a' + 36,
+        _ => -1,
+    };
+
+    private static bool HasOpenAiWatermark(string secret)
+    {
+        const string Watermark = "T3BlbkFJ";
+        var at = secret.IndexOf(Watermark, StringComparison.Ordinal);
+        if (at < 0 || secret.IndexOf(Watermark, at + 1, StringComparison.Ordinal) >= 0)
+        {
+            return false;
+        }
+
+        // The key body: after "sk-" and an optional kind ("proj-", "svcacct-", "admin-").
+        var start = secret.StartsWith("sk-", StringComparison.Ordinal) ? 3 : 0;
+        foreach (var kind in (ReadOnlySpan<string>)["proj-", "svcacct-", "admin-"])
+        {
+            if (string.CompareOrdinal(secret, start, kind, 0, kind.Length) == 0)
+            {
+                start += kind.Length;
+                break;
+            }
+        }
+
+        return at - start >= 20 && secret.Length - (at + Watermark.Length) >= 20;
+    }
+
+    /// <summary>sntrys_ + base64 of {"iat":…,"url":…,"org":…} + _ + the secret.</summary>
+    private static bool IsSentryOrgToken(string secret)
+    {
+        const string Prefix = "sntrys_";
+        var end = secret.LastIndexOf('_');
+        if (!secret.StartsWith(Prefix, StringComparison.Ordinal) || end <= Prefix.Length || secret.Length - end - 1 < 32)
+        {
+            return false;
+        }
+
+        var payload = DecodeBase64Url(secret.AsSpan(Prefix.Length, end - Prefix.Length));
+        if (payload is null)
         {
             return false;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("alg", out var alg)
-                && alg.ValueKind == JsonValueKind.String;
+            using var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 8 });
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("iat", out _)
+                && (root.TryGetProperty("url", out _) || root.TryGetProperty("org", out _));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A JWS in compact form: the header decodes to a JSON object with a string <c>alg</c>, the payload to a JSON object.</summary>
+    private static bool IsJwt(string secret)
+    {
+        var dot = secret.IndexOf('.', StringComparison.Ordinal);
+        var second = dot < 0 ? -1 : secret.IndexOf('.', dot + 1);
+        if (dot <= 0 || dot > 4096 || second <= dot + 1)
+        {
+            return false;
+        }
+
+        return DecodeBase64Url(secret.AsSpan(0, dot)) is { } header
+            && DecodeBase64Url(secret.AsSpan(dot + 1, second - dot - 1)) is { } payload
+            && IsJsonObject(header, "alg")
+            && IsJsonObject(payload, null);
+    }
+
+    private static bool IsJsonObject(byte[] json, string? stringMember)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && (stringMember is null || (root.TryGetProperty(stringMember, out var member) && member.ValueKind == JsonValueKind.String));
         }
         catch (JsonException)
         {

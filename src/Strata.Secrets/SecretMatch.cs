@@ -26,7 +26,11 @@ public sealed record SecretMatch
     /// <summary>Whatever the caller attached to the scan (a layer digest, a history index); passed through untouched.</summary>
     public object? Context { get; init; }
 
-    public Severity Severity => Rule.Severity;
+    /// <summary>The rule's severity, or INFO for a documented sample or public value (<see cref="Note"/> says which).</summary>
+    public required Severity Severity { get; init; }
+
+    /// <summary>Why the match is informational only; null for a finding at the rule's severity.</summary>
+    public string? Note { get; init; }
 
     /// <summary>
     /// The match as a finding. <paramref name="location"/> carries what the caller knows (layer
@@ -39,10 +43,12 @@ public sealed record SecretMatch
         return new Finding
         {
             RuleId = Rule.Id,
-            Severity = Rule.Severity,
+            Severity = Severity,
             Layer = layer,
             Title = Rule.Title,
-            Message = string.Create(CultureInfo.InvariantCulture, $"{Rule.Title} in {Path}:{Line}:{Column} ({Evidence.Text})."),
+            Message = Note is null
+                ? string.Create(CultureInfo.InvariantCulture, $"{Rule.Title} in {Path}:{Line}:{Column} ({Evidence.Text}).")
+                : string.Create(CultureInfo.InvariantCulture, $"{Rule.Title} in {Path}:{Line}:{Column} ({Evidence.Text}): {Note}."),
             Explanation = Rule.Explanation,
             Remediation = Rule.Remediation,
             References = Rule.References,
@@ -50,6 +56,13 @@ public sealed record SecretMatch
             Location = where,
             Evidence = Evidence,
         };
+    }
+
+    /// <summary>A message of the caller's wording, with the reason appended when the match is informational only.</summary>
+    public string Annotate(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Note is null ? message : string.Create(CultureInfo.InvariantCulture, $"{message} Reported at INFO: {Note}.");
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rule.Id} {Path}:{Line}:{Column} {Evidence.Text}");

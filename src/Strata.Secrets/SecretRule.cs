@@ -20,6 +20,18 @@ public enum SecretValidation
 
     /// <summary>An OpenSSH private key protected by a cipher.</summary>
     OpenSshEncrypted,
+
+    /// <summary>
+    /// GitHub's and npm's token format: after the four-character prefix, 30 random base62 characters and the CRC32 of
+    /// those 30, in six base62 digits (0-9A-Za-z, most significant first, zero-padded).
+    /// </summary>
+    Crc32Base62,
+
+    /// <summary>An OpenAI key: the watermark (base64 of "OpenAI") once, with at least 20 key characters on each side.</summary>
+    OpenAiWatermark,
+
+    /// <summary>A Sentry organization token: base64 of a JSON object with <c>iat</c> and <c>url</c> or <c>org</c>, then <c>_</c> and the secret.</summary>
+    SentryOrgToken,
 }
 
 /// <summary>
@@ -111,6 +123,12 @@ public sealed class SecretRule
 
     public IReadOnlyList<string> NoMatchExamples { get; }
 
+    /// <summary>Examples reported at INFO only: documented sample values, public browser keys.</summary>
+    public IReadOnlyList<string> InformationalExamples { get; internal init; } = [];
+
+    /// <summary>What kind of evidence a match of this rule is (the <c>evidence:</c> key, or <see cref="DefaultEvidence"/>).</summary>
+    public EvidenceKind Evidence { get; internal init; } = EvidenceKind.ProviderPattern;
+
     internal Regex Regex => regex.Value;
 
     /// <summary>The rule as the catalog and the generated docs show it.</summary>
@@ -123,7 +141,24 @@ public sealed class SecretRule
         Explanation = Explanation,
         Remediation = Remediation,
         References = References,
-        Examples = [.. MatchExamples.Select(e => new RuleExample(e, true)), .. NoMatchExamples.Select(e => new RuleExample(e, false))],
+        Examples =
+        [
+            .. MatchExamples.Select(e => new RuleExample(e, true)),
+            .. NoMatchExamples.Select(e => new RuleExample(e, false)),
+            .. InformationalExamples.Select(e => new RuleExample(e, false, "reported at INFO only: a documented sample or public value")),
+        ],
+    };
+
+    /// <summary>
+    /// The evidence kind of a rule that does not name one: a checksum validation is checksum-validated, another validation
+    /// structured, a generic (negative precedence) assignment rule keyword-entropy, anything else a provider pattern.
+    /// </summary>
+    internal static EvidenceKind DefaultEvidence(SecretValidation validation, int precedence) => validation switch
+    {
+        SecretValidation.Crc32Base62 or SecretValidation.OpenAiWatermark or SecretValidation.SentryOrgToken => EvidenceKind.ChecksumValidated,
+        SecretValidation.None when precedence < 0 => EvidenceKind.KeywordEntropy,
+        SecretValidation.None => EvidenceKind.ProviderPattern,
+        _ => EvidenceKind.Structured,
     };
 
     public override string ToString() => Id;

@@ -21,7 +21,7 @@ public static partial class SecretRuleReader
 
     private static readonly HashSet<string> RuleKeys = new(StringComparer.Ordinal)
     {
-        "id", "title", "severity", "keywords", "regex", "entropy", "allow", "window", "precedence", "validate",
+        "id", "title", "severity", "keywords", "regex", "entropy", "allow", "window", "precedence", "validate", "evidence",
         "explanation", "remediation", "references", "examples",
     };
 
@@ -151,10 +151,21 @@ public static partial class SecretRuleReader
             "base64-user-password" => SecretValidation.Base64UserPassword,
             "openssh-unencrypted" => SecretValidation.OpenSshUnencrypted,
             "openssh-encrypted" => SecretValidation.OpenSshEncrypted,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted)."),
+            "crc32-base62" => SecretValidation.Crc32Base62,
+            "openai-watermark" => SecretValidation.OpenAiWatermark,
+            "sentry-org-token" => SecretValidation.SentryOrgToken,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, crc32-base62, openai-watermark, sentry-org-token)."),
         };
 
-        var (matches, noMatches) = ParseExamples(map, source, where);
+        EvidenceKind? evidence = null;
+        if (OptionalScalar(map, "evidence", source) is string evidenceText)
+        {
+            evidence = EvidenceKindNames.TryParse(evidenceText, out var kind)
+                ? kind
+                : throw StrataException.BadInput($"{where}: unknown evidence '{Redaction.Quote(evidenceText)}' ({EvidenceKindNames.All}).");
+        }
+
+        var (matches, noMatches, informational) = ParseExamples(map, source, where);
         return new SecretRule(
             id,
             RequiredScalar(map, "title", source),
@@ -171,7 +182,11 @@ public static partial class SecretRuleReader
             RequiredScalar(map, "remediation", source),
             StringList(map, "references", source),
             matches,
-            noMatches);
+            noMatches)
+        {
+            Evidence = evidence ?? SecretRule.DefaultEvidence(validation, precedence),
+            InformationalExamples = informational,
+        };
     }
 
     private static void ValidatePattern(string pattern, string where)
@@ -258,19 +273,19 @@ public static partial class SecretRuleReader
         return (Read("before", DefaultWindowBefore), Read("after", DefaultWindowAfter));
     }
 
-    private static (IReadOnlyList<string> Match, IReadOnlyList<string> NoMatch) ParseExamples(YamlMappingNode map, string source, string where)
+    private static (IReadOnlyList<string> Match, IReadOnlyList<string> NoMatch, IReadOnlyList<string> Informational) ParseExamples(YamlMappingNode map, string source, string where)
     {
         if (!map.Children.TryGetValue(new YamlScalarNode("examples"), out var node))
         {
-            return ([], []);
+            return ([], [], []);
         }
 
         if (node is not YamlMappingNode examples)
         {
-            throw StrataException.BadInput($"{where}: examples must be a mapping with match and noMatch lists.");
+            throw StrataException.BadInput($"{where}: examples must be a mapping with match, noMatch and informational lists.");
         }
 
-        return (StringList(examples, "match", source), StringList(examples, "noMatch", source));
+        return (StringList(examples, "match", source), StringList(examples, "noMatch", source), StringList(examples, "informational", source));
     }
 
     private static string RequiredScalar(YamlMappingNode map, string key, string source)

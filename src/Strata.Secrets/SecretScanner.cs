@@ -305,12 +305,20 @@ public sealed class SecretScanner
                     }
 
                     var secret = m.Groups["secret"];
-                    if (!secret.Success || secret.Length == 0 || !Accept(rule, secret.Value, m.Value))
+                    if (!secret.Success || secret.Length == 0)
                     {
                         continue;
                     }
 
-                    raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, secret.Value));
+                    // A documented sample or public key is shown at INFO with the reason; it skips the placeholder
+                    // filters, which would drop it silently (AWS's samples end in EXAMPLE).
+                    var informational = PublicValues.Reason(rule, secret.Value, state.Path);
+                    if (informational is null ? !Accept(rule, secret.Value, m.Value) : !SecretChecks.Validate(rule.Validation, secret.Value) || IsValueAllowed(secret.Value))
+                    {
+                        continue;
+                    }
+
+                    raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, secret.Value, informational));
                 }
             }
             catch (RegexMatchTimeoutException)
@@ -351,7 +359,8 @@ public sealed class SecretScanner
         return SecretChecks.Validate(rule.Validation, secret);
     }
 
-    private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, string Secret);
+    /// <param name="Informational">Why the match is reported at INFO only (a documented sample, a public key), or null.</param>
+    private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, string Secret, string? Informational);
 
     private readonly record struct Window(int Rule, int Start, int End);
 
@@ -418,6 +427,8 @@ public sealed class SecretScanner
     /// <summary>Per-file bookkeeping: line numbers across chunks, deduplication, and precedence between overlapping matches.</summary>
     private sealed class FileState(SecretScanner scanner, string path, object? context)
     {
+        public string Path => path;
+
         private readonly List<Candidate> candidates = [];
         private readonly HashSet<(int Rule, long Start)> seen = [];
         private long baseOffset;
@@ -457,13 +468,15 @@ public sealed class SecretScanner
                 var column = lastNewlineInBuffer >= 0
                     ? match.SecretStart - lastNewlineInBuffer
                     : (int)(baseOffset + match.SecretStart - lastNewline);
+                var rule = scanner.rules[match.Rule];
                 candidates.Add(new Candidate(
-                    scanner.rules[match.Rule],
+                    rule,
                     baseOffset + match.SecretStart,
                     baseOffset + match.SecretEnd,
                     baseLine + lines,
                     column,
-                    Evidence.Secret(match.Secret)));
+                    Evidence.Secret(match.Secret, rule.Evidence),
+                    match.Informational));
             }
         }
 
@@ -513,13 +526,23 @@ public sealed class SecretScanner
                 if (!dropped[i])
                 {
                     var c = candidates[i];
-                    matches.Add(new SecretMatch { Rule = c.Rule, Path = path, Line = c.Line, Column = c.Column, Evidence = c.Evidence, Context = context });
+                    matches.Add(new SecretMatch
+                    {
+                        Rule = c.Rule,
+                        Path = path,
+                        Line = c.Line,
+                        Column = c.Column,
+                        Evidence = c.Evidence,
+                        Context = context,
+                        Severity = c.Informational is null ? c.Rule.Severity : Severity.Info,
+                        Note = c.Informational,
+                    });
                 }
             }
 
             return [.. matches.OrderBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Rule.Id, StringComparer.Ordinal)];
         }
 
-        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Evidence Evidence);
+        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Evidence Evidence, string? Informational);
     }
 }

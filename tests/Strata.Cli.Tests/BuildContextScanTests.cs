@@ -9,7 +9,7 @@ using Strata.Testing;
 /// </summary>
 public sealed class BuildContextScanTests : IDisposable
 {
-    private const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+    private const string Token = "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";
 
     private readonly TempDirectory temp = new("strata-context-scan");
 

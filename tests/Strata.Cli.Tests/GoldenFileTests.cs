@@ -171,7 +171,7 @@ public sealed partial class GoldenFileTests
             Tar(
                 ("etc/", null, 0x1ED),
                 ("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n", 0x1A4),
-                ("etc/app.conf", "# settings\nlisten = 8080\ntoken = ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\n", 0x1A4),
+                ("etc/app.conf", "# settings\nlisten = 8080\ntoken = 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\n", 0x1A4),
                 ("usr/", null, 0x1ED),
                 ("usr/bin/", null, 0x1ED),
                 ("usr/bin/sudo", "not really sudo\n", 0x9ED)),
@@ -179,7 +179,7 @@ public sealed partial class GoldenFileTests
         var cleanup = OciLayoutWriter.Plain(Tar(("etc/", null, 0x1ED), ("etc/.wh.app.conf", string.Empty, 0)), "RUN rm /etc/app.conf");
         var writer = new OciLayoutWriter(root);
         var config = OciLayoutWriter.Config([baseLayer, cleanup]);
-        config["config"]!["Env"] = new JsonArray("PATH=/usr/bin:/bin", "API_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi");
+        config["config"]!["Env"] = new JsonArray("PATH=/usr/bin:/bin", "API_TOKEN=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");
         writer.WriteIndex((writer.WriteImage([baseLayer, cleanup], config), "latest"));
     }
 

@@ -81,7 +81,7 @@ public sealed class LimitsTests : IDisposable
         Directory.CreateDirectory(Path.Combine(context, "src"));
         File.WriteAllText(Path.Combine(context, "src", "a.py"), "print(1)\n");
         File.WriteAllText(Path.Combine(context, "src", "b.py"), "print(2)\n");
-        File.WriteAllText(Path.Combine(context, ".env"), "GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\n");
+        File.WriteAllText(Path.Combine(context, ".env"), "GITHUB_TOKEN=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\n");
         var dockerfile = Path.Combine(context, "Dockerfile");
         File.WriteAllText(dockerfile, "FROM scratch\nCOPY . /app/\n");
         var limited = await CliRunner.RunAsync("scan", dockerfile, "--context", context, "--format", "json", "--no-progress", "--limits", tight);

@@ -10,7 +10,7 @@ using Strata.Testing;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RootFsGapTests : IAsyncLifetime
 {
-    private const string Token = "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5";
+    private const string Token = "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";
     private static readonly string Strata = Path.Combine(AppContext.BaseDirectory, "strata.dll");
     private readonly string temp = Directory.CreateTempSubdirectory("strata-rootfs-gaps-").FullName;
 

@@ -16,7 +16,7 @@ using Strata.Testing.Images;
 /// </summary>
 public sealed class SecretConfigTests
 {
-    private const string GitHubToken = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+    private const string GitHubToken = "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";
     private const string AcmeToken = "acme_0123456789abcdefghijklmn";
     private const string SlackToken = "xoxb-2934710365-3847102937465-Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J";
     private const string StripeKey = "sk_live_4eC39HqLyjWDarjtT1zdp7dcTq8Nw2Xv";

@@ -41,7 +41,7 @@ public sealed class DockerfileRuleTests
     [Fact]
     public void Secrets_never_appear_in_findings()
     {
-        const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+        const string Token = "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";
         const string Password = "correct-horse-battery-staple";
         var text = $"""
             FROM debian:latest
@@ -134,7 +134,7 @@ public sealed class DockerfileSecretTests
     public async Task Secrets_anywhere_in_a_dockerfile_are_reported_with_their_line_and_redacted()
     {
         using var dir = new Strata.Testing.TempDirectory();
-        const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+        const string Token = "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";
         const string Slack = "xoxb-2934710365-3847102937465-Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J";
         var path = dir.WriteFile("Containerfile", $"FROM debian:12@sha256:{new string('a', 64)}\nARG TOKEN={Token}\nRUN curl -fsS -H 'Authorization: Bearer {Slack}' https://example.com/x \\\n    -o /x\nUSER 10001\n");
         var findings = await TestScanners.Dockerfile.ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.Dockerfile, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);

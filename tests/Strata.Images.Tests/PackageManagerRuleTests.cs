@@ -95,7 +95,7 @@ public sealed class PackageManagerRuleTests
     [Fact]
     public void A_password_in_a_package_url_is_not_printed()
     {
-        const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+        const string Token = "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";
         var finding = Assert.Single(Lint($"FROM python:3.12\nRUN pip install --no-cache-dir git+https://ci:{Token}@github.com/org/lib.git\n"), f => f.RuleId == "DKF-032");
         Assert.DoesNotContain(Token, finding.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, finding.Evidence!.Text, StringComparison.Ordinal);

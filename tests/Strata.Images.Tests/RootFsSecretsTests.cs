@@ -1,5 +1,6 @@
 namespace Strata.Images.Tests;
 
+using Strata.Core.Findings;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Images.Secrets;
@@ -13,8 +14,13 @@ public sealed class RootFsSecretsTests
     {
         using var tree = new TempDirectory();
         var planted = PlantedSecrets.Plant(tree.Path);
-        var found = await SecretsAsync(tree.Path);
+        var all = await SecretsAsync(tree.Path);
 
+        // The public samples of .env.example (AWS's documentation keys) are shown at INFO, and only they are.
+        var found = all.Where(f => !f.EndsWith(" INFO", StringComparison.Ordinal)).Select(f => f[..f.LastIndexOf(' ')]).ToList();
+        Assert.Equal(
+            ["/app/.env.example:1 SEC-AWS-ACCESS-KEY-ID INFO", "/app/.env.example:2 SEC-AWS-SECRET-ACCESS-KEY INFO"],
+            all.Where(f => f.EndsWith(" INFO", StringComparison.Ordinal)));
         var expected = planted.Select(p => $"{p.Path}:{p.Line} {p.RuleId}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, found);
         Assert.True(planted.Count >= 30, $"only {planted.Count} planted secrets");
@@ -24,32 +30,32 @@ public sealed class RootFsSecretsTests
     public async Task Symbolic_links_are_not_followed_and_special_files_are_skipped()
     {
         using var outside = new TempDirectory();
-        File.WriteAllText(outside.Combine("token.txt"), "GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
+        File.WriteAllText(outside.Combine("token.txt"), "GITHUB_TOKEN=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\n");
         using var tree = new TempDirectory();
         Directory.CreateDirectory(tree.Combine("etc"));
         File.CreateSymbolicLink(tree.Combine("etc", "linked.txt"), outside.Combine("token.txt"));
         Directory.CreateSymbolicLink(tree.Combine("outside"), outside.Path);
         Directory.CreateSymbolicLink(tree.Combine("etc", "loop"), tree.Path);
         await ExternalTool.RunCheckedAsync("mkfifo", tree.Combine("etc", "fifo"));
-        tree.WriteFile(".config/app/.env", "GITHUB_TOKEN=ghp_w7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
+        tree.WriteFile(".config/app/.env", "GITHUB_TOKEN=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\n");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var found = await SecretsAsync(tree.Path, timeout.Token);
 
-        Assert.Equal("/.config/app/.env:1 SEC-GITHUB-CLASSIC-PAT", Assert.Single(found));
+        Assert.Equal("/.config/app/.env:1 SEC-GITHUB-CLASSIC-PAT CRITICAL", Assert.Single(found));
     }
 
     [Fact]
     public async Task Documentation_and_package_metadata_trees_are_allowed()
     {
         using var tree = new TempDirectory();
-        tree.WriteFile("usr/share/doc/tool/README", "export GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
-        tree.WriteFile("var/lib/dpkg/info/tool.postinst", "GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
-        tree.WriteFile("app/node_modules/jwt/test/key.txt", "GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
-        tree.WriteFile("app/test/settings.env", "GITHUB_TOKEN=ghp_q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi\n");
+        tree.WriteFile("usr/share/doc/tool/README", "export GITHUB_TOKEN=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\n");
+        tree.WriteFile("var/lib/dpkg/info/tool.postinst", "GITHUB_TOKEN=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\n");
+        tree.WriteFile("app/node_modules/jwt/test/key.txt", "GITHUB_TOKEN=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\n");
+        tree.WriteFile("app/test/settings.env", "GITHUB_TOKEN=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\n");
 
         // An application's own test tree is still scanned: a live secret there is still live.
-        Assert.Equal("/app/test/settings.env:1 SEC-GITHUB-CLASSIC-PAT", Assert.Single(await SecretsAsync(tree.Path)));
+        Assert.Equal("/app/test/settings.env:1 SEC-GITHUB-CLASSIC-PAT CRITICAL", Assert.Single(await SecretsAsync(tree.Path)));
     }
 
     /// <summary>False-positive control on a real distribution: Debian bookworm minbase, made by debootstrap.</summary>
@@ -67,7 +73,7 @@ public sealed class RootFsSecretsTests
         var findings = await scanner.ScanAsync(new ScanTarget(TargetKind.RootFs, root, root), new ScanContext(), cancellationToken);
         return [.. findings
             .Where(f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal))
-            .Select(f => $"{f.Location.Path}:{f.Location.Line} {f.RuleId}")
+            .Select(f => $"{f.Location.Path}:{f.Location.Line} {f.RuleId} {f.Severity.ToName()}")
             .Order(StringComparer.Ordinal)];
     }
 }

@@ -1,6 +1,7 @@
 namespace Strata.Secrets.Tests;
 
 using System.Text;
+using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Testing;
 
@@ -20,9 +21,18 @@ public sealed class RuleCatalogTests
 
             foreach (var example in rule.MatchExamples)
             {
-                if (!scanner.ScanText(example, "/app/example.txt").Any(m => m.Rule.Id == rule.Id))
+                if (!scanner.ScanText(example, "/app/example.txt").Any(m => m.Rule.Id == rule.Id && m.Severity == rule.Severity && m.Note is null))
                 {
                     failures.Append(rule.Id).Append(": not flagged: ").Append(Shorten(example)).Append('\n');
+                }
+            }
+
+            foreach (var example in rule.InformationalExamples)
+            {
+                var found = scanner.ScanText(example, "/app/example.txt").Where(m => m.Rule.Id == rule.Id).ToList();
+                if (found.Count == 0 || found.Any(m => m.Severity != Severity.Info || string.IsNullOrEmpty(m.Note)))
+                {
+                    failures.Append(rule.Id).Append(": not reported at INFO with a reason: ").Append(Shorten(example)).Append('\n');
                 }
             }
 

@@ -8,7 +8,7 @@ using Strata.Testing;
 
 public sealed class SecretScannerTests
 {
-    private static readonly string GitHubToken = "ghp_" + new string([.. "q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP0aE2uYi".Take(36)]);
+    private static readonly string GitHubToken = "ghp_" + new string([.. "q7Lm2XcV9rT4bN8wZ1sK6dF3hJ5gP037bwgm".Take(36)]);
 
     [Fact]
     public async Task A_secret_across_a_chunk_boundary_is_found_once_and_the_stream_is_read_once()
@@ -31,7 +31,7 @@ public sealed class SecretScannerTests
             }
 
             var secondLine = text.ToString().Count(c => c == '\n') + 1;
-            text.Append("token: ").Append(GitHubToken.Replace('q', 'w')).Append('\n');
+            text.Append("token: ").Append(SecretTokens.WithChecksum("ghp_", GitHubToken[4..34].Replace('q', 'w'))).Append('\n');
             var bytes = Encoding.ASCII.GetBytes(text.ToString());
             using var stream = new CountingStream(bytes);
             var result = await scanner.ScanAsync(stream, "/app/boundary.txt");
@@ -72,7 +72,7 @@ public sealed class SecretScannerTests
     {
         var random = new Random(3);
         string Rnd(int n) => new([.. Enumerable.Range(0, n).Select(_ => "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"[random.Next(56)])]);
-        string[] secrets = ["ghp_" + Rnd(36), "sk_live_" + Rnd(32), "xoxb-1234567890-1234567890123-" + Rnd(24), Rnd(20) + "Q9!", "glpat-" + Rnd(20)];
+        string[] secrets = [SecretTokens.WithChecksum("ghp_", Rnd(30)), "sk_live_" + Rnd(32), "xoxb-1234567890-1234567890123-" + Rnd(24), Rnd(20) + "Q9!", "glpat-" + Rnd(20)];
         var text = $"GITHUB_TOKEN={secrets[0]}\nstripe: {secrets[1]}\nslack={secrets[2]}\nDB_PASSWORD={secrets[3]}\nurl=https://ci:{secrets[4]}@git.internal.test\n";
         var context = new { Layer = "sha256:0123" };
         var matches = BuiltInSecrets.Scanner.ScanText(text, "history[2]", context);
@@ -113,20 +113,25 @@ public sealed class SecretScannerTests
     [InlineData("password: \"********\"")]
     [InlineData("https://user:password@git.internal.test")]
     [InlineData("postgresql://postgres:postgres@localhost:5432/app")]
-    [InlineData("GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    [InlineData("GITHUB_TOKEN=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")]
     public void Placeholders_are_not_flagged(string line)
     {
         Assert.Empty(BuiltInSecrets.Scanner.ScanText(line, "/app/config"));
     }
 
     [Fact]
-    public void Documentation_example_keys_are_not_reported_but_keys_of_the_same_shape_are()
+    public void Documentation_example_keys_are_reported_at_info_with_the_reason_and_keys_of_the_same_shape_at_their_severity()
     {
-        // Decision: AWS's published sample credentials grant nothing and fill distribution docs and
-        // SDK samples, so they are skipped outright; any other key of the same shape is reported.
-        Assert.Empty(BuiltInSecrets.Scanner.ScanText("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "/root/.aws/credentials"));
+        // Decision: AWS's published sample credentials grant nothing and fill distribution docs and SDK samples, so
+        // they never count as a finding above INFO; they are still shown, with the reason, so that a user can see why.
+        var samples = BuiltInSecrets.Scanner.ScanText("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "/root/.aws/credentials");
+        Assert.Equal(["SEC-AWS-ACCESS-KEY-ID", "SEC-AWS-SECRET-ACCESS-KEY"], samples.Select(m => m.Rule.Id));
+        Assert.All(samples, m => Assert.Equal(Severity.Info, m.Severity));
+        Assert.All(samples, m => Assert.Contains("AWS documentation", m.Note, StringComparison.Ordinal));
         var real = BuiltInSecrets.Scanner.ScanText("aws_access_key_id = AKIAIOSFODNN7QWERTYZ\naws_secret_access_key = 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", "/root/.aws/credentials");
         Assert.Equal(["SEC-AWS-ACCESS-KEY-ID", "SEC-AWS-SECRET-ACCESS-KEY"], real.Select(m => m.Rule.Id));
+        Assert.Equal([Severity.High, Severity.Critical], real.Select(m => m.Severity));
+        Assert.All(real, m => Assert.Null(m.Note));
     }
 
     [Fact]

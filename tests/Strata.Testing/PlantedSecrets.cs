@@ -58,8 +58,8 @@ public static class PlantedSecrets
             planted.Add(new PlantedSecret(path, 2, 1, pem.Count(c => c == '\n'), ruleId));
         }
 
-        Write("/root/.npmrc", $"registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=npm_{Rnd(Alnum, 36)}\n", (2, "SEC-NPM-ACCESS-TOKEN"));
-        Write("/home/app/.git-credentials", $"https://ci-bot:ghp_{Rnd(Alnum, 36)}@github.com\nhttps://deploy:{Rnd(Alnum, 20)}@git.internal.test\n", (1, "SEC-GITHUB-CLASSIC-PAT"), (2, "SEC-URL-CREDENTIALS"));
+        Write("/root/.npmrc", $"registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken={SecretTokens.WithChecksum("npm_", Rnd(Alnum, 30))}\n", (2, "SEC-NPM-ACCESS-TOKEN"));
+        Write("/home/app/.git-credentials", $"https://ci-bot:{SecretTokens.WithChecksum("ghp_", Rnd(Alnum, 30))}@github.com\nhttps://deploy:{Rnd(Alnum, 20)}@git.internal.test\n", (1, "SEC-GITHUB-CLASSIC-PAT"), (2, "SEC-URL-CREDENTIALS"));
         Write("/root/.netrc", $"machine api.internal.test login ci password {Rnd(Alnum, 18)}\n", (1, "SEC-NETRC-PASSWORD"));
         var auth = Convert.ToBase64String(Encoding.ASCII.GetBytes("ci-bot:" + Rnd(Alnum, 24)));
         Write("/root/.docker/config.json", $"{{\n  \"auths\": {{\n    \"registry.internal.test\": {{\n      \"auth\": \"{auth}\"\n    }}\n  }}\n}}\n", (4, "SEC-DOCKER-CONFIG-AUTH"));
@@ -114,7 +114,7 @@ public static class PlantedSecrets
             "/app/nuget.config",
             $"<configuration>\n  <packageSourceCredentials>\n    <internal>\n      <add key=\"Username\" value=\"ci\" />\n      <add key=\"ClearTextPassword\" value=\"{Rnd(Alnum, 24)}\" />\n    </internal>\n  </packageSourceCredentials>\n</configuration>\n",
             (5, "SEC-NUGET-CONFIG-PASSWORD"));
-        Write("/home/app/.config/gh/hosts.yml", $"github.com:\n    user: ci-bot\n    oauth_token: gho_{Rnd(Alnum, 36)}\n    git_protocol: https\n", (3, "SEC-GITHUB-OAUTH-TOKEN"));
+        Write("/home/app/.config/gh/hosts.yml", $"github.com:\n    user: ci-bot\n    oauth_token: {SecretTokens.WithChecksum("gho_", Rnd(Alnum, 30))}\n    git_protocol: https\n", (3, "SEC-GITHUB-OAUTH-TOKEN"));
         Write("/opt/app/deploy.sh", $"#!/bin/sh\nset -e\nexport GITLAB_TOKEN=glpat-{Rnd(Alnum, 20)}\ncurl -fsS -H \"Authorization: Bearer {Rnd(Alnum, 40)}\" https://api.internal.test/deploy\n", (3, "SEC-GITLAB-PAT"), (4, "SEC-AUTHORIZATION-BEARER"));
         var jwtHeader = Base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
         var jwtPayload = Base64Url("{\"iss\":\"kubernetes/serviceaccount\",\"sub\":\"system:serviceaccount:app:default\"}");

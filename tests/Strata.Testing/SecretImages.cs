@@ -14,7 +14,7 @@ public static class SecretImages
     public const string LabelAwsKeyId = "AKIAZ7PL4QHS2NW6RXTM";
 
     /// <summary>GitHub classic token passed with --build-arg GITHUB_TOKEN, recorded by the last RUN.</summary>
-    public const string BuildArgGitHubToken = "ghp_8fKq2LmZx7RtW4nVb9PcY3sJd6HgE1aQo5Uk";
+    public const string BuildArgGitHubToken = "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";
 
     /// <summary>A short password passed with --build-arg DB_PASSWORD: no rule knows its format, only its name says secret.</summary>
     public const string BuildArgPassword = "Pq7#zz9";

@@ -46,7 +46,8 @@ if (args[0] == "warm")
     await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: first scan {clock.Elapsed.TotalSeconds:F2} s, second scan {second.Elapsed.TotalSeconds:F2} s"));
 }
 
-var matches = findings.Where(f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal)).ToList();
+// INFO findings are public samples and browser keys shown with their reason, not secrets: not scored.
+var matches = findings.Where(f => f.RuleId.StartsWith("SEC-", StringComparison.Ordinal) && f.Severity > Strata.Core.Findings.Severity.Info).ToList();
 foreach (var finding in matches)
 {
     Console.WriteLine(string.Join('\t', finding.Location.Path, (finding.Location.Line ?? 0).ToString(CultureInfo.InvariantCulture), finding.RuleId));

@@ -50,22 +50,36 @@ internal static class ScanCommand
             HelpName = "dir",
         };
 
+        var failOnEvidence = new Option<string?>("--fail-on-evidence")
+        {
+            Description = $"Count a secret finding (SEC-) toward --fail-on only when its evidence is at least this strong, weakest first: {EvidenceKindNames.All}. Alone, it implies --fail-on LOW. Other findings count as usual.",
+            HelpName = "kind",
+        };
+
         var imageAccess = new ImageAccessArguments();
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext, failOnEvidence };
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits)!), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
             ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
             : (Severity?)null;
+        EvidenceKind? minimumEvidence = null;
+        if (parse.GetValue(failOnEvidenceOption) is { } evidenceText)
+        {
+            minimumEvidence = EvidenceKindNames.TryParse(evidenceText, out var evidenceKind)
+                ? evidenceKind
+                : throw StrataException.Usage($"--fail-on-evidence '{Redaction.Quote(evidenceText)}': expected one of {EvidenceKindNames.All}.");
+            failOn ??= Severity.Low;
+        }
 
         TargetKind? forced = null;
         if (parse.GetValue(kindOption) is { } kindText)
@@ -144,8 +158,12 @@ internal static class ScanCommand
             return (int)ExitCode.Error;
         }
 
-        return failOn is Severity threshold && report.Findings.Any(f => f.Severity >= threshold) ? (int)ExitCode.Findings : (int)ExitCode.Clean;
+        return failOn is Severity threshold && report.Findings.Any(f => f.Severity >= threshold && StrongEnough(f, minimumEvidence)) ? (int)ExitCode.Findings : (int)ExitCode.Clean;
     }
+
+    /// <summary>A finding with no evidence kind (not a secret) always counts; a secret finding counts when its evidence reaches the minimum.</summary>
+    private static bool StrongEnough(Finding finding, EvidenceKind? minimum) =>
+        minimum is not EvidenceKind floor || finding.Evidence?.Kind is not EvidenceKind kind || kind >= floor;
 
     /// <summary>
     /// The run's secret scanner, from <c>--secret-config</c> or the working directory's <c>strata-secrets.yaml</c> (the

@@ -18,6 +18,9 @@ public sealed record Evidence
     /// <summary>True when <see cref="Text"/> is a redaction of a secret value.</summary>
     public bool IsRedacted { get; }
 
+    /// <summary>For a secret: what kind of evidence identified it; null for other findings.</summary>
+    public EvidenceKind? Kind { get; init; }
+
     /// <summary>Evidence that holds no secret (a setting, a syscall name, a line of configuration).</summary>
     public static Evidence Plain(string text)
     {
@@ -27,7 +30,7 @@ public sealed record Evidence
     }
 
     /// <summary>Evidence of a secret: keeps only a few leading characters and the length.</summary>
-    public static Evidence Secret(string value) => new(Redaction.Redact(value), true);
+    public static Evidence Secret(string value, EvidenceKind? kind = null) => new(Redaction.Redact(value), true) { Kind = kind };
 
     public override string ToString() => Text;
 }

@@ -80,7 +80,7 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
                         ? string.Create(CultureInfo.InvariantCulture, $"{where}; deleted in layer {later.HiddenInLayer}{By(SafeCreatedBy(view, later.HiddenInLayer))}): still extractable from the image.")
                         : string.Create(CultureInfo.InvariantCulture, $"{where}; overwritten in layer {later.HiddenInLayer}{By(SafeCreatedBy(view, later.HiddenInLayer))}): the old content is still extractable from layer {i}.")
                     : where + ").";
-                findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Message = message });
+                findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Message = match.Annotate(message) });
             }
         }
     }
@@ -111,13 +111,13 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
                 var argument = assignments.FirstOrDefault(a => a.IsBuildArgument && Covers(a, match.Column));
                 var what = argument.Name is null ? string.Empty : $" (build argument {argument.Name})";
                 var message = string.Create(CultureInfo.InvariantCulture, $"{match.Rule.Title}{what} in the image config at {text.JsonPath}{inLayer} ({match.Evidence.Text}): {shownBy}.");
-                findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Location = location with { Column = match.Column }, Message = message });
+                findings.Add(match.ToFinding(subject.Target, StackLayer.Image, location) with { Location = location with { Column = match.Column }, Message = match.Annotate(message) });
             }
 
             foreach (var assignment in assignments.Where(a => !matches.Any(m => Covers(a, m.Column)) && !Scanner.IsValueAllowed(a.Value)))
             {
                 var kind = assignment.IsBuildArgument ? "build argument" : "environment variable";
-                var evidence = Evidence.Secret(assignment.Value);
+                var evidence = Evidence.Secret(assignment.Value, EvidenceKind.KeywordEntropy);
                 var message = string.Create(CultureInfo.InvariantCulture, $"The {kind} {assignment.Name} has a secret-looking name and a value ({evidence.Text}) in the image config at {text.JsonPath}{inLayer}: {shownBy}.");
                 findings.Add(Finding.For(SecretNamedVariable.Rule, subject.Target, location with { Column = assignment.ValueStart + 1 }, message, evidence));
             }

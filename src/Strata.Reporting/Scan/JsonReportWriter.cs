@@ -157,6 +157,11 @@ public sealed class JsonReportWriter : IReportWriter<ScanDocument>
             json.WriteStartObject("evidence");
             json.WriteString("text", evidence.Text);
             json.WriteBoolean("redacted", evidence.IsRedacted);
+            if (evidence.Kind is { } kind)
+            {
+                json.WriteString("kind", kind.ToName());
+            }
+
             json.WriteEndObject();
         }
 

@@ -227,6 +227,10 @@ public sealed class SarifReportWriter : IReportWriter<ScanDocument>
         if (finding.Evidence is { } shown)
         {
             json.WriteString("evidence", shown.Text);
+            if (shown.Kind is { } kind)
+            {
+                json.WriteString("evidenceKind", kind.ToName());
+            }
         }
 
         // A summary result: how many more results of its rule on its target are not written one by one.

@@ -10,7 +10,7 @@ using Strata.Testing;
 /// <summary>The build-context rules through the Dockerfile scanner, with their contexts written to disk.</summary>
 public sealed class ContextRuleTests : IDisposable
 {
-    private const string Token = "ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi";
+    private const string Token = "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";
 
     private static readonly DockerfileScanner Scanner = TestScanners.Dockerfile;
 

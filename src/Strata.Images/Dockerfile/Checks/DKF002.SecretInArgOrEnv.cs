@@ -26,7 +26,7 @@ public sealed partial class SecretInArgOrEnv(SecretScannerProvider secrets) : Ch
             new RuleExample("ARG AWS_ACCESS_KEY_ID\nARG AWS_SECRET_ACCESS_KEY=\nFROM alpine:3.20", true, "AWS credentials, an empty default included"),
             new RuleExample("FROM alpine:3.20\nENV OKTA_OAUTH2_CLIENTSECRET=Zx8Kq2Lm", true, "a word that ends in SECRET"),
             new RuleExample("FROM alpine:3.20\nONBUILD ARG GITHUB_TOKEN", true, "an ONBUILD trigger"),
-            new RuleExample("FROM alpine:3.20\nARG GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\nENV API_TOKEN=$GITHUB_TOKEN", true),
+            new RuleExample("FROM alpine:3.20\nARG GITHUB_TOKEN=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\nENV API_TOKEN=$GITHUB_TOKEN", true),
             new RuleExample("FROM alpine:3.20\nLABEL deploy.key=AKIA37HPOLVISB47CTNL", true, "a value in a known credential format, whatever the name"),
             new RuleExample("FROM alpine:3.20\nENV POSTGRES_PASSWORD_FILE=/run/secrets/db GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", false, "a path to a secret; a public key fingerprint"),
             new RuleExample("FROM alpine:3.20\nRUN --mount=type=secret,id=token,env=TOKEN ./fetch.sh", false),

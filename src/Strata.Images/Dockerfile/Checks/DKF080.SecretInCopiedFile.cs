@@ -22,13 +22,13 @@ public sealed class SecretInCopiedFile : Check<DockerfileBuild>
         Equivalents = [],
         Examples =
         [
-            new RuleExample("FROM node:22-slim\nWORKDIR /app\nCOPY . .\n# context: package.json = {}\n# context: .env = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi", true, "the whole context, with its .env"),
+            new RuleExample("FROM node:22-slim\nWORKDIR /app\nCOPY . .\n# context: package.json = {}\n# context: .env = GITHUB_TOKEN=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", true, "the whole context, with its .env"),
             new RuleExample("FROM alpine:3.20\nCOPY config/ /etc/app/\n# context: config/app.yaml = region: eu-west-1\n# context: config/aws.ini = aws_access_key_id = AKIA37HPOLVISB47CTNL", true, "a directory that holds a key"),
-            new RuleExample("FROM node:22-slim\nCOPY . /app/\n# context: .dockerignore = .env*\\n!.env.production\n# context: .env = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi\n# context: .env.production = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi", true, "an exception (!) sends one file back"),
-            new RuleExample("FROM node:22-slim\nCOPY . /app/\n# context: .dockerignore = .env\n# context: .env = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi", false, ".dockerignore keeps it out"),
-            new RuleExample("FROM node:22-slim\nCOPY . /app/\n# context: Dockerfile.dockerignore = **/.env\n# context: .dockerignore = node_modules\n# context: deploy/.env = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi", false, "Dockerfile.dockerignore wins over .dockerignore"),
-            new RuleExample("FROM node:22-slim\nCOPY src/ /app/src/\n# context: src/index.js = console.log(1)\n# context: .env = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi", false, "the file is not copied"),
-            new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n# context: .env = GITHUB_TOKEN=ghp_R7d2Kq9XwB4mZt6Lp0sVc8Nf3Hy5Ju1Ea2Gi", false, "COPY --from does not read the context"),
+            new RuleExample("FROM node:22-slim\nCOPY . /app/\n# context: .dockerignore = .env*\\n!.env.production\n# context: .env = GITHUB_TOKEN=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\n# context: .env.production = GITHUB_TOKEN=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", true, "an exception (!) sends one file back"),
+            new RuleExample("FROM node:22-slim\nCOPY . /app/\n# context: .dockerignore = .env\n# context: .env = GITHUB_TOKEN=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", false, ".dockerignore keeps it out"),
+            new RuleExample("FROM node:22-slim\nCOPY . /app/\n# context: Dockerfile.dockerignore = **/.env\n# context: .dockerignore = node_modules\n# context: deploy/.env = GITHUB_TOKEN=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", false, "Dockerfile.dockerignore wins over .dockerignore"),
+            new RuleExample("FROM node:22-slim\nCOPY src/ /app/src/\n# context: src/index.js = console.log(1)\n# context: .env = GITHUB_TOKEN=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", false, "the file is not copied"),
+            new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n# context: .env = GITHUB_TOKEN=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", false, "COPY --from does not read the context"),
         ],
     };
 
