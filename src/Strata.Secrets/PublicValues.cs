@@ -8,6 +8,8 @@ namespace Strata.Secrets;
 /// </summary>
 internal static class PublicValues
 {
+    private const string FirebaseSample = "an example key of the Firebase SDK sources and test apps";
+
     /// <summary>One documented value and where it is published.</summary>
     private static readonly Dictionary<string, string> Documented = new(StringComparer.Ordinal)
     {
@@ -15,6 +17,22 @@ internal static class PublicValues
         ["AKIAI44QH8DHBEXAMPLE"] = "the sample access key ID of the AWS documentation",
         ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"] = "the sample secret access key of the AWS documentation",
         ["je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"] = "the sample secret access key of the AWS documentation",
+        ["AIzaSyabcdefghijklmnopqrstuvwxyz1234567"] = FirebaseSample,
+        ["AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs"] = FirebaseSample,
+        ["AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM"] = FirebaseSample,
+        ["AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU"] = FirebaseSample,
+        ["AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0"] = FirebaseSample,
+        ["AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A"] = FirebaseSample,
+        ["AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c"] = FirebaseSample,
+        ["AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4"] = FirebaseSample,
+        ["AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY"] = FirebaseSample,
+        ["AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM"] = FirebaseSample,
+        ["AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ"] = FirebaseSample,
+        ["AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g"] = FirebaseSample,
+        ["AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU"] = FirebaseSample,
+        ["AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw"] = FirebaseSample,
+        ["AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE"] = FirebaseSample,
+        ["AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY"] = FirebaseSample,
         ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"] = "the sample token of jwt.io, signed with the published key 'your-256-bit-secret'",
     };
 

@@ -26,11 +26,30 @@ internal static class SecretChecks
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
         SecretRule.MatchTimeout);
 
-    /// <summary>Markers of a documentation or template value anywhere in a secret.</summary>
+    /// <summary>
+    /// Markers of a documentation, template or elided value anywhere in a secret: sample words, masks, and an ellipsis or
+    /// a redaction mark where characters were left out. Ascending runs (<c>12345678</c>) are not markers: providers and
+    /// peers print such values as real-format samples, and users paste them into test environments that accept them.
+    /// </summary>
     private static readonly Regex PlaceholderMarker = new(
-        @"(?i:example|xxxxxx|\*\*\*\*|placeholder|changeme|dummy|(?:your|my)[_-]?(?:api[_-]?)?(?:key|token|secret|password))",
+        @"(?i:example|xxxxxx|\*\*\*\*|placeholder|changeme|dummy|redacted|\.\.\.|\.\.$|…|\u00e2\u0080\u00a6|(?:your|my)[_-]?(?:api[_-]?)?(?:key|token|secret|password))",
         RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
         SecretRule.MatchTimeout);
+
+    /// <summary>
+    /// True when the characters right after a value say that it was cut short: an ellipsis (also UTF-8 "…" read as
+    /// Latin-1 bytes), a mask, or a redaction mark. A regex stops at those characters, so the secret alone cannot show it.
+    /// </summary>
+    public static bool IsElidedAt(string text, int end)
+    {
+        var after = text.AsSpan(end, Math.Min(12, text.Length - end));
+        return after.StartsWith("..", StringComparison.Ordinal)
+            || after.StartsWith("\u00e2\u0080\u00a6", StringComparison.Ordinal)
+            || after.StartsWith("…", StringComparison.Ordinal)
+            || after.StartsWith("***", StringComparison.Ordinal)
+            || after.StartsWith("[redacted", StringComparison.OrdinalIgnoreCase)
+            || after.StartsWith("<redacted", StringComparison.OrdinalIgnoreCase);
+    }
 
     public static bool IsPlaceholder(string secret) =>
         Placeholder.IsMatch(secret) || PlaceholderMarker.IsMatch(secret);

@@ -305,7 +305,7 @@ public sealed class SecretScanner
                     }
 
                     var secret = m.Groups["secret"];
-                    if (!secret.Success || secret.Length == 0)
+                    if (!secret.Success || secret.Length == 0 || SecretChecks.IsElidedAt(text, secret.Index + secret.Length))
                     {
                         continue;
                     }

@@ -124,6 +124,22 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void A_firebase_sdk_example_key_is_informational_wherever_it_is()
+    {
+        var match = Assert.Single(BuiltInSecrets.Scanner.ScanText("google_api_key: AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", "/app/config.yaml"));
+        Assert.Equal(Severity.Info, match.Severity);
+        Assert.Contains("Firebase", match.Note, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("API_TOKEN=glpat-Hq7TzWm4Lp9Xc2V...")]
+    [InlineData("API_TOKEN=Hq7TzWm4Lp9Xc2Vb8Nd5Rk6J..")]
+    [InlineData("client_secret: 'Hq7TzWm4Lp9X…Rk6J'")]
+    [InlineData("password = \"Hq7TzWm4[REDACTED]\"")]
+    public void An_elided_or_redacted_value_is_not_a_secret(string text) =>
+        Assert.Empty(BuiltInSecrets.Scanner.ScanText(text, "/app/notes.txt"));
+
+    [Fact]
     public void Every_rule_names_its_evidence_kind_and_the_generic_rules_are_keyword_entropy()
     {
         var rules = SecretScanner.BuiltInRules;
