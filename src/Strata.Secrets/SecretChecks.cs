@@ -51,8 +51,19 @@ internal static class SecretChecks
             || after.StartsWith("<redacted", StringComparison.OrdinalIgnoreCase);
     }
 
-    public static bool IsPlaceholder(string secret) =>
-        Placeholder.IsMatch(secret) || PlaceholderMarker.IsMatch(secret);
+    /// <summary>Masks and elisions: the markers that also void a value in a provider's own format.</summary>
+    private static readonly Regex MaskMarker = new(
+        @"(?i:xxxxxx|\*\*\*\*|redacted|\.\.\.|\.\.$|…|\u00e2\u0080\u00a6)",
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
+        SecretRule.MatchTimeout);
+
+    /// <param name="providerFormat">
+    /// True for a value in a provider's exact format (prefix, length, alphabet): sample words inside it ("Example",
+    /// "Dummy") do not void it, since providers and users write live-format test tokens that way and a token's random
+    /// part may spell them; masks and elisions still do. False for a keyword rule's free-form value.
+    /// </param>
+    public static bool IsPlaceholder(string secret, bool providerFormat = false) =>
+        Placeholder.IsMatch(secret) || (providerFormat ? MaskMarker.IsMatch(secret) : PlaceholderMarker.IsMatch(secret));
 
     /// <summary>Shannon entropy in bits per character.</summary>
     public static double Entropy(ReadOnlySpan<char> value)

@@ -333,7 +333,7 @@ public sealed class SecretScanner
 
     private bool Accept(SecretRule rule, string secret, string matchText)
     {
-        if (SecretChecks.IsPlaceholder(secret))
+        if (SecretChecks.IsPlaceholder(secret, rule.Evidence != EvidenceKind.KeywordEntropy))
         {
             return false;
         }
