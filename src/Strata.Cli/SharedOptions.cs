@@ -54,12 +54,11 @@ internal sealed class SharedOptions
     /// <c>--limits KEY=VALUE[,KEY=VALUE…]</c> (repeatable) over the defaults; an unknown key or a bad value is a usage
     /// error naming it, before anything is read.
     /// </summary>
-    public Option<Limits> Limits { get; } = new("--limits")
+    public Option<Limits?> Limits { get; } = new("--limits")
     {
         HelpName = "key=value,…",
         Description = "Raise or lower what Strata reads before refusing input, e.g. document-bytes=64MiB,findings-per-rule=1000; 'strata limits' lists every key and its default.",
         Arity = ArgumentArity.OneOrMore,
-        DefaultValueFactory = _ => Core.Limits.Default,
         CustomParser = result =>
         {
             try

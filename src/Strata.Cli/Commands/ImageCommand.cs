@@ -29,7 +29,7 @@ internal static class ImageCommand
         inspectReport.AddTo(inspect);
         SharedOptions.Add(inspect, shared.Limits, shared.Debug);
         inspectAccess.AddTo(inspect);
-        inspect.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => InspectAsync(parse, inspectReport, io, parse.GetValue(inspectTarget)!, inspectAccess.Read(parse, parse.GetValue(shared.Limits)!), ct)));
+        inspect.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => InspectAsync(parse, inspectReport, io, parse.GetValue(inspectTarget)!, inspectAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), ct)));
         command.Subcommands.Add(inspect);
 
         var filesTarget = new Argument<string>("target") { Description = TargetHelp };
@@ -41,7 +41,7 @@ internal static class ImageCommand
         filesReport.AddTo(files);
         SharedOptions.Add(files, shared.Limits, shared.Debug);
         filesAccess.AddTo(files);
-        files.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => FilesAsync(parse, filesReport, io, parse.GetValue(filesTarget)!, filesAccess.Read(parse, parse.GetValue(shared.Limits)!), parse.GetValue(imageLayer), parse.GetValue(deleted), ct)));
+        files.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => FilesAsync(parse, filesReport, io, parse.GetValue(filesTarget)!, filesAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), parse.GetValue(imageLayer), parse.GetValue(deleted), ct)));
         command.Subcommands.Add(files);
 
         var extractTarget = new Argument<string>("target") { Description = TargetHelp };
@@ -52,7 +52,7 @@ internal static class ImageCommand
         extractReport.AddTo(extract);
         SharedOptions.Add(extract, shared.Limits, shared.Quiet, shared.Debug);
         extractAccess.AddTo(extract);
-        extract.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => ExtractAsync(parse, shared, extractReport, io, parse.GetValue(extractTarget)!, parse.GetValue(directory)!, extractAccess.Read(parse, parse.GetValue(shared.Limits)!), ct)));
+        extract.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => ExtractAsync(parse, shared, extractReport, io, parse.GetValue(extractTarget)!, parse.GetValue(directory)!, extractAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), ct)));
         command.Subcommands.Add(extract);
         return command;
     }
