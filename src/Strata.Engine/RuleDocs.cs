@@ -16,6 +16,7 @@ public static class RuleDocs
 
         pages["hadolint.md"] = Strata.Images.Dockerfile.HadolintRules.Markdown(catalog.Rules);
         pages["dockerfile.md"] = Strata.Images.Dockerfile.DockerfileRuleMap.Markdown(catalog.Rules);
+        pages["secrets-peers.md"] = Strata.Secrets.SecretPeerMap.BuiltIn.Markdown(catalog.Rules);
 
         return pages;
     }
