@@ -86,13 +86,16 @@ public static partial class SecretText
                 ? m.Groups["name"].Value + "=" + Redaction.Redact(m.Groups["value"].Value)
                 : m.Value);
 
-        // ENV NAME value (legacy form), --password value and NAME = value (an ini file's line): the word after a
-        // secret-looking name, or after the '=' or ':' that follows it.
+        // ENV NAME value (legacy form), --password value, NAME = value (an ini file's line) and the assignments of
+        // code (NAME := value, NAME ?= value, Go's NAME TYPE = value): the word after a secret-looking name, after the
+        // operator that follows it, or after a type word and its operator.
         var tokens = Whitespace().Split(masked);
         for (var i = 0; i + 2 < tokens.Length; i += 2)
         {
             var name = tokens[i].TrimStart('-');
-            var value = tokens[i + 2] is "=" or ":" && i + 4 < tokens.Length ? i + 4 : i + 2;
+            var value = IsAssignmentOperator(tokens[i + 2]) && i + 4 < tokens.Length ? i + 4
+                : i + 6 < tokens.Length && IsAssignmentOperator(tokens[i + 4]) && TypeWord().IsMatch(tokens[i + 2]) ? i + 6
+                : i + 2;
             if (name.Length > 0 && !name.Contains('=', StringComparison.Ordinal) && IsSecretName(name) && IsPlausibleSecretValue(tokens[value].Trim('"', '\'')) && !tokens[value].Contains("…(", StringComparison.Ordinal))
             {
                 tokens[value] = Redaction.Redact(tokens[value]);
@@ -115,8 +118,14 @@ public static partial class SecretText
         return UrlPassword().Replace(masked, m => m.Value.Replace(m.Groups["secret"].Value, Redaction.Redact(m.Groups["secret"].Value), StringComparison.Ordinal));
     }
 
+    private static bool IsAssignmentOperator(string token) => token is "=" or ":" or ":=" or "::=" or ":::=" or "?=" or "+=" or ".=" or "=>";
+
     [GeneratedRegex(@"([a-z])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex CamelBoundary();
+
+    /// <summary>A declared type between a name and its operator (Go's <c>var apiKey string = …</c>).</summary>
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\[\]*]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TypeWord();
 
     [GeneratedRegex(
         @"(?<AWS_access_key_ID>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)|(?<GitHub_token>\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,})|(?<GitLab_token>\bglpat-[A-Za-z0-9_\-]{20,})|(?<Slack_token>\bxox[abposr]-[A-Za-z0-9-]{10,})|(?<Stripe_key>\b[sr]k_live_[A-Za-z0-9]{20,})|(?<Google_API_key>\bAIza[0-9A-Za-z_\-]{35})|(?<npm_token>\bnpm_[A-Za-z0-9]{36}\b)|(?<private_key>-----BEGIN[A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END[A-Z ]*PRIVATE KEY-----|[\s\S]*))|(?<JSON_Web_Token>\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
