@@ -26,6 +26,9 @@ public sealed record SecretMatch
     /// <summary>Whatever the caller attached to the scan (a layer digest, a history index); passed through untouched.</summary>
     public object? Context { get; init; }
 
+    /// <summary>Where a value read from a document's structure is (e.g. <c>$.data.password</c> of a Kubernetes Secret), else null.</summary>
+    public string? JsonPath { get; init; }
+
     public Severity Severity => Rule.Severity;
 
     /// <summary>
@@ -36,6 +39,7 @@ public sealed record SecretMatch
     {
         ArgumentNullException.ThrowIfNull(target);
         var where = (location ?? new Location()) with { Path = Path, Line = Line, Column = Column };
+        where = JsonPath is null ? where : where with { JsonPath = JsonPath };
         return new Finding
         {
             RuleId = Rule.Id,

@@ -20,6 +20,21 @@ public enum SecretValidation
 
     /// <summary>An OpenSSH private key protected by a cipher.</summary>
     OpenSshEncrypted,
+
+    /// <summary>A PEM body (however escaped) that decodes to a DER SEQUENCE: not an elided or truncated example.</summary>
+    PemDer,
+
+    /// <summary>An armoured PGP private key block whose Secret-Key packet is not passphrase-protected (or cannot be told).</summary>
+    PgpUnprotected,
+
+    /// <summary>An armoured PGP private key block whose Secret-Key packet is passphrase-protected.</summary>
+    PgpProtected,
+
+    /// <summary>A base64 PKCS#12 key store that holds a private key and opens without a password.</summary>
+    Pkcs12Unprotected,
+
+    /// <summary>A base64 PKCS#12 key store that holds a password-protected private key.</summary>
+    Pkcs12Protected,
 }
 
 /// <summary>

@@ -151,7 +151,12 @@ public static partial class SecretRuleReader
             "base64-user-password" => SecretValidation.Base64UserPassword,
             "openssh-unencrypted" => SecretValidation.OpenSshUnencrypted,
             "openssh-encrypted" => SecretValidation.OpenSshEncrypted,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted)."),
+            "pem-der" => SecretValidation.PemDer,
+            "pgp-unprotected" => SecretValidation.PgpUnprotected,
+            "pgp-protected" => SecretValidation.PgpProtected,
+            "pkcs12-unprotected" => SecretValidation.Pkcs12Unprotected,
+            "pkcs12-protected" => SecretValidation.Pkcs12Protected,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected)."),
         };
 
         var (matches, noMatches) = ParseExamples(map, source, where);
