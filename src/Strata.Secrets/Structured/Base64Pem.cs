@@ -34,7 +34,7 @@ internal readonly record struct Base64Pem(int Start, int End, string Pem)
 
             var start = from + hit;
             from = start + Marker.Length;
-            if (start > 0 && IsBase64(buffer[start - 1]))
+            if (start > 0 && IsBase64(buffer[start - 1]) && buffer[start - 1] != '=')
             {
                 continue;
             }
