@@ -1,11 +1,12 @@
 namespace Strata.Secrets.Structured;
 
+using System.Globalization;
 using System.Text;
 
 /// <summary>
 /// The base64 body of a PEM block however it is written: on lines of a file, indented in a YAML block scalar, folded
 /// into one line, or inside a JSON or quoted YAML string with escaped line breaks (<c>\n</c>, <c>\r\n</c>) and
-/// slashes (<c>\/</c>).
+/// slashes (<c>\/</c>, <c>\u002F</c>).
 /// </summary>
 internal static class PemBody
 {
@@ -50,6 +51,11 @@ internal static class PemBody
                     break;
                 case '\r' or '\n':
                     // A YAML line continuation: the line break is not part of the value.
+                    break;
+                case 'u' when i + 4 < text.Length && ushort.TryParse(text.Slice(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code):
+                    // JSON writers that escape '+' and '/' (System.Text.Json's default encoder does).
+                    result.Append((char)code);
+                    i += 4;
                     break;
                 default:
                     result.Append(next);
