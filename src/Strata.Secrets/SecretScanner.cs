@@ -342,19 +342,21 @@ public sealed class SecretScanner
         var collector = new WindowCollector(this, filled);
         automaton.Scan(buffer.AsSpan(0, filled), ref collector);
         var windows = collector.Finish();
+        var decoded = structured.Find(buffer.AsSpan(0, filled), owned, wholeInput, depth, state.Path);
+        if (windows.Count == 0 && decoded is null)
+        {
+            return;
+        }
+
         var raw = new List<RawMatch>();
-        foreach (var match in structured.Find(buffer.AsSpan(0, filled), owned, wholeInput, depth, state.Path))
+        foreach (var match in decoded ?? [])
         {
             raw.Add(new RawMatch(ruleIndex[match.Rule], match.Start, match.Start, match.End, match.Evidence, match.JsonPath));
         }
 
         if (windows.Count == 0)
         {
-            if (raw.Count > 0)
-            {
-                state.Add(raw, buffer.AsSpan(0, filled));
-            }
-
+            state.Add(raw, buffer.AsSpan(0, filled));
             return;
         }
 

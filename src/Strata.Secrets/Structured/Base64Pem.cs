@@ -19,6 +19,9 @@ internal readonly record struct Base64Pem(int Start, int End, string Pem)
 
     private static ReadOnlySpan<byte> DecodedMarker => "-----BEGIN "u8;
 
+    /// <summary>A cheap test: the buffer holds the base64 form of a PEM header somewhere.</summary>
+    public static bool MayHold(ReadOnlySpan<byte> buffer) => buffer.IndexOf(Marker) >= 0;
+
     /// <summary>The base64 PEM blocks that start in <c>buffer[..owned]</c>.</summary>
     public static List<Base64Pem> Find(ReadOnlySpan<byte> buffer, int owned)
     {

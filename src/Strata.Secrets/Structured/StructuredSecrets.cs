@@ -25,25 +25,29 @@ internal sealed class StructuredSecrets(SecretScanner scanner)
     /// The structured matches of one buffer. <paramref name="wholeInput"/> says the buffer is the whole file or string,
     /// which whole-document structures (Kubernetes objects) need.
     /// </summary>
-    public List<StructuredMatch> Find(ReadOnlySpan<byte> buffer, int owned, bool wholeInput, int depth, string displayPath)
+    /// <returns>The matches, or null when there are none (the common case costs no allocation).</returns>
+    public List<StructuredMatch>? Find(ReadOnlySpan<byte> buffer, int owned, bool wholeInput, int depth, string displayPath)
     {
-        var found = new List<StructuredMatch>();
         if (depth >= MaxDepth)
         {
-            return found;
+            return null;
         }
 
-        foreach (var blob in Base64Pem.Find(buffer, owned))
+        List<StructuredMatch>? found = null;
+        if (Base64Pem.MayHold(buffer))
         {
-            foreach (var match in scanner.ScanNested(blob.Pem, displayPath, depth + 1))
+            foreach (var blob in Base64Pem.Find(buffer, owned))
             {
-                found.Add(new StructuredMatch(match.Rule, blob.Start, blob.End, match.Evidence, null));
+                foreach (var match in scanner.ScanNested(blob.Pem, displayPath, depth + 1))
+                {
+                    (found ??= []).Add(new StructuredMatch(match.Rule, blob.Start, blob.End, match.Evidence, null));
+                }
             }
         }
 
         if (wholeInput && buffer.Length <= KubernetesSecretValues.MaxTextBytes && KubernetesSecretValues.MayHold(buffer))
         {
-            AddKubernetesSecrets(buffer, depth, displayPath, found);
+            AddKubernetesSecrets(buffer, depth, displayPath, found ??= []);
         }
 
         return found;
