@@ -103,6 +103,8 @@ internal static class SecretChecks
         SecretValidation.PgpProtected => PgpSecretKey.Classify(secret) is PgpProtection.Protected,
         SecretValidation.Pkcs12Unprotected => Pkcs12Of(secret) is Pkcs12Protection.Unprotected,
         SecretValidation.Pkcs12Protected => Pkcs12Of(secret) is Pkcs12Protection.Protected,
+        SecretValidation.Ssh2Unencrypted => Ssh2PrivateKey.Cipher(secret) is "none",
+        SecretValidation.Ssh2Encrypted => Ssh2PrivateKey.Cipher(secret) is { } cipher && cipher != "none",
         _ => false,
     };
 

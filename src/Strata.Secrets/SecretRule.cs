@@ -35,6 +35,12 @@ public enum SecretValidation
 
     /// <summary>A base64 PKCS#12 key store that holds a password-protected private key.</summary>
     Pkcs12Protected,
+
+    /// <summary>An ssh.com (SSH2) private key whose cipher is <c>none</c>.</summary>
+    Ssh2Unencrypted,
+
+    /// <summary>An ssh.com (SSH2) private key protected by a cipher.</summary>
+    Ssh2Encrypted,
 }
 
 /// <summary>

@@ -156,7 +156,9 @@ public static partial class SecretRuleReader
             "pgp-protected" => SecretValidation.PgpProtected,
             "pkcs12-unprotected" => SecretValidation.Pkcs12Unprotected,
             "pkcs12-protected" => SecretValidation.Pkcs12Protected,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected)."),
+            "ssh2-unencrypted" => SecretValidation.Ssh2Unencrypted,
+            "ssh2-encrypted" => SecretValidation.Ssh2Encrypted,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected, ssh2-unencrypted, ssh2-encrypted)."),
         };
 
         var (matches, noMatches) = ParseExamples(map, source, where);

@@ -111,6 +111,40 @@ internal static class PemBody
     }
 
     /// <summary>
+    /// The bytes of an armoured body with header lines (<c>Version: …</c>, <c>Comment: …</c>) and a PGP checksum
+    /// line (<c>=XXXX</c>) dropped, however escaped; null when the rest is not base64.
+    /// </summary>
+    public static byte[]? DecodeArmoured(ReadOnlySpan<char> armoured)
+    {
+        if (armoured.Length > MaxChars)
+        {
+            return null;
+        }
+
+        var base64 = new StringBuilder(armoured.Length);
+        foreach (var raw in Unescape(armoured).Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.Contains(':', StringComparison.Ordinal) || (line.Length == 5 && line[0] == '='))
+            {
+                continue;
+            }
+
+            foreach (var c in line)
+            {
+                if (!IsBase64Char(c))
+                {
+                    return null;
+                }
+            }
+
+            base64.Append(line);
+        }
+
+        return DecodeBase64(base64.ToString());
+    }
+
+    /// <summary>
     /// True when <paramref name="der"/> starts as a DER SEQUENCE whose length is well formed and covered by the data
     /// (or the data is long enough to be a key that was only written by hand).
     /// </summary>

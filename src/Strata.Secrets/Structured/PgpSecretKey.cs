@@ -1,7 +1,6 @@
 namespace Strata.Secrets.Structured;
 
 using System.Buffers.Binary;
-using System.Text;
 
 /// <summary>What the first packet of an armoured PGP private key block says about its secret.</summary>
 internal enum PgpProtection
@@ -30,7 +29,7 @@ internal static class PgpSecretKey
     /// <summary>Classifies the armoured body (headers, base64 lines and checksum, however escaped) of a private key block.</summary>
     public static PgpProtection Classify(ReadOnlySpan<char> armoured)
     {
-        var packets = Decode(armoured);
+        var packets = PemBody.DecodeArmoured(armoured);
         return packets is null ? PgpProtection.NotSecretKey : Classify(packets);
     }
 
@@ -83,34 +82,6 @@ internal static class PgpSecretKey
             0 => PgpProtection.Unprotected,
             _ => PgpProtection.Protected,
         };
-    }
-
-    /// <summary>The packet bytes of an armoured body: header lines (<c>Version: …</c>) and the checksum line dropped.</summary>
-    private static byte[]? Decode(ReadOnlySpan<char> armoured)
-    {
-        var text = PemBody.Unescape(armoured);
-        var base64 = new StringBuilder(text.Length);
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.Contains(':', StringComparison.Ordinal) || (line.Length == 5 && line[0] == '='))
-            {
-                continue;
-            }
-
-            base64.Append(line);
-        }
-
-        var compact = base64.ToString();
-        foreach (var c in compact)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='))
-            {
-                return null;
-            }
-        }
-
-        return PemBody.DecodeBase64(compact);
     }
 
     /// <summary>The S2K usage octet of a Secret-Key packet body, or null when the body ends first.</summary>

@@ -34,6 +34,8 @@ public sealed class GeneratedKeys : IAsyncLifetime, IDisposable
         { "puttygen-v3-passphrase", "SEC-PRIVATE-KEY-PUTTY-ENCRYPTED" },
         { "puttygen-v2", "SEC-PRIVATE-KEY-PUTTY" },
         { "puttygen-v2-passphrase", "SEC-PRIVATE-KEY-PUTTY-ENCRYPTED" },
+        { "puttygen-sshcom", "SEC-PRIVATE-KEY-SSH2" },
+        { "puttygen-sshcom-passphrase", "SEC-PRIVATE-KEY-SSH2-ENCRYPTED" },
     };
 
     public string this[string kind] => keys[kind];
@@ -63,6 +65,8 @@ public sealed class GeneratedKeys : IAsyncLifetime, IDisposable
         await PuttygenAsync("puttygen-v3-passphrase", Passphrase, "3");
         await PuttygenAsync("puttygen-v2", null, "2");
         await PuttygenAsync("puttygen-v2-passphrase", Passphrase, "2");
+        await PuttygenAsync("puttygen-sshcom", null, "3", "rsa", "private-sshcom");
+        await PuttygenAsync("puttygen-sshcom-passphrase", Passphrase, "3", "rsa", "private-sshcom");
     }
 
     public Task DisposeAsync()
@@ -115,11 +119,11 @@ public sealed class GeneratedKeys : IAsyncLifetime, IDisposable
         }
     }
 
-    private async Task PuttygenAsync(string kind, string? passphrase, string version)
+    private async Task PuttygenAsync(string kind, string? passphrase, string version, string type = "ed25519", string format = "private")
     {
         var passphraseFile = directory.Combine(kind + ".passphrase");
         await File.WriteAllTextAsync(passphraseFile, passphrase ?? string.Empty);
-        await ExternalTool.RunCheckedAsync("puttygen", "-q", "-t", "ed25519", "-C", "fake", "--ppk-param", "version=" + version, "--new-passphrase", passphraseFile, "-O", "private", "-o", Path(kind));
+        await ExternalTool.RunCheckedAsync("puttygen", "-q", "-t", type, "-C", "fake", "--ppk-param", "version=" + version, "--new-passphrase", passphraseFile, "-O", format, "-o", Path(kind));
         keys[kind] = await File.ReadAllTextAsync(Path(kind));
     }
 

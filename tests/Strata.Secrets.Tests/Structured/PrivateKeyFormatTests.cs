@@ -11,7 +11,7 @@ public sealed class PrivateKeyFormatTests(GeneratedKeys keys) : IClassFixture<Ge
     private static readonly HashSet<string> Protected = new(StringComparer.Ordinal)
     {
         "SEC-PRIVATE-KEY-OPENSSH-ENCRYPTED", "SEC-PRIVATE-KEY-PEM-ENCRYPTED", "SEC-PRIVATE-KEY-PKCS8-ENCRYPTED",
-        "SEC-PRIVATE-KEY-PGP-ENCRYPTED", "SEC-PRIVATE-KEY-PUTTY-ENCRYPTED",
+        "SEC-PRIVATE-KEY-PGP-ENCRYPTED", "SEC-PRIVATE-KEY-PUTTY-ENCRYPTED", "SEC-PRIVATE-KEY-SSH2-ENCRYPTED",
     };
 
     /// <summary>How a key is written into configuration; each keeps the key whole.</summary>
