@@ -105,6 +105,7 @@ internal static class SecretChecks
         SecretValidation.Pkcs12Protected => Pkcs12Of(secret) is Pkcs12Protection.Protected,
         SecretValidation.Ssh2Unencrypted => Ssh2PrivateKey.Cipher(secret) is "none",
         SecretValidation.Ssh2Encrypted => Ssh2PrivateKey.Cipher(secret) is { } cipher && cipher != "none",
+        SecretValidation.PemBase64 => PemBody.Decode(secret) is { Length: >= 32 },
         _ => false,
     };
 

@@ -41,6 +41,9 @@ public enum SecretValidation
 
     /// <summary>An ssh.com (SSH2) private key protected by a cipher.</summary>
     Ssh2Encrypted,
+
+    /// <summary>A PEM body (however escaped) that is base64 of at least 32 bytes: a key of a format not checked further.</summary>
+    PemBase64,
 }
 
 /// <summary>

@@ -158,7 +158,8 @@ public static partial class SecretRuleReader
             "pkcs12-protected" => SecretValidation.Pkcs12Protected,
             "ssh2-unencrypted" => SecretValidation.Ssh2Unencrypted,
             "ssh2-encrypted" => SecretValidation.Ssh2Encrypted,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected, ssh2-unencrypted, ssh2-encrypted)."),
+            "pem-base64" => SecretValidation.PemBase64,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected, ssh2-unencrypted, ssh2-encrypted, pem-base64)."),
         };
 
         var (matches, noMatches) = ParseExamples(map, source, where);
