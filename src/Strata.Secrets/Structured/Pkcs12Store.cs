@@ -39,14 +39,14 @@ internal static class Pkcs12Store
     private const string SafeContentsBagOid = "1.2.840.113549.1.12.10.1.6";
 
     /// <summary>Far above what openssl (2048), Windows (2000) and Java (10000) use, far below what stalls a scan.</summary>
-    private static readonly Pkcs12LoaderLimits LoaderLimits = new()
+    private static readonly Pkcs12LoaderLimits LoaderLimits = ReadOnly(new()
     {
         MacIterationLimit = 100_000,
         IndividualKdfIterationLimit = 100_000,
         TotalKdfIterationLimit = 300_000,
         MaxCertificates = 200,
         MaxKeys = 20,
-    };
+    });
 
     /// <summary>pkcs-7 data or signedData OID (1.2.840.113549.1.7.1 or .2) in DER, without the last arc.</summary>
     private static ReadOnlySpan<byte> ContentTypePrefix => [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
@@ -192,6 +192,13 @@ internal static class Pkcs12Store
                     break;
             }
         }
+    }
+
+    /// <summary>Frozen: one instance serves every parallel scan.</summary>
+    private static Pkcs12LoaderLimits ReadOnly(Pkcs12LoaderLimits limits)
+    {
+        limits.MakeReadOnly();
+        return limits;
     }
 
     private static AsnReader Explicit0(AsnReader reader) => reader.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
