@@ -19,6 +19,7 @@ public static class FuzzTargets
         new RuntimeConfigTarget(),
         new IgnoreFileTarget(),
         new SecretsConfigTarget(),
+        new SecretStructuresTarget(),
         new AuthChallengeTarget(),
         new RegistryErrorTarget(),
         new TokenResponseTarget(),

@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Strata.Secrets.Structured;
 
 /// <summary>The checks a match passes after its regex: entropy, placeholders, format validation.</summary>
 internal static class SecretChecks
@@ -117,6 +118,14 @@ internal static class SecretChecks
         SecretValidation.Crc32Base62 => HasCrc32Base62Checksum(secret),
         SecretValidation.OpenAiWatermark => HasOpenAiWatermark(secret),
         SecretValidation.SentryOrgToken => IsSentryOrgToken(secret),
+        SecretValidation.PemDer => PemBody.Decode(secret) is { } der && PemBody.IsDerSequence(der),
+        SecretValidation.PgpUnprotected => PgpSecretKey.Classify(secret) is PgpProtection.Unprotected or PgpProtection.Unknown,
+        SecretValidation.PgpProtected => PgpSecretKey.Classify(secret) is PgpProtection.Protected,
+        SecretValidation.Pkcs12Unprotected => Pkcs12Of(secret) is Pkcs12Protection.Unprotected,
+        SecretValidation.Pkcs12Protected => Pkcs12Of(secret) is Pkcs12Protection.Protected,
+        SecretValidation.Ssh2Unencrypted => Ssh2PrivateKey.Cipher(secret) is "none",
+        SecretValidation.Ssh2Encrypted => Ssh2PrivateKey.Cipher(secret) is { } cipher && cipher != "none",
+        SecretValidation.PemBase64 => PemBody.Decode(secret) is { Length: >= 32 },
         _ => false,
     };
 
@@ -295,7 +304,8 @@ internal static class SecretChecks
     {
         // Enough base64 for the magic, the cipher name and its length.
         var compact = new StringBuilder();
-        foreach (var c in body)
+        // Escapes undone: the key may be written inside a JSON or YAML string.
+        foreach (var c in PemBody.Unescape(body.AsSpan(0, Math.Min(body.Length, 1024))))
         {
             if (!char.IsWhiteSpace(c))
             {
@@ -330,6 +340,9 @@ internal static class SecretChecks
 
         return Encoding.ASCII.GetString(data.Slice(start, (int)length));
     }
+
+    private static Pkcs12Protection Pkcs12Of(string base64) =>
+        PemBody.Decode(base64) is { } data ? Pkcs12Store.Classify(data) : Pkcs12Protection.NotPkcs12;
 
     private static byte[]? DecodeBase64Url(ReadOnlySpan<char> part)
     {

@@ -32,6 +32,9 @@ public sealed record SecretMatch
     /// <summary>Why the match is informational only; null for a finding at the rule's severity.</summary>
     public string? Note { get; init; }
 
+    /// <summary>Where a value read from a document's structure is (e.g. <c>$.data.password</c> of a Kubernetes Secret), else null.</summary>
+    public string? JsonPath { get; init; }
+
     /// <summary>
     /// The match as a finding. <paramref name="location"/> carries what the caller knows (layer
     /// digest and index, created_by); path, line and column are filled in from the match.
@@ -40,6 +43,7 @@ public sealed record SecretMatch
     {
         ArgumentNullException.ThrowIfNull(target);
         var where = (location ?? new Location()) with { Path = Path, Line = Line, Column = Column };
+        where = JsonPath is null ? where : where with { JsonPath = JsonPath };
         return new Finding
         {
             RuleId = Rule.Id,

@@ -32,6 +32,30 @@ public enum SecretValidation
 
     /// <summary>A Sentry organization token: base64 of a JSON object with <c>iat</c> and <c>url</c> or <c>org</c>, then <c>_</c> and the secret.</summary>
     SentryOrgToken,
+
+    /// <summary>A PEM body (however escaped) that decodes to a DER SEQUENCE: not an elided or truncated example.</summary>
+    PemDer,
+
+    /// <summary>An armoured PGP private key block whose Secret-Key packet is not passphrase-protected (or cannot be told).</summary>
+    PgpUnprotected,
+
+    /// <summary>An armoured PGP private key block whose Secret-Key packet is passphrase-protected.</summary>
+    PgpProtected,
+
+    /// <summary>A base64 PKCS#12 key store that holds a private key and opens without a password.</summary>
+    Pkcs12Unprotected,
+
+    /// <summary>A base64 PKCS#12 key store that holds a password-protected private key.</summary>
+    Pkcs12Protected,
+
+    /// <summary>An ssh.com (SSH2) private key whose cipher is <c>none</c>.</summary>
+    Ssh2Unencrypted,
+
+    /// <summary>An ssh.com (SSH2) private key protected by a cipher.</summary>
+    Ssh2Encrypted,
+
+    /// <summary>A PEM body (however escaped) that is base64 of at least 32 bytes: a key of a format not checked further.</summary>
+    PemBase64,
 }
 
 /// <summary>

@@ -154,7 +154,15 @@ public static partial class SecretRuleReader
             "crc32-base62" => SecretValidation.Crc32Base62,
             "openai-watermark" => SecretValidation.OpenAiWatermark,
             "sentry-org-token" => SecretValidation.SentryOrgToken,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, crc32-base62, openai-watermark, sentry-org-token)."),
+            "pem-der" => SecretValidation.PemDer,
+            "pgp-unprotected" => SecretValidation.PgpUnprotected,
+            "pgp-protected" => SecretValidation.PgpProtected,
+            "pkcs12-unprotected" => SecretValidation.Pkcs12Unprotected,
+            "pkcs12-protected" => SecretValidation.Pkcs12Protected,
+            "ssh2-unencrypted" => SecretValidation.Ssh2Unencrypted,
+            "ssh2-encrypted" => SecretValidation.Ssh2Encrypted,
+            "pem-base64" => SecretValidation.PemBase64,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, crc32-base62, openai-watermark, sentry-org-token, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected, ssh2-unencrypted, ssh2-encrypted, pem-base64)."),
         };
 
         EvidenceKind? evidence = null;

@@ -8,6 +8,7 @@ using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Core.Targets;
+using Strata.Secrets.Structured;
 
 /// <summary>What happened to one file.</summary>
 public enum SecretFileDisposition
@@ -61,6 +62,8 @@ public sealed class SecretScanner
     private readonly KeywordAutomaton automaton;
     private readonly PathAllowList allowedPaths;
     private readonly IReadOnlyList<Regex> allowRegexes;
+    private readonly Dictionary<SecretRule, int> ruleIndex;
+    private readonly StructuredSecrets structured;
 
     /// <summary>
     /// Builds a scanner of the built-in rules merged with <paramref name="config"/>. A run builds one, through
@@ -100,6 +103,13 @@ public sealed class SecretScanner
         automaton = new KeywordAutomaton(keywords);
         allowedPaths = new PathAllowList((Options.UseBuiltInPathAllowList ? PathAllowList.BuiltIn : []).Concat(config.AllowPaths));
         allowRegexes = config.AllowRegexes;
+        ruleIndex = new Dictionary<SecretRule, int>(ReferenceEqualityComparer.Instance);
+        for (var r = 0; r < rules.Length; r++)
+        {
+            ruleIndex[rules[r]] = r;
+        }
+
+        structured = new StructuredSecrets(this);
     }
 
     /// <summary>The rules of the embedded catalog (Rules/secret-rules.yaml).</summary>
@@ -151,10 +161,7 @@ public sealed class SecretScanner
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(displayPath);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var state = new FileState(this, displayPath, context);
-        ProcessBuffer(bytes, bytes.Length, bytes.Length, state);
-        return state.Finish();
+        return ScanText(text, displayPath, context, depth: 0);
     }
 
     /// <summary>Scans a stream read once, front to back; the caller owns and disposes it.</summary>
@@ -200,9 +207,17 @@ public sealed class SecretScanner
                     total += read;
                 }
 
+                var whole = first && endOfInput;
                 if (first)
                 {
                     first = false;
+
+                    // A key store is binary: recognised by its first bytes, before binary files are skipped.
+                    if (Pkcs12Store.LooksLikePfx(buffer.AsSpan(0, Math.Min(filled, Pkcs12Store.HeadBytes))))
+                    {
+                        return await ScanPkcs12Async(stream, buffer, filled, endOfInput, displayPath, context, cancellationToken);
+                    }
+
                     if (!IsKnownTextName(displayPath) && LooksBinary(buffer.AsSpan(0, Math.Min(filled, BinaryProbeBytes))))
                     {
                         return new SecretFileResult(displayPath, [], SecretFileDisposition.Binary, Math.Min(filled, BinaryProbeBytes));
@@ -210,7 +225,7 @@ public sealed class SecretScanner
                 }
 
                 var owned = endOfInput ? filled : filled - Overlap;
-                ProcessBuffer(buffer, filled, owned, state);
+                ProcessBuffer(buffer, filled, owned, state, whole, depth: 0);
                 if (endOfInput)
                 {
                     break;
@@ -243,6 +258,12 @@ public sealed class SecretScanner
             return await ScanAsync(stream, displayPath, context, cancellationToken);
         }
     }
+
+    /// <summary>Scans text found decoded inside other text (a base64 value, a Secret's data) at <paramref name="depth"/> levels down.</summary>
+    internal IReadOnlyList<SecretMatch> ScanNested(string text, string displayPath, int depth) => ScanText(text, displayPath, null, depth);
+
+    /// <summary>The rule of this scanner with that ID, or null when the configuration disabled it.</summary>
+    internal SecretRule? RuleById(string id) => Array.Find(rules, r => r.Id == id);
 
     internal static bool LooksBinary(ReadOnlySpan<byte> probe)
     {
@@ -278,20 +299,71 @@ public sealed class SecretScanner
         return SecretRuleReader.Parse(reader.ReadToEnd(), "secret-rules.yaml");
     }
 
-    /// <summary>Runs the keyword pass and the windowed regexes over one buffer; records matches that start before <paramref name="owned"/>.</summary>
-    private void ProcessBuffer(byte[] buffer, int filled, int owned, FileState state)
+    private IReadOnlyList<SecretMatch> ScanText(string text, string displayPath, object? context, int depth)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var state = new FileState(this, displayPath, context);
+        ProcessBuffer(bytes, bytes.Length, bytes.Length, state, wholeInput: true, depth);
+        return state.Finish();
+    }
+
+    /// <summary>The key store a stream starts with, read whole up to <see cref="Pkcs12Store.MaxBytes"/>.</summary>
+    private async Task<SecretFileResult> ScanPkcs12Async(Stream stream, byte[] head, int filled, bool endOfInput, string displayPath, object? context, CancellationToken cancellationToken)
+    {
+        using var data = new MemoryStream();
+        data.Write(head, 0, filled);
+        var tooLarge = false;
+        if (!endOfInput)
+        {
+            var chunk = new byte[64 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (data.Length + read > Pkcs12Store.MaxBytes)
+                {
+                    tooLarge = true;
+                    break;
+                }
+
+                data.Write(chunk, 0, read);
+            }
+        }
+
+        var match = tooLarge ? null : structured.FindPkcs12(data.GetBuffer().AsMemory(0, (int)data.Length), displayPath, context);
+        return new SecretFileResult(displayPath, match is null ? [] : [match], tooLarge ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, data.Length);
+    }
+
+    /// <summary>
+    /// Runs the keyword pass and the windowed regexes over one buffer, then the structured detection (decoded values);
+    /// records matches that start before <paramref name="owned"/>.
+    /// </summary>
+    private void ProcessBuffer(byte[] buffer, int filled, int owned, FileState state, bool wholeInput, int depth)
     {
         var collector = new WindowCollector(this, filled);
         automaton.Scan(buffer.AsSpan(0, filled), ref collector);
         var windows = collector.Finish();
+        var decoded = structured.Find(buffer.AsSpan(0, filled), owned, wholeInput, depth, state.Path);
+        if (windows.Count == 0 && decoded is null)
+        {
+            return;
+        }
+
+        var raw = new List<RawMatch>();
+        foreach (var match in decoded ?? [])
+        {
+            // Found by decoding the document's structure (a Secret's data, a key store, base64 of a key): at least structured.
+            var kind = (EvidenceKind)Math.Max((int)rules[ruleIndex[match.Rule]].Evidence, (int)EvidenceKind.Structured);
+            raw.Add(new RawMatch(ruleIndex[match.Rule], match.Start, match.Start, match.End, match.Evidence with { Kind = match.Evidence.IsRedacted ? kind : null }, match.JsonPath));
+        }
+
         if (windows.Count == 0)
         {
+            state.Add(raw, buffer.AsSpan(0, filled));
             return;
         }
 
         // Latin-1 maps each byte to one char, so string offsets are byte offsets.
         var text = Encoding.Latin1.GetString(buffer, 0, filled);
-        var raw = new List<RawMatch>();
         foreach (var window in windows)
         {
             var rule = rules[window.Rule];
@@ -318,7 +390,7 @@ public sealed class SecretScanner
                         continue;
                     }
 
-                    raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, secret.Value, informational));
+                    raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, Evidence.Secret(secret.Value, rule.Evidence), Informational: informational));
                 }
             }
             catch (RegexMatchTimeoutException)
@@ -359,8 +431,9 @@ public sealed class SecretScanner
         return SecretChecks.Validate(rule.Validation, secret);
     }
 
+    /// <param name="JsonPath">Where a structured match is in its document, when known.</param>
     /// <param name="Informational">Why the match is reported at INFO only (a documented sample, a public key), or null.</param>
-    private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, string Secret, string? Informational);
+    private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, Evidence Evidence, string? JsonPath = null, string? Informational = null);
 
     private readonly record struct Window(int Rule, int Start, int End);
 
@@ -475,7 +548,8 @@ public sealed class SecretScanner
                     baseOffset + match.SecretEnd,
                     baseLine + lines,
                     column,
-                    Evidence.Secret(match.Secret, rule.Evidence),
+                    match.Evidence,
+                    match.JsonPath,
                     match.Informational));
             }
         }
@@ -517,6 +591,11 @@ public sealed class SecretScanner
                         // Two rules of equal precedence on the same value: one report is enough.
                         dropped[string.CompareOrdinal(candidates[i].Rule.Id, candidates[j].Rule.Id) <= 0 ? j : i] = true;
                     }
+                    else if (candidates[i].Rule == candidates[j].Rule)
+                    {
+                        // One rule on overlapping text (a value seen as written and as decoded): the first report speaks.
+                        dropped[j] = true;
+                    }
                 }
             }
 
@@ -534,6 +613,7 @@ public sealed class SecretScanner
                         Column = c.Column,
                         Evidence = c.Evidence,
                         Context = context,
+                        JsonPath = c.JsonPath,
                         Severity = c.Informational is null ? c.Rule.Severity : Severity.Info,
                         Note = c.Informational,
                     });
@@ -543,6 +623,6 @@ public sealed class SecretScanner
             return [.. matches.OrderBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Rule.Id, StringComparer.Ordinal)];
         }
 
-        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Evidence Evidence, string? Informational);
+        private sealed record Candidate(SecretRule Rule, long Start, long End, int Line, int Column, Evidence Evidence, string? JsonPath, string? Informational);
     }
 }

@@ -139,4 +139,29 @@ public sealed class ManifestSecretTests
         Assert.Equal((path, 13, Core.Findings.StackLayer.Orchestrator), (secret.Location.File!, secret.Location.Line!.Value, secret.Layer));
         Assert.All(findings, f => Assert.DoesNotContain(Token, f.ToString(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_secret_objects_data_is_decoded_and_reported_at_its_key()
+    {
+        using var dir = new TempDirectory();
+        const string KeyId = "AKIAQ3EGRJ7SNV4PXW2M";
+        var encoded = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(KeyId));
+        var path = dir.WriteFile("secrets.yaml", $"""
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Secret
+              metadata:
+                name: aws
+              data:
+                region: ZXUtd2VzdC0x
+                aws_access_key_id: {encoded}
+            """);
+        var findings = await new KubernetesManifestScanner(Strata.Testing.BuiltInSecrets.Provider).ScanAsync(new Core.Targets.ScanTarget(Core.Targets.TargetKind.KubernetesManifest, path, path), new Core.Scanning.ScanContext(), CancellationToken.None);
+        var secret = Assert.Single(findings, f => f.RuleId == "SEC-AWS-ACCESS-KEY-ID");
+        Assert.Equal((path, 10, "$.items[0].data.aws_access_key_id"), (secret.Location.File!, secret.Location.Line!.Value, secret.Location.JsonPath));
+        Assert.All(findings, f => Assert.DoesNotContain(KeyId, f.ToString(), StringComparison.Ordinal));
+        Assert.All(findings, f => Assert.DoesNotContain(encoded, f.ToString(), StringComparison.Ordinal));
+    }
 }

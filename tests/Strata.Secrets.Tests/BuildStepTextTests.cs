@@ -31,6 +31,12 @@ public sealed class BuildStepTextTests
         foreach (var example in rule.MatchExamples)
         {
             var secret = new System.Text.RegularExpressions.Regex(rule.Pattern).Match(example).Groups["secret"].Value;
+            if (secret.Length == 0)
+            {
+                // An example found decoded (a base64-wrapped key): its encoded value must not be shown either.
+                secret = System.Text.RegularExpressions.Regex.Match(example, "[A-Za-z0-9+/]{64,}={0,2}").Value;
+            }
+
             Assert.NotEmpty(secret);
             var shown = BuildStepText.Safe(string.Format(System.Globalization.CultureInfo.InvariantCulture, step, example), BuiltInSecrets.Scanner);
             Assert.DoesNotContain(secret, shown, StringComparison.Ordinal);
