@@ -97,6 +97,9 @@ internal static class SecretChecks
         SecretValidation.Base64UserPassword => IsBase64UserPassword(secret),
         SecretValidation.OpenSshUnencrypted => OpenSshCipher(secret) is "none",
         SecretValidation.OpenSshEncrypted => OpenSshCipher(secret) is { } cipher && cipher != "none",
+
+        // Needs the whole match and the file's kind: the scanner calls KeywordAssignment.Accept.
+        SecretValidation.KeywordAssignment => true,
         _ => false,
     };
 

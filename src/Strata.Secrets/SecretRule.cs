@@ -20,6 +20,12 @@ public enum SecretValidation
 
     /// <summary>An OpenSSH private key protected by a cipher.</summary>
     OpenSshEncrypted,
+
+    /// <summary>
+    /// A <c>(?&amp;keyword-assignment:…)</c> match whose key names a secret and whose value is one, judged with the kind
+    /// of file it stands in (<see cref="Assignments.KeywordAssignment"/>).
+    /// </summary>
+    KeywordAssignment,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ namespace Strata.Secrets;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Strata.Secrets.Assignments;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Documents;
@@ -116,7 +117,7 @@ public static partial class SecretRuleReader
             throw StrataException.BadInput($"{where}: needs at least one ASCII keyword of two or more characters.");
         }
 
-        var pattern = RequiredScalar(map, "regex", source);
+        var pattern = AssignmentPattern.Expand(RequiredScalar(map, "regex", source), where);
         ValidatePattern(pattern, where);
 
         double? entropy = null;
@@ -151,7 +152,8 @@ public static partial class SecretRuleReader
             "base64-user-password" => SecretValidation.Base64UserPassword,
             "openssh-unencrypted" => SecretValidation.OpenSshUnencrypted,
             "openssh-encrypted" => SecretValidation.OpenSshEncrypted,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted)."),
+            "keyword-assignment" => SecretValidation.KeywordAssignment,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, keyword-assignment)."),
         };
 
         var (matches, noMatches) = ParseExamples(map, source, where);

@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using Strata.Secrets.Assignments;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
@@ -305,7 +306,7 @@ public sealed class SecretScanner
                     }
 
                     var secret = m.Groups["secret"];
-                    if (!secret.Success || secret.Length == 0 || !Accept(rule, secret.Value, m.Value))
+                    if (!secret.Success || secret.Length == 0 || !Accept(rule, m, secret.Value, state.Source) || InlineAllow.IsAllowed(text, secret.Index))
                     {
                         continue;
                     }
@@ -323,8 +324,9 @@ public sealed class SecretScanner
         state.Add(raw, buffer.AsSpan(0, filled));
     }
 
-    private bool Accept(SecretRule rule, string secret, string matchText)
+    private bool Accept(SecretRule rule, Match match, string secret, AssignmentSource source)
     {
+        var matchText = match.Value;
         if (SecretChecks.IsPlaceholder(secret))
         {
             return false;
@@ -348,7 +350,9 @@ public sealed class SecretScanner
             return false;
         }
 
-        return SecretChecks.Validate(rule.Validation, secret);
+        return rule.Validation == SecretValidation.KeywordAssignment
+            ? KeywordAssignment.Accept(match, source)
+            : SecretChecks.Validate(rule.Validation, secret);
     }
 
     private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, string Secret);
@@ -425,6 +429,9 @@ public sealed class SecretScanner
         private long lastNewline = -1;
 
         public int Timeouts { get; set; }
+
+        /// <summary>What kind of file this is, for the keyword rules: configuration, program source, or an installed package.</summary>
+        public AssignmentSource Source { get; } = AssignmentSources.Of(path);
 
         public void Add(List<RawMatch> raw, ReadOnlySpan<byte> buffer)
         {
