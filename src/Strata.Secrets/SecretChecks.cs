@@ -34,6 +34,7 @@ internal static class SecretChecks
         | \[[^\]]*\]
         | (?i:(?:your|my|insert|enter|put|replace)[_-]?(?:own[_-]?)?(?:(?:api|access|secret|auth|private)[_-]?)*(?:key|token|secret|password|pass|pw|here|value)(?:[_-]?here)?)
         | (?i:(?:changeme|change_me|changeit|replaceme|replace_me|placeholder|redacted|dummy|sample|fake|todo|tbd|secret|password|passwd|token|none|null|nil|undefined|empty|default|foobar|foo|bar|admin|root|user|guest|test|testing|example)[0-9]*)
+        | (?i:sekrit|s3cr3t|s3cret|secr3t|hunter2|letmein|trustno1|passw0rd|p@ssw0rd|p@ssword|p4ssw0rd|pa55word|pa55w0rd|xyzzy|plugh|swordfish|opensesame)
         )$
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,

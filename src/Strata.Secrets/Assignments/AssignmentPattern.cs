@@ -33,9 +33,9 @@ public static partial class AssignmentPattern
     /// <summary>A name starts after none of its own characters, nor after a colon (<c>arn:…:secret:name</c>, <c>urn:…</c>).</summary>
     private const string NameStart = """(?<![A-Za-z0-9_.$@:-])""";
 
-    /// <summary>Between a secret-named key and its value: key quote, type annotation, operator (captured as <c>op</c>).</summary>
+    /// <summary>Between a secret-named key and its value: key quote, array brackets, type annotation, operator (captured as <c>op</c>).</summary>
     private const string Operator =
-        """(?:\\?["'`])?\]?(?:[ \t]*:[ \t]*&?[A-Za-z_][A-Za-z0-9_.<>?\[\]]{0,40}[ \t]*(?<op>=)(?![=>])|[ \t]+[A-Za-z_][A-Za-z0-9_.<>\[\]]{0,40}[ \t]*(?<op>=)(?![=>])|[ \t]*(?<op>:{1,3}=|[?+.]=|\?\?=|\|\|=|!==?|={1,3}>?|<-|:(?![:\\/]))|(?<op>\((?=[ \t]*[@rRbBuU]{0,2}["'`]))|[ \t]+(?<op>)(?=[@rRbBuU]{0,2}["'`]))[ \t]*""";
+        """(?:\\?["'`])?\]?(?:\[[0-9]{0,4}\])?(?:[ \t]*:[ \t]*&?[A-Za-z_][A-Za-z0-9_.<>?\[\]]{0,40}[ \t]*(?<op>=)(?![=>])|[ \t]+[A-Za-z_][A-Za-z0-9_.<>\[\]]{0,40}[ \t]*(?<op>=)(?![=>])|[ \t]*(?<op>:{1,3}=|[?+.]=|\?\?=|\|\|=|!==?|={1,3}>?|<-|:(?![:\\/]))|(?<op>\((?=[ \t]*[@rRbBuU]{0,2}["'`]))|[ \t]+(?<op>)(?=[@rRbBuU]{0,2}["'`]))[ \t]*""";
 
     /// <summary>A quoted value: double, single or back quotes, a JSON-escaped quote, with an optional string prefix.</summary>
     private const string Quoted =

@@ -11,11 +11,14 @@ using System.Text.RegularExpressions;
 /// </summary>
 public static partial class KeywordAssignment
 {
-    /// <summary>Shannon entropy (bits per character) a value needs in an installed runtime or package.</summary>
-    public const double PackageCodeEntropy = 3.5;
+    /// <summary>
+    /// Shannon entropy (bits per character) a value needs in an installed runtime or package: more than hex can have,
+    /// as much as a random base62 token of <see cref="PackageCodeLength"/> characters has.
+    /// </summary>
+    public const double PackageCodeEntropy = 4.0;
 
-    /// <summary>Length a value needs in an installed runtime or package.</summary>
-    public const int PackageCodeLength = 16;
+    /// <summary>Length a value needs in an installed runtime or package: longer than the sample values of RFCs and docs.</summary>
+    public const int PackageCodeLength = 24;
 
     /// <summary>An ellipsis (U+2026) as the scanner sees UTF-8: one Latin-1 character per byte.</summary>
     private const string Ellipsis = "\u00e2\u0080\u00a6";
@@ -44,7 +47,8 @@ public static partial class KeywordAssignment
 
     /// <summary>
     /// Whether a <c>(?&amp;keyword-assignment:…)</c> match is a secret. <paramref name="source"/> is the kind of file it
-    /// stands in: program source needs a quoted literal, installed packages also a long, high-entropy one.
+    /// stands in: program source needs a string literal (double-quoted in the C family; in Go an unquoted random token
+    /// will do), installed packages a long, high-entropy one.
     /// </summary>
     public static bool Accept(Match match, AssignmentSource source)
     {
@@ -63,7 +67,19 @@ public static partial class KeywordAssignment
             return false;
         }
 
-        var value = secret.Trim();
+        var value = secret.Trim().Replace("\\$", "$", StringComparison.Ordinal);
+
+        // OpenSSL's password sources: env:VAR, file:PATH and fd:N say where the password is; pass:TEXT is it.
+        if (OpenSslSource().Match(value) is { Success: true } passwordSource)
+        {
+            if (passwordSource.Groups["kind"].Value != "pass")
+            {
+                return false;
+            }
+
+            value = value[5..];
+        }
+
         if (value.Length == 0)
         {
             return false;
@@ -81,13 +97,14 @@ public static partial class KeywordAssignment
             return false;
         }
 
+        // A Python f-string interpolates; backquotes with spaces in them run a command (shell, Perl, Ruby, PHP).
         if (IsTemplate(value) || (prefix.Contains('f', StringComparison.OrdinalIgnoreCase) && value.Contains('{', StringComparison.Ordinal))
-            || (quote == "`" && value.Contains("${", StringComparison.Ordinal)))
+            || (quote == "`" && value.Any(char.IsWhiteSpace)))
         {
             return false;
         }
 
-        if (IsNonSecretLiteral(value) || IsSequence(value) || SameAsKey(key, value))
+        if (IsNonSecretLiteral(value) || IsSequence(value) || SameAsKey(key, value) || EncodesPlaceholder(value))
         {
             return false;
         }
@@ -100,7 +117,9 @@ public static partial class KeywordAssignment
         return source switch
         {
             AssignmentSource.PackageCode => quote.Length > 0 && IsStrongToken(value, digitRequired: true),
-            AssignmentSource.Code when !delimited => IsStrongToken(value, digitRequired: false),
+            AssignmentSource.Code or AssignmentSource.CFamilyCode when !delimited => false,
+            AssignmentSource.CFamilyCode when quote == "'" => false,
+            AssignmentSource.GoCode when !delimited => IsStrongToken(value, digitRequired: false),
             _ => IsPlausibleSecret(value, kind, xml),
         };
     }
@@ -128,7 +147,7 @@ public static partial class KeywordAssignment
 
     private static bool IsNonSecretLiteral(string value)
     {
-        if (NonSecretValues.Contains(value) || !value.Any(char.IsAsciiLetter))
+        if (NonSecretValues.Contains(value) || !value.Any(char.IsAsciiLetter) || value.Split('|').All(NonSecretValues.Contains))
         {
             return true;
         }
@@ -154,6 +173,29 @@ public static partial class KeywordAssignment
         var squashedValue = Squash(value);
         var squashedKey = Squash(key);
         return squashedValue.Length > 0 && (squashedKey.EndsWith(squashedValue, StringComparison.Ordinal) || squashedValue.EndsWith(squashedKey, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Base64 of a documentation value: <c>user:password</c> or text whose password part is a placeholder or a sentence
+    /// (<c>not my real password</c>). Base64 of anything else, or of binary, is judged as it stands.
+    /// </summary>
+    private static bool EncodesPlaceholder(string value)
+    {
+        if (value.Length < 8 || value.Length % 4 != 0 || !Base64().IsMatch(value))
+        {
+            return false;
+        }
+
+        var buffer = new byte[value.Length];
+        if (!Convert.TryFromBase64String(value, buffer, out var written) || written == 0 || buffer.AsSpan(0, written).ContainsAnyExceptInRange((byte)0x20, (byte)0x7e))
+        {
+            return false;
+        }
+
+        var text = System.Text.Encoding.ASCII.GetString(buffer, 0, written);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var password = colon >= 0 ? text[(colon + 1)..] : text;
+        return password.Length == 0 || SecretChecks.IsPlaceholder(password) || IsTemplate(password) || (password.Contains(' ', StringComparison.Ordinal) && IsProse(password));
     }
 
     /// <summary>
@@ -187,7 +229,7 @@ public static partial class KeywordAssignment
             return false;
         }
 
-        if (!xml && Identifier().IsMatch(value) && !(value.Length >= 16 && LowerRun().IsMatch(value)))
+        if (Identifier().IsMatch(value) && !(value.Length >= 16 && LowerRun().IsMatch(value)) && !(xml && MixedOrDigits().IsMatch(value)))
         {
             return false;
         }
@@ -210,8 +252,8 @@ public static partial class KeywordAssignment
 
     [GeneratedRegex(
         """
-        \$\{[A-Za-z_][\w.:-]*(?:(?::?[-=?+]|\|)[^}]*)?\}   # ${VAR}, ${VAR:-default}
-        | \$\([A-Za-z_][\w .:/-]*\)                       # $(VAR), $(shell …) in Makefiles
+        \$\{[A-Za-z_][\w.]*(?:[}:?\#%/|-]|$)               # ${VAR}, ${VAR:-default}, ${VAR cut short by a quote
+        | \$\([A-Za-z_]                                     # $(VAR), $(shell …), $(cat /run/secrets/x)
         | \{\{[^{}]*\}\} | \{%[^{}]*%\}                      # {{ .Values.x }}, {% … %}
         | <%[\s\S]*%> | <\?[\s\S]*\?>                        # ERB, PHP
         | %\([\w.]+\)[sdrif] | %\{[\w.]+\}                   # %(name)s, %{name}
@@ -224,18 +266,21 @@ public static partial class KeywordAssignment
         | ^(?:vault|op|secret|ref|env|file|awssm|ssm|gcpsm|azkv|keyvault|sops|k8s|kubernetes)://
         | ^arn:aws[\w-]*: | ^projects/[^/]+/secrets/ | ^!(?:vault|Ref|Sub|GetAtt|ImportValue|env)\b
         | ^%[-+ #0]*[0-9.]*[sdvqxXfrbi]$ | (?<![A-Za-z0-9%])%[-+ #0]*[0-9]*[sdvq](?![A-Za-z0-9])   # printf formats
+        | ^\$\{?[A-Za-z_]\w*\}?[/\\]                                  # $dir/private/key.pem
+        | \\[(|<>.dwsDWS] | \(\?[:=!<] | \[\^                           # a regular expression: \(, \|, \d, (?:, [^
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
     private static partial Regex Template();
 
     [GeneratedRegex(
         """
-        ^[$@&*!~]?[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_$][\w$]*)+$       # a.b, a->b, A::B
+        ^[$@&*!~]?[A-Za-z_$][A-Za-z_$]*[0-9]*(?:(?:\.|->|::|\?\.)[A-Za-z_$][A-Za-z_$]*[0-9]*)+$   # a.b, a->b, A::B (words, not random runs)
         | ^[$@&*!~]?[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_$][\w$]*)*[(\[]  # a call or an index: f(, os.getenv(, env[
         | ^\(                                                         # a parenthesised expression
         | ^(?:new|await|yield|lambda|function|fn|func|this|self|static|typeof|sizeof|not|await)\b
         | ^[A-Za-z_$][\w$]*(?:\|\||&&|\?\?|\?:)                       # a || b, a ?? b
-        | ^[*&][A-Za-z_]                                              # YAML alias, C pointer
+        | ^[*&^@][A-Za-z_]                                            # YAML alias, C and Pascal pointers, annotations
+        | ^[A-Za-z_][A-Za-z_.-]*=                                     # another assignment: this one was empty
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
     private static partial Regex Expression();
@@ -258,7 +303,7 @@ public static partial class KeywordAssignment
     private static partial Regex NonSecretShape();
 
     /// <summary>An identifier: snake_case, UPPER_SNAKE, camelCase, PascalCase or a single word, digits only at its end or after an underscore.</summary>
-    [GeneratedRegex("""^(?:[a-z]+(?:_[a-z0-9]+)*|[A-Z]+(?:_[A-Z0-9]+)*|[a-z]+(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*|[A-Za-z]+)$""", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("""^_*(?:[a-z]+(?:_[a-z0-9]+)*|[A-Z]+(?:_[A-Z0-9]+)*|[a-z]+(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*|[A-Za-z]+)_*$""", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 
     [GeneratedRegex("""^[("']?[A-Za-z][A-Za-z'-]*[)"',.:;?!]*$""", RegexOptions.CultureInvariant)]
@@ -266,6 +311,16 @@ public static partial class KeywordAssignment
 
     [GeneratedRegex("^[a-z]+$", RegexOptions.CultureInvariant)]
     private static partial Regex LowerRun();
+
+    /// <summary>camelCase or with digits: what a password given as XML text looks like, where a plain word is a setting.</summary>
+    [GeneratedRegex("[a-z][A-Z]|[0-9]", RegexOptions.CultureInvariant)]
+    private static partial Regex MixedOrDigits();
+
+    [GeneratedRegex("^[A-Za-z0-9+/]+={0,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Base64();
+
+    [GeneratedRegex("^(?<kind>pass|env|file|fd):", RegexOptions.CultureInvariant)]
+    private static partial Regex OpenSslSource();
 
     [GeneratedRegex("""^[A-Z][a-z']+(?:\s+[a-z'][a-z']*)+$""", RegexOptions.CultureInvariant)]
     private static partial Regex SentenceCase();

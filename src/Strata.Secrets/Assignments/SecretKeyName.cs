@@ -57,7 +57,7 @@ public static partial class SecretKeyName
         "optional", "flag", "flags", "policy", "policies", "regex", "regexp", "pattern", "rule", "rules", "strength",
         "complexity", "check", "checks", "checker", "validation", "validator", "valid", "validity", "expiry", "expires",
         "expiration", "expire", "expired", "expiresat", "ttl", "lifetime", "age", "timeout", "interval", "duration", "period",
-        "rotation", "reset", "change", "changed", "update", "updated", "hash", "hashed", "hasher", "digest", "salt", "rounds",
+        "rotation", "reset", "change", "changed", "update", "updated", "hash", "hashed", "hasher", "hashes", "digest", "salt", "rounds",
         "iterations", "cost", "prompt", "label", "text", "message", "msg", "hint", "help", "title", "description", "desc",
         "placeholder", "tooltip", "caption", "field", "fields", "input", "param", "params", "parameter", "arg", "args", "option",
         "options", "env", "var", "vars", "variable", "ref", "reference", "source", "provider", "manager", "store", "backend",
@@ -85,7 +85,7 @@ public static partial class SecretKeyName
         "existing", "num", "number", "total", "message", "msg", "error", "label", "text", "help", "title", "i18n", "lang",
         "placeholder", "regex", "pattern", "format", "fmt", "fake", "dummy", "example", "sample", "cancellation", "cancel",
         "lexer", "parser", "syntax", "grammar", "expect", "expected", "mock", "stub", "last", "previous", "prev", "toggle",
-        "strength", "length", "policy", "hint", "field", "type", "class", "name", "id", "public", "pub", "publishable",
+        "strength", "length", "policy", "hint", "field", "type", "class", "name", "id", "public", "pub", "publishable", "to", "for", "of", "in", "from",
     };
 
     /// <summary>What the key names, and so how long its value must be to be worth reporting.</summary>
@@ -144,7 +144,8 @@ public static partial class SecretKeyName
             return word is "passwordless" or "passwords" ? SecretKeyKind.None : SecretKeyKind.Password;
         }
 
-        if (PassCompounds.Contains(word) || word is "pwd" || (word.EndsWith("pwd", StringComparison.Ordinal) && word.Length <= 10))
+        // A lone PWD is the shell's (and Perl's, and PHP's) working directory; DB_PWD is a password.
+        if (PassCompounds.Contains(word) || (word is "pwd" && words.Count > 1) || (word.EndsWith("pwd", StringComparison.Ordinal) && word.Length is > 3 and <= 10))
         {
             return SecretKeyKind.Password;
         }
@@ -154,7 +155,7 @@ public static partial class SecretKeyName
             return word.StartsWith("secretar", StringComparison.Ordinal) ? SecretKeyKind.None : SecretKeyKind.Credential;
         }
 
-        if (word.EndsWith("token", StringComparison.Ordinal) || word.EndsWith("tokens", StringComparison.Ordinal) && word != "tokens")
+        if ((word.EndsWith("token", StringComparison.Ordinal) || (word.EndsWith("tokens", StringComparison.Ordinal) && word != "tokens")) && word != "jsonwebtoken")
         {
             return SecretKeyKind.Credential;
         }
