@@ -53,7 +53,7 @@ public static partial class KeywordAssignment
     public static bool Accept(Match match, AssignmentSource source)
     {
         ArgumentNullException.ThrowIfNull(match);
-        var key = match.Groups["key"].Value;
+        var key = match.Groups["kp"].Value + match.Groups["kw"].Value + match.Groups["ks"].Value;
         var secret = match.Groups["secret"].Value;
         var op = match.Groups["op"];
         var xml = match.Groups["xml"].Success;
