@@ -92,7 +92,7 @@ public static partial class KeywordAssignment
             return false;
         }
 
-        if (value.StartsWith("-----BEGIN", StringComparison.Ordinal) || value.Contains("...", StringComparison.Ordinal) || value.Contains(Ellipsis, StringComparison.Ordinal))
+        if (value.StartsWith("-----BEGIN", StringComparison.Ordinal) || whole.Contains("...", StringComparison.Ordinal) || value.Contains(Ellipsis, StringComparison.Ordinal))
         {
             return false;
         }
@@ -116,10 +116,10 @@ public static partial class KeywordAssignment
 
         return source switch
         {
-            AssignmentSource.PackageCode => quote.Length > 0 && IsStrongToken(value, digitRequired: true),
+            AssignmentSource.PackageCode => quote.Length > 0 && IsStrongToken(value, PackageCodeLength, PackageCodeEntropy, digitRequired: true),
             AssignmentSource.Code or AssignmentSource.CFamilyCode when !delimited => false,
             AssignmentSource.CFamilyCode when quote == "'" => false,
-            AssignmentSource.GoCode when !delimited => IsStrongToken(value, digitRequired: false),
+            AssignmentSource.GoCode when !delimited => IsStrongToken(value, 16, 3.5, digitRequired: false),
             _ => IsPlausibleSecret(value, kind, xml),
         };
     }
@@ -136,7 +136,7 @@ public static partial class KeywordAssignment
         }
 
         var words = SecretKeyName.Words(key);
-        return words.Count == 1 || words[0] is "set" or "with" or "use" || words[^1] == "assign";
+        return words.Count == 1 || words.Any(w => w is "set" or "with" or "use") || words[^1] == "assign";
     }
 
     /// <summary>Template and configuration references: the value is filled in elsewhere.</summary>
@@ -155,6 +155,10 @@ public static partial class KeywordAssignment
         return NonSecretShape().IsMatch(value);
     }
 
+    /// <summary>
+    /// A value that a keyboard or an alphabet typed: two characters at most, the whole of it a run (<c>abcdefgh</c>,
+    /// <c>qwertyuiop</c>), or a run of six inside it (<c>dapi123456789…</c>), which a random value almost never holds.
+    /// </summary>
     private static bool IsSequence(string value)
     {
         if (value.Distinct().Count() <= 2)
@@ -163,7 +167,21 @@ public static partial class KeywordAssignment
         }
 
         var lower = value.ToLowerInvariant();
-        return value.Length >= 4 && Sequences.Any(s => s.Contains(lower, StringComparison.Ordinal));
+        if (value.Length >= 4 && Sequences.Any(s => s.Contains(lower, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        for (var i = 0; i + 6 <= lower.Length; i++)
+        {
+            var run = lower.Substring(i, 6);
+            if (Sequences.Any(s => s.Contains(run, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The value repeats the key (<c>API_KEY = "api_key"</c>, <c>password: Password</c>): a field name or a label.</summary>
@@ -223,7 +241,7 @@ public static partial class KeywordAssignment
     /// </summary>
     private static bool IsPlausibleSecret(string value, SecretKeyKind kind, bool xml)
     {
-        var minimum = kind == SecretKeyKind.Password ? 6 : 8;
+        var minimum = kind == SecretKeyKind.Password ? 6 : 10;
         if (value.Length < minimum)
         {
             return false;
@@ -242,13 +260,13 @@ public static partial class KeywordAssignment
     }
 
     /// <summary>What a machine-made secret looks like: long, varied, letters and digits (or symbols), no spaces.</summary>
-    private static bool IsStrongToken(string value, bool digitRequired) =>
-        value.Length >= PackageCodeLength
+    private static bool IsStrongToken(string value, int length, double entropy, bool digitRequired) =>
+        value.Length >= length
         && !value.Any(char.IsWhiteSpace)
         && (value.Any(char.IsAsciiDigit) || (!digitRequired && value.Any(c => !char.IsAsciiLetterOrDigit(c))))
         && value.Any(char.IsAsciiLetter)
         && !Identifier().IsMatch(value)
-        && SecretChecks.Entropy(value) >= PackageCodeEntropy;
+        && SecretChecks.Entropy(value) >= entropy;
 
     [GeneratedRegex(
         """

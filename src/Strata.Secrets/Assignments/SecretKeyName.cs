@@ -81,7 +81,7 @@ public static partial class SecretKeyName
         "no", "empty", "show", "hide", "forgot", "forgotten", "reset", "change", "update", "validate", "verify", "check",
         "require", "requires", "required", "has", "is", "use", "uses", "enable", "enabled", "disable", "allow", "min", "max",
         "input", "prompt", "ask", "enter", "get", "fetch", "read", "load", "generate", "hash", "hashed", "salted", "invalid",
-        "wrong", "incorrect", "bad", "missing", "csrf", "xsrf", "next", "page", "continuation", "pagination", "cursor", "sync",
+        "wrong", "incorrect", "bad", "missing", "csrf", "xsrf", "authenticity", "non", "not", "unused", "next", "page", "continuation", "pagination", "cursor", "sync",
         "existing", "num", "number", "total", "message", "msg", "error", "label", "text", "help", "title", "i18n", "lang",
         "placeholder", "regex", "pattern", "format", "fmt", "fake", "dummy", "example", "sample", "cancellation", "cancel",
         "lexer", "parser", "syntax", "grammar", "expect", "expected", "mock", "stub", "last", "previous", "prev", "toggle",
