@@ -320,8 +320,8 @@ public static partial class KeywordAssignment
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
     private static partial Regex NonSecretShape();
 
-    /// <summary>An identifier: snake_case, UPPER_SNAKE, camelCase, PascalCase or a single word, digits only at its end or after an underscore.</summary>
-    [GeneratedRegex("""^_*(?:[a-z]+(?:_[a-z0-9]+)*|[A-Z]+(?:_[A-Z0-9]+)*|[a-z]+(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*|[A-Za-z]+)_*$""", RegexOptions.CultureInvariant)]
+    /// <summary>An identifier: snake_case, UPPER_SNAKE, camelCase, PascalCase or a single word, digits only at the end of a word.</summary>
+    [GeneratedRegex("""^_*(?:[a-z]+[0-9]*(?:_[a-z]+[0-9]*)*|[A-Z]+[0-9]*(?:_[A-Z]+[0-9]*)*|[a-z]+(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*|[A-Za-z]+)_*$""", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 
     [GeneratedRegex("""^[("']?[A-Za-z][A-Za-z'-]*[)"',.:;?!]*$""", RegexOptions.CultureInvariant)]
