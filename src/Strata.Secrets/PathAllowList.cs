@@ -32,6 +32,9 @@ public sealed class PathAllowList
         "**/node_modules/**/test/**", "**/node_modules/**/tests/**", "**/node_modules/**/__tests__/**",
         "**/node_modules/**/example/**", "**/node_modules/**/examples/**", "**/node_modules/**/docs/**",
         "**/site-packages/**/tests/**", "**/dist-packages/**/tests/**",
+
+        // The tests of Go toolchains and modules: their keys, URLs and netrc files are fixtures.
+        "usr/local/go/**/*_test.go", "usr/lib/go-*/**/*_test.go", "usr/share/go-*/**/*_test.go", "**/go/pkg/mod/**/*_test.go",
     ];
 
     private readonly Regex? combined;

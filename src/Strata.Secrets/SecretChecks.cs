@@ -22,6 +22,7 @@ internal static class SecretChecks
         | \[[^\]]*\]
         | (?i:(?:your|my|insert|enter|put|replace)[_-]?(?:own[_-]?)?(?:(?:api|access|secret|auth|private)[_-]?)*(?:key|token|secret|password|pass|pw|here|value)(?:[_-]?here)?)
         | (?i:(?:changeme|change_me|changeit|replaceme|replace_me|placeholder|redacted|dummy|sample|fake|todo|tbd|secret|password|passwd|token|none|null|nil|undefined|empty|default|foobar|foo|bar|admin|root|user|guest|test|testing|example)[0-9]*)
+        | (?i:sekrit|s3cr3t|s3cret|secr3t|hunter2|letmein|trustno1|passw0rd|p@ssw0rd|p@ssword|p4ssw0rd|pa55word|pa55w0rd|xyzzy|plugh|swordfish|opensesame)
         )$
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
@@ -126,6 +127,9 @@ internal static class SecretChecks
         SecretValidation.Ssh2Unencrypted => Ssh2PrivateKey.Cipher(secret) is "none",
         SecretValidation.Ssh2Encrypted => Ssh2PrivateKey.Cipher(secret) is { } cipher && cipher != "none",
         SecretValidation.PemBase64 => PemBody.Decode(secret) is { Length: >= 32 },
+
+        // Needs the whole match and the file's kind: the scanner calls KeywordAssignment.Accept.
+        SecretValidation.KeywordAssignment => true,
         _ => false,
     };
 

@@ -23,7 +23,7 @@ public static partial class SecretNamedVariable
         Equivalents = ["Dockle CIS-DI-0010", "Trivy secret scanning of image config"],
         Examples =
         [
-            new RuleExample("$.config.Env[1]: DB_PASSWORD=hunter2hunter", true),
+            new RuleExample("$.config.Env[1]: DB_PASSWORD=quokkapie", true, "a bare word: only the name says it is a password"),
             new RuleExample("$.history[3].created_by: |1 DEPLOY_TOKEN=c7f2e9a1 /bin/sh -c ./deploy.sh", true, "a build argument recorded by the RUN that saw it"),
             new RuleExample("$.config.Env[1]: POSTGRES_PASSWORD_FILE=/run/secrets/db", false, "a path to a secret"),
             new RuleExample("$.config.Env[2]: GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", false, "a public key fingerprint"),

@@ -56,6 +56,12 @@ public enum SecretValidation
 
     /// <summary>A PEM body (however escaped) that is base64 of at least 32 bytes: a key of a format not checked further.</summary>
     PemBase64,
+
+    /// <summary>
+    /// A <c>(?&amp;keyword-assignment:…)</c> match whose key names a secret and whose value is one, judged with the kind
+    /// of file it stands in (<see cref="Assignments.KeywordAssignment"/>).
+    /// </summary>
+    KeywordAssignment,
 }
 
 /// <summary>
@@ -180,6 +186,7 @@ public sealed class SecretRule
     internal static EvidenceKind DefaultEvidence(SecretValidation validation, int precedence) => validation switch
     {
         SecretValidation.Crc32Base62 or SecretValidation.OpenAiWatermark or SecretValidation.SentryOrgToken => EvidenceKind.ChecksumValidated,
+        SecretValidation.KeywordAssignment => EvidenceKind.KeywordEntropy,
         SecretValidation.None when precedence < 0 => EvidenceKind.KeywordEntropy,
         SecretValidation.None => EvidenceKind.ProviderPattern,
         _ => EvidenceKind.Structured,

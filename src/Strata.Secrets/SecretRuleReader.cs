@@ -2,6 +2,7 @@ namespace Strata.Secrets;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Strata.Secrets.Assignments;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Documents;
@@ -116,7 +117,7 @@ public static partial class SecretRuleReader
             throw StrataException.BadInput($"{where}: needs at least one ASCII keyword of two or more characters.");
         }
 
-        var pattern = RequiredScalar(map, "regex", source);
+        var pattern = AssignmentPattern.Expand(RequiredScalar(map, "regex", source), where);
         ValidatePattern(pattern, where);
 
         double? entropy = null;
@@ -162,7 +163,8 @@ public static partial class SecretRuleReader
             "ssh2-unencrypted" => SecretValidation.Ssh2Unencrypted,
             "ssh2-encrypted" => SecretValidation.Ssh2Encrypted,
             "pem-base64" => SecretValidation.PemBase64,
-            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, crc32-base62, openai-watermark, sentry-org-token, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected, ssh2-unencrypted, ssh2-encrypted, pem-base64)."),
+            "keyword-assignment" => SecretValidation.KeywordAssignment,
+            var other => throw StrataException.BadInput($"{where}: unknown validate '{Redaction.Quote(other)}' (jwt, base64-user-password, openssh-unencrypted, openssh-encrypted, crc32-base62, openai-watermark, sentry-org-token, pem-der, pgp-unprotected, pgp-protected, pkcs12-unprotected, pkcs12-protected, ssh2-unencrypted, ssh2-encrypted, pem-base64, keyword-assignment)."),
         };
 
         EvidenceKind? evidence = null;

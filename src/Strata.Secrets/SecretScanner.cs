@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using Strata.Secrets.Assignments;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
@@ -377,7 +378,7 @@ public sealed class SecretScanner
                     }
 
                     var secret = m.Groups["secret"];
-                    if (!secret.Success || secret.Length == 0 || SecretChecks.IsElidedAt(text, secret.Index + secret.Length))
+                    if (!secret.Success || secret.Length == 0 || SecretChecks.IsElidedAt(text, secret.Index + secret.Length) || InlineAllow.IsAllowed(text, secret.Index))
                     {
                         continue;
                     }
@@ -385,7 +386,7 @@ public sealed class SecretScanner
                     // A documented sample or public key is shown at INFO with the reason; it skips the placeholder
                     // filters, which would drop it silently (AWS's samples end in EXAMPLE).
                     var informational = PublicValues.Reason(rule, secret.Value, state.Path);
-                    if (informational is null ? !Accept(rule, secret.Value, m.Value) : !SecretChecks.Validate(rule.Validation, secret.Value) || IsValueAllowed(secret.Value))
+                    if (informational is null ? !Accept(rule, m, secret.Value, state.Source) : !SecretChecks.Validate(rule.Validation, secret.Value) || IsValueAllowed(secret.Value))
                     {
                         continue;
                     }
@@ -403,8 +404,9 @@ public sealed class SecretScanner
         state.Add(raw, buffer.AsSpan(0, filled));
     }
 
-    private bool Accept(SecretRule rule, string secret, string matchText)
+    private bool Accept(SecretRule rule, Match match, string secret, AssignmentSource source)
     {
+        var matchText = match.Value;
         if (SecretChecks.IsPlaceholder(secret, rule.Evidence != EvidenceKind.KeywordEntropy))
         {
             return false;
@@ -428,7 +430,9 @@ public sealed class SecretScanner
             return false;
         }
 
-        return SecretChecks.Validate(rule.Validation, secret);
+        return rule.Validation == SecretValidation.KeywordAssignment
+            ? KeywordAssignment.Accept(match, source)
+            : SecretChecks.Validate(rule.Validation, secret);
     }
 
     /// <param name="JsonPath">Where a structured match is in its document, when known.</param>
@@ -509,6 +513,9 @@ public sealed class SecretScanner
         private long lastNewline = -1;
 
         public int Timeouts { get; set; }
+
+        /// <summary>What kind of file this is, for the keyword rules: configuration, program source, or an installed package.</summary>
+        public AssignmentSource Source { get; } = AssignmentSources.Of(path);
 
         public void Add(List<RawMatch> raw, ReadOnlySpan<byte> buffer)
         {

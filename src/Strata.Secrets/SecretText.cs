@@ -86,20 +86,22 @@ public static partial class SecretText
                 ? m.Groups["name"].Value + "=" + Redaction.Redact(m.Groups["value"].Value)
                 : m.Value);
 
-        // ENV NAME value (legacy form), --password value, NAME = value (an ini file's line) and the assignments of
-        // code (NAME := value, NAME ?= value, Go's NAME TYPE = value): the word after a secret-looking name, after the
-        // operator that follows it, or after a type word and its operator.
+        // ENV NAME value (legacy form), --password value, NAME = value (an ini file's line) and NAME := value: the word
+        // after a secret-looking name, or after the operator that follows it; NAME TYPE = value (Go's var): the word
+        // after the type and the operator too.
         var tokens = Whitespace().Split(masked);
         for (var i = 0; i + 2 < tokens.Length; i += 2)
         {
             var name = tokens[i].TrimStart('-');
-            var value = IsAssignmentOperator(tokens[i + 2]) && i + 4 < tokens.Length ? i + 4
-                : i + 6 < tokens.Length && IsAssignmentOperator(tokens[i + 4]) && TypeWord().IsMatch(tokens[i + 2]) ? i + 6
-                : i + 2;
-            if (name.Length > 0 && !name.Contains('=', StringComparison.Ordinal) && IsSecretName(name) && IsPlausibleSecretValue(tokens[value].Trim('"', '\'')) && !tokens[value].Contains("…(", StringComparison.Ordinal))
+            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || !IsSecretName(name))
             {
-                tokens[value] = Redaction.Redact(tokens[value]);
+                continue;
             }
+
+            // The value: after the operator, after a declared type and its operator, or the next word.
+            MaskToken(tokens, IsOperator(tokens[i + 2]) && i + 4 < tokens.Length ? i + 4
+                : i + 6 < tokens.Length && IsOperator(tokens[i + 4]) && TypeWord().IsMatch(tokens[i + 2]) ? i + 6
+                : i + 2);
         }
 
         masked = string.Concat(tokens);
@@ -118,7 +120,15 @@ public static partial class SecretText
         return UrlPassword().Replace(masked, m => m.Value.Replace(m.Groups["secret"].Value, Redaction.Redact(m.Groups["secret"].Value), StringComparison.Ordinal));
     }
 
-    private static bool IsAssignmentOperator(string token) => token is "=" or ":" or ":=" or "::=" or ":::=" or "?=" or "+=" or ".=" or "=>";
+    private static void MaskToken(string[] tokens, int value)
+    {
+        if (IsPlausibleSecretValue(tokens[value].Trim('"', '\'')) && !tokens[value].Contains("…(", StringComparison.Ordinal))
+        {
+            tokens[value] = Redaction.Redact(tokens[value]);
+        }
+    }
+
+    private static bool IsOperator(string token) => token is "=" or ":" or ":=" or "::=" or ":::=" or "?=" or "+=" or ".=" or "=>";
 
     [GeneratedRegex(@"([a-z])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex CamelBoundary();
@@ -132,7 +142,7 @@ public static partial class SecretText
         RegexOptions.CultureInvariant)]
     private static partial Regex KnownSecret();
 
-    [GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@'""]+:(?<secret>[^/\s@'""]+)@", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.\-]*://(?:(?<secret>[^/\s:@'""]{16,}):x-oauth-basic|[^/\s:@'""]+:(?<secret>[^/\s@'""]+))@", RegexOptions.CultureInvariant)]
     private static partial Regex UrlPassword();
 
     [GeneratedRegex(@"(?<name>[A-Za-z_\-][A-Za-z0-9_\-]*)=(?<value>""[^""]*""|'[^']*'|[^\s;&|]+)", RegexOptions.CultureInvariant)]

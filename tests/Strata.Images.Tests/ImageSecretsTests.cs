@@ -114,7 +114,7 @@ public sealed class ImageSecretsTests(SecretImageFixture fixture, ITestOutputHel
         var password = Single("SEC-IMAGE-SECRET-VARIABLE", f => f.Message.Contains("DB_PASSWORD", StringComparison.Ordinal));
         Assert.Equal(4, password.Location.LayerIndex);
         Assert.Equal(Severity.Medium, password.Severity);
-        Assert.Equal("P…(7 chars)", password.Evidence?.Text);
+        Assert.Equal("qu…(9 chars)", password.Evidence?.Text);
 
         // GITHUB_TOKEN is secret-named too, but a rule already recognised its value: one report is enough.
         Assert.DoesNotContain(Findings, f => f.RuleId == "SEC-IMAGE-SECRET-VARIABLE" && f.Message.Contains("GITHUB_TOKEN", StringComparison.Ordinal));

@@ -66,6 +66,24 @@ public sealed class RootFsSecretsTests
         Assert.True(found.Count == 0, "false positives:\n" + string.Join('\n', found.Take(50)));
     }
 
+    /// <summary>
+    /// Code is not configuration, on real files: Debian's Python 3.11 (the interpreter and its whole standard library,
+    /// as apt-get downloads and dpkg unpacks them) assigns passwords and tokens from parameters, prompts and calls
+    /// (<c>passwd = _raw_input(prompt, …)</c> in getpass.py, <c>user, passwd = _splitpasswd(user)</c> in urllib), which
+    /// the keyword rules once reported as HIGH findings.
+    /// </summary>
+    [Fact]
+    public async Task The_python_standard_library_of_debian_has_no_keyword_findings()
+    {
+        var tree = await DebianPackages.GetTreeAsync("python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib");
+        Assert.True(File.Exists(Path.Combine(tree, "usr/lib/python3.11/getpass.py")), "getpass.py is not in the unpacked packages");
+        Assert.True(File.Exists(Path.Combine(tree, "usr/lib/python3.11/urllib/request.py")), "urllib/request.py is not in the unpacked packages");
+
+        var found = await SecretsAsync(tree);
+        var generic = found.Where(f => f.Contains(" SEC-GENERIC-", StringComparison.Ordinal)).ToList();
+        Assert.True(generic.Count == 0, "keyword findings in the standard library:\n" + string.Join('\n', generic.Take(50)));
+    }
+
     /// <summary>The secret findings of a root filesystem scan, as <c>path:line rule</c>, sorted.</summary>
     private static async Task<List<string>> SecretsAsync(string root, CancellationToken cancellationToken = default)
     {

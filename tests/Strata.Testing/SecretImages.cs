@@ -16,8 +16,8 @@ public static class SecretImages
     /// <summary>GitHub classic token passed with --build-arg GITHUB_TOKEN, recorded by the last RUN.</summary>
     public const string BuildArgGitHubToken = "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";
 
-    /// <summary>A short password passed with --build-arg DB_PASSWORD: no rule knows its format, only its name says secret.</summary>
-    public const string BuildArgPassword = "Pq7#zz9";
+    /// <summary>A password of one lowercase word passed with --build-arg DB_PASSWORD: no rule takes a bare word for a secret, only its name says secret.</summary>
+    public const string BuildArgPassword = "quokkapie";
 
     /// <summary>Slack bot token in /app/.env, added in layer 1 and deleted in layer 2.</summary>
     public const string DeletedSlackToken = "xoxb-482913576021-3310947726158-Hq8ZtR2vKm4NwX7pLc9BsJ5e";
