@@ -25,6 +25,8 @@ strata="$repo/src/Strata.Cli/bin/Release/net10.0/strata.dll"
 python3 "$here/gitleaks_cases.py" >&2
 python3 "$here/detect_secrets_cases.py" >&2
 python3 "$here/secretlint_cases.py" >&2
-echo "gitleaks:       $(python3 "$here/score_cases.py" "$OUT/gitleaks.json" "$strata" | head -1)"
-echo "detect-secrets: $(python3 "$here/score_cases.py" "$OUT/detect-secrets.json" "$strata" | head -1)"
+for corpus in gitleaks detect-secrets; do
+  tree="$(python3 "$here/score_cases.py" "$OUT/$corpus.json")"
+  printf '%-15s %s\n' "$corpus:" "$(python3 "$here/score_tree.py" "$tree" "$tree.index.json" "$strata")"
+done
 echo "secretlint:     $(python3 "$here/score_tree.py" "$OUT/tree-secretlint" "$OUT/secretlint-index.json" "$strata")"
