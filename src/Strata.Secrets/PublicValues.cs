@@ -54,9 +54,13 @@ internal static class PublicValues
             return $"{published}; it grants no access";
         }
 
+        if (!BrowserKeyRules.Contains(rule.Id))
+        {
+            return null;
+        }
+
         var name = Path.GetFileName(path);
-        if (BrowserKeyRules.Contains(rule.Id)
-            && (WebAssetExtensions.Contains(Path.GetExtension(name)) || name is "google-services.json" or "GoogleService-Info.plist"))
+        if (WebAssetExtensions.Contains(Path.GetExtension(name)) || name is "google-services.json" or "GoogleService-Info.plist")
         {
             return "a Google API key in a web asset or a mobile app's Firebase configuration: Maps and Firebase browser keys are public by design; check that the key is restricted by HTTP referrer and API";
         }

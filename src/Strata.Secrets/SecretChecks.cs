@@ -7,10 +7,13 @@ using System.Text.RegularExpressions;
 using Strata.Secrets.Structured;
 
 /// <summary>The checks a match passes after its regex: entropy, placeholders, format validation.</summary>
-internal static class SecretChecks
+internal static partial class SecretChecks
 {
+    /// <summary>Source-generated regexes (no construction at run time) over short values: anchored alternations that cannot backtrack far.</summary>
+    private const int MatchTimeoutMilliseconds = 1000;
+
     /// <summary>Secrets that are placeholders in every rule: template variables, masks, and the usual stand-in words.</summary>
-    private static readonly Regex Placeholder = new(
+    [GeneratedRegex(
         """
         ^(?:
           [xX*.#_-]{3,}
@@ -25,18 +28,20 @@ internal static class SecretChecks
         | (?i:sekrit|s3cr3t|s3cret|secr3t|hunter2|letmein|trustno1|passw0rd|p@ssw0rd|p@ssword|p4ssw0rd|pa55word|pa55w0rd|xyzzy|plugh|swordfish|opensesame)
         )$
         """,
-        RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
-        SecretRule.MatchTimeout);
+        RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant,
+        MatchTimeoutMilliseconds)]
+    private static partial Regex Placeholder();
 
     /// <summary>
     /// Markers of a documentation, template or elided value anywhere in a secret: sample words, masks, and an ellipsis or
     /// a redaction mark where characters were left out. Ascending runs (<c>12345678</c>) are not markers: providers and
     /// peers print such values as real-format samples, and users paste them into test environments that accept them.
     /// </summary>
-    private static readonly Regex PlaceholderMarker = new(
+    [GeneratedRegex(
         @"(?i:example|xxxxxx|\*\*\*\*|placeholder|changeme|dummy|redacted|\.\.\.|\.\.$|…|\u00e2\u0080\u00a6|(?:your|my)[_-]?(?:api[_-]?)?(?:key|token|secret|password))",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
-        SecretRule.MatchTimeout);
+        RegexOptions.CultureInvariant,
+        MatchTimeoutMilliseconds)]
+    private static partial Regex PlaceholderMarker();
 
     /// <summary>
     /// True when the characters right after a value say that it was cut short: an ellipsis (also UTF-8 "…" read as
@@ -54,10 +59,11 @@ internal static class SecretChecks
     }
 
     /// <summary>Masks and elisions: the markers that also void a value in a provider's own format.</summary>
-    private static readonly Regex MaskMarker = new(
+    [GeneratedRegex(
         @"(?i:xxxxxx|\*\*\*\*|redacted|\.\.\.|\.\.$|…|\u00e2\u0080\u00a6)",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
-        SecretRule.MatchTimeout);
+        RegexOptions.CultureInvariant,
+        MatchTimeoutMilliseconds)]
+    private static partial Regex MaskMarker();
 
     /// <param name="providerFormat">
     /// True for a value in a provider's exact format (prefix, length, alphabet): sample words inside it ("Example",
@@ -65,7 +71,7 @@ internal static class SecretChecks
     /// part may spell them; masks and elisions still do. False for a keyword rule's free-form value.
     /// </param>
     public static bool IsPlaceholder(string secret, bool providerFormat = false) =>
-        Placeholder.IsMatch(secret) || (providerFormat ? MaskMarker.IsMatch(secret) : PlaceholderMarker.IsMatch(secret));
+        Placeholder().IsMatch(secret) || (providerFormat ? MaskMarker() : PlaceholderMarker()).IsMatch(secret);
 
     /// <summary>Shannon entropy in bits per character.</summary>
     public static double Entropy(ReadOnlySpan<char> value)

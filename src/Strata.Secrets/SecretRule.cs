@@ -73,7 +73,16 @@ public sealed class SecretRule
     /// <summary>Bounds how long one regex may run on one window, so a hostile file cannot stall a scan.</summary>
     internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the backtracking engine may run on one window before the rule moves to the linear-time engine for the
+    /// rest of the run. Catalog patterns on keyword-sized windows finish in microseconds; only a pathological
+    /// pattern/input pair comes near this.
+    /// </summary>
+    internal static readonly TimeSpan BacktrackingBudget = TimeSpan.FromMilliseconds(100);
+
     private readonly Lazy<Regex> regex;
+    private readonly Lazy<Regex?> linear;
+    private volatile bool linearOnly;
     private readonly Lazy<IReadOnlyList<Regex>> allow;
 
     internal SecretRule(
@@ -111,8 +120,11 @@ public sealed class SecretRule
         NoMatchExamples = noMatchExamples;
 
         // Compiled lazily: a rule whose keywords never occur costs nothing.
-        regex = new Lazy<Regex>(() => CompilePattern(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
-        allow = new Lazy<IReadOnlyList<Regex>>(() => [.. allowPatterns.Select(CompilePattern)], LazyThreadSafetyMode.ExecutionAndPublication);
+        regex = new Lazy<Regex>(() => new Regex(pattern, Options, BacktrackingBudget), LazyThreadSafetyMode.ExecutionAndPublication);
+        linear = new Lazy<Regex?>(() => CompileLinear(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        // The catalog's allow patterns are short literals and classes over one match's text: the interpreter, built in microseconds.
+        allow = new Lazy<IReadOnlyList<Regex>>(() => [.. allowPatterns.Select(p => new Regex(p, Options, MatchTimeout))], LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Id { get; }
@@ -159,7 +171,30 @@ public sealed class SecretRule
     /// <summary>What kind of evidence a match of this rule is (the <c>evidence:</c> key, or <see cref="DefaultEvidence"/>).</summary>
     public EvidenceKind Evidence { get; internal init; } = EvidenceKind.ProviderPattern;
 
-    internal Regex Regex => regex.Value;
+    /// <summary>
+    /// The regex to run: the backtracking interpreter, cheap to build and fast on short windows, until it once exceeds
+    /// <see cref="BacktrackingBudget"/>; from then on the linear-time engine, where the pattern allows it.
+    /// </summary>
+    internal Regex Regex => linearOnly && linear.Value is { } linearRegex ? linearRegex : regex.Value;
+
+    /// <summary>True once the rule runs on the linear-time engine (after a window exceeded the backtracking budget).</summary>
+    internal bool UsesLinearEngine => linearOnly && linear.Value is not null;
+
+    /// <summary>
+    /// Moves the rule to the linear-time engine after <paramref name="timedOut"/> exceeded its budget (<paramref name="exception"/>). False when there is
+    /// nothing to move to: the pattern needs backtracking (lookarounds, backreferences), or it already runs linear.
+    /// </summary>
+    internal bool SwitchToLinear(Regex timedOut, RegexMatchTimeoutException exception)
+    {
+        // The exception may come from an allow pattern run on the match: only the rule's own regex moves.
+        if (!ReferenceEquals(timedOut, regex.Value) || exception.Pattern != timedOut.ToString() || linear.Value is null)
+        {
+            return false;
+        }
+
+        linearOnly = true;
+        return true;
+    }
 
     /// <summary>The rule as the catalog and the generated docs show it.</summary>
     public Rule ToRule() => new()
@@ -194,22 +229,29 @@ public sealed class SecretRule
 
     public override string ToString() => Id;
 
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
     /// <summary>
     /// The linear-time engine where the pattern allows it (no lookarounds or backreferences),
     /// the backtracking interpreter otherwise, both with a timeout. Not RegexOptions.Compiled:
     /// emitting IL for each rule cost more start-up (about 0.6 s for a root filesystem scan)
     /// than it saved on keyword-sized windows.
     /// </summary>
-    internal static Regex CompilePattern(string pattern)
+    internal static Regex CompilePattern(string pattern) => CompileLinear(pattern) ?? new Regex(pattern, Options, MatchTimeout);
+
+    /// <summary>
+    /// The linear-time engine for a pattern, or null when the pattern needs backtracking. Building it costs milliseconds
+    /// per rule and its first matches build its automaton, which is why a rule starts on the interpreter.
+    /// </summary>
+    private static Regex? CompileLinear(string pattern)
     {
-        const RegexOptions Common = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
         try
         {
-            return new Regex(pattern, Common | RegexOptions.NonBacktracking, MatchTimeout);
+            return new Regex(pattern, Options | RegexOptions.NonBacktracking, MatchTimeout);
         }
         catch (NotSupportedException)
         {
-            return new Regex(pattern, Common, MatchTimeout);
+            return null;
         }
     }
 }

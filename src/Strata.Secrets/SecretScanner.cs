@@ -368,40 +368,57 @@ public sealed class SecretScanner
         foreach (var window in windows)
         {
             var rule = rules[window.Rule];
-            try
+            var regex = rule.Regex;
+            while (true)
             {
-                for (var m = rule.Regex.Match(text, window.Start, window.End - window.Start); m.Success; m = m.NextMatch())
+                try
                 {
-                    if (m.Index >= owned)
-                    {
-                        break;
-                    }
-
-                    var secret = m.Groups["secret"];
-                    if (!secret.Success || secret.Length == 0 || SecretChecks.IsElidedAt(text, secret.Index + secret.Length) || InlineAllow.IsAllowed(text, secret.Index))
-                    {
-                        continue;
-                    }
-
-                    // A documented sample or public key is shown at INFO with the reason; it skips the placeholder
-                    // filters, which would drop it silently (AWS's samples end in EXAMPLE).
-                    var informational = PublicValues.Reason(rule, secret.Value, state.Path);
-                    if (informational is null ? !Accept(rule, m, secret.Value, state.Source) : !SecretChecks.Validate(rule.Validation, secret.Value) || IsValueAllowed(secret.Value))
-                    {
-                        continue;
-                    }
-
-                    raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, Evidence.Secret(secret.Value, rule.Evidence), Informational: informational));
+                    MatchWindow(rule, regex, window, text, owned, state, raw);
+                    break;
                 }
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                // A pathological window: give up on this rule here rather than stall the scan.
-                state.Timeouts++;
+                catch (RegexMatchTimeoutException e) when (rule.SwitchToLinear(regex, e))
+                {
+                    // The backtracking engine went over its budget here: the rule runs linear from now on, this window
+                    // again (matches already taken are deduplicated by position).
+                    regex = rule.Regex;
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    // A pathological window even for the linear engine: give up on this rule here rather than stall the scan.
+                    state.Timeouts++;
+                    break;
+                }
             }
         }
 
         state.Add(raw, buffer.AsSpan(0, filled));
+    }
+
+    private void MatchWindow(SecretRule rule, Regex regex, Window window, string text, int owned, FileState state, List<RawMatch> raw)
+    {
+        for (var m = regex.Match(text, window.Start, window.End - window.Start); m.Success; m = m.NextMatch())
+        {
+            if (m.Index >= owned)
+            {
+                break;
+            }
+
+            var secret = m.Groups["secret"];
+            if (!secret.Success || secret.Length == 0 || SecretChecks.IsElidedAt(text, secret.Index + secret.Length) || InlineAllow.IsAllowed(text, secret.Index))
+            {
+                continue;
+            }
+
+            // A documented sample or public key is shown at INFO with the reason; it skips the placeholder
+            // filters, which would drop it silently (AWS's samples end in EXAMPLE).
+            var informational = PublicValues.Reason(rule, secret.Value, state.Path);
+            if (informational is null ? !Accept(rule, m, secret.Value, state.Source) : !SecretChecks.Validate(rule.Validation, secret.Value) || IsValueAllowed(secret.Value))
+            {
+                continue;
+            }
+
+            raw.Add(new RawMatch(window.Rule, m.Index, secret.Index, secret.Index + secret.Length, Evidence.Secret(secret.Value, rule.Evidence), Informational: informational));
+        }
     }
 
     private bool Accept(SecretRule rule, Match match, string secret, AssignmentSource source)

@@ -186,6 +186,33 @@ public sealed class SecretScannerTests
         Assert.Contains(scanner.Rules, r => r.Id == "SEC-ACME-TOKEN" && r.Examples.Count == 2);
     }
 
+    [Fact]
+    public async Task A_rule_that_backtracks_past_its_budget_moves_to_the_linear_engine_and_still_finds_the_secret()
+    {
+        // (?:a|aa)+ before a missing '!' takes exponential time to backtrack: far past the budget on 60 letters,
+        // while the linear-time engine reads the same window once.
+        const string Yaml = """
+            rules:
+              - id: SEC-SLOW
+                title: pathological
+                severity: HIGH
+                keywords: [zz]
+                regex: 'zz(?<secret>(?:a|aa)+)!'
+                explanation: x
+                remediation: x
+            """;
+        var scanner = new SecretScanner(SecretScannerConfig.Parse(Yaml, "strata-secrets.yaml"));
+        var rule = Assert.Single(scanner.SecretRules, r => r.Id == "SEC-SLOW");
+        Assert.False(rule.UsesLinearEngine);
+
+        using var input = new MemoryStream(Encoding.ASCII.GetBytes("zz" + new string('a', 60) + "b then zzaaaa!\n"));
+        var result = await scanner.ScanAsync(input, "/srv/slow.txt", cancellationToken: CancellationToken.None);
+
+        Assert.True(rule.UsesLinearEngine);
+        Assert.Equal(0, result.RegexTimeouts);
+        Assert.Equal("SEC-SLOW", Assert.Single(result.Matches).Rule.Id);
+    }
+
     [Theory]
     [InlineData("rules: [", "strata-secrets.yaml:2: malformed YAML")]
     [InlineData("%TAG ! ", "strata-secrets.yaml: malformed YAML")]

@@ -83,18 +83,19 @@ public static partial class AssignmentPattern
     }
 
     /// <summary>
-    /// Every form in which a name holding one of <paramref name="names"/> is bound to a value. The pattern starts at
-    /// the secret word and looks behind for the rest of the name (<c>kp</c>, then <c>kw</c> and <c>ks</c>), so that the
-    /// search jumps from one secret word to the next rather than trying a name at every character of the window.
+    /// Every form in which a name holding one of <paramref name="names"/> is bound to a value. The pattern starts with
+    /// the secret word itself and only then looks behind it for the rest of the name (<c>kp</c>), so that the engine's
+    /// literal prefix search jumps from one secret word to the next rather than trying a lookbehind at every character
+    /// of the window.
     /// </summary>
     private static string KeywordAssignmentPattern(string names)
     {
         var xmlText = """(?<xml>)(?<secret>[^<>\r\n]{1,256}?)""";
         return new StringBuilder()
-            .Append("""(?<=(?<![A-Za-z0-9_.$@:-])(?<kp>[$@]{0,2}[A-Za-z0-9_.-]{0,40}?))(?<kw>""").Append(names).Append(""")(?<ks>[A-Za-z0-9_.-]{0,24})(?:""")
+            .Append("""(?<kw>""").Append(names).Append(""")(?<=(?<![A-Za-z0-9_.$@:-])(?<kp>[$@]{0,2}[A-Za-z0-9_.-]{0,40}?)\k<kw>)(?<ks>(?>(?:[A-Za-z0-9_-]|\.(?!=)){0,24}))(?:""")
 
             // "value" == password (a comparison against a literal, written backwards).
-            .Append("""(?<=(?:(?<d>")(?<secret>[^"\r\n]{1,64})"|(?<d>')(?<secret>[^'\r\n]{1,64})')[ \t]*(?<op>[!=]==?)[ \t]*[$@]{0,2}[A-Za-z0-9_.-]{0,40}?(?:""").Append(names).Append(""")[A-Za-z0-9_.-]{0,24})(?![A-Za-z0-9_.-])""")
+            .Append("""(?<=(?:(?<d>")(?<secret>[^"\r\n]{1,64})"|(?<d>')(?<secret>[^'\r\n]{1,64})')[ \t]*(?<op>[!=]==?)[ \t]*\k<kp>\k<kw>\k<ks>)(?![A-Za-z0-9_.-])""")
 
             // setProperty("API_TOKEN", "…"), define('DB_PASSWORD', '…'), getenv("TOKEN", "…").
             .Append("""|["'][ \t]*(?<op>,)[ \t]*""").Append(Quoted)

@@ -1,6 +1,5 @@
 namespace Strata.Images.Dockerfile.Checks;
 
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Strata.Core.Checks;
 using Strata.Core.Findings;
@@ -8,7 +7,7 @@ using Strata.Core.Rules;
 using Strata.Images.Dockerfile.Context;
 
 /// <summary>A file the build copies from its context holds a secret: the secret rules on that file, reported on the COPY or ADD that copies it.</summary>
-public sealed class SecretInCopiedFile : Check<DockerfileBuild>
+public sealed class SecretInCopiedFile : ContextCheck
 {
     public override Rule Rule { get; } = new()
     {
@@ -31,13 +30,6 @@ public sealed class SecretInCopiedFile : Check<DockerfileBuild>
             new RuleExample("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n# context: .env = GITHUB_TOKEN=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", false, "COPY --from does not read the context"),
         ],
     };
-
-    public override bool AppliesTo(DockerfileBuild subject, [NotNullWhen(false)] out string? reason)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        reason = subject.Context is null ? "no build context was given (strata scan Dockerfile --context DIR)" : null;
-        return reason is null;
-    }
 
     public override IEnumerable<Finding> Evaluate(DockerfileBuild subject, CheckContext context)
     {

@@ -1,6 +1,5 @@
 namespace Strata.Images.Dockerfile.Checks;
 
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Strata.Core.Checks;
 using Strata.Core.Findings;
@@ -11,7 +10,7 @@ using Strata.Images.Dockerfile.Context;
 /// <c>COPY . .</c> (or another directory copy) brings <c>.git</c>, <c>.env</c> files, private keys or <c>node_modules</c>
 /// from the context because no ignore file keeps them out.
 /// </summary>
-public sealed class SensitiveFilesInDirectoryCopy : Check<DockerfileBuild>
+public sealed class SensitiveFilesInDirectoryCopy : ContextCheck
 {
     /// <summary>Names of .env files that are templates, not configuration.</summary>
     private static readonly string[] TemplateSuffixes = [".example", ".sample", ".template", ".dist", ".defaults", ".tmpl", ".tpl"];
@@ -35,13 +34,6 @@ public sealed class SensitiveFilesInDirectoryCopy : Check<DockerfileBuild>
             new RuleExample("FROM node:22-slim\nCOPY package.json /app/\nCOPY .env /app/.env\n# context: package.json = {}\n# context: .env = DEBUG=1\n# context: .git/HEAD = ref: refs/heads/main", false, "files named one by one, not a directory copy"),
         ],
     };
-
-    public override bool AppliesTo(DockerfileBuild subject, [NotNullWhen(false)] out string? reason)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        reason = subject.Context is null ? "no build context was given (strata scan Dockerfile --context DIR)" : null;
-        return reason is null;
-    }
 
     public override IEnumerable<Finding> Evaluate(DockerfileBuild subject, CheckContext context)
     {
