@@ -2,6 +2,7 @@ namespace Strata.Kernel.Tests;
 
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
+using Strata.Kernel.Capabilities;
 using Strata.Testing;
 
 /// <summary>Host checks against host trees laid out like /proc (fixtures, since the real host's settings are what they are).</summary>
@@ -74,7 +75,7 @@ public sealed class HostScannerTests
     [Fact]
     public void Capability_masks_decode_by_bit()
     {
-        Assert.Equal(["CAP_CHOWN", "CAP_SYS_ADMIN"], Capabilities.Decode("0000000000200001"));
-        Assert.Equal("CAP_SYS_ADMIN", Capabilities.Normalize("sys_admin"));
+        Assert.Equal(["CAP_CHOWN", "CAP_SYS_ADMIN"], CapabilitySet.ParseHex("0000000000200001").Names);
+        Assert.Equal("CAP_SYS_ADMIN", CapabilityCatalog.Normalize("sys_admin"));
     }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using Strata.Kernel.Capabilities;
 
 /// <summary>Strata runs inside a container whose processes hold capabilities that reach the host.</summary>
 public sealed class ContainerWithDangerousCapabilities : Check<HostSnapshot>
@@ -43,7 +44,7 @@ public sealed class ContainerWithDangerousCapabilities : Check<HostSnapshot>
             yield break;
         }
 
-        var dangerous = Capabilities.Decode(mask).Where(Capabilities.Dangerous.Contains).ToList();
+        var dangerous = CapabilitySet.ParseHex(mask).Names.Where(CapabilityCatalog.Dangerous.Contains).ToList();
         if (dangerous.Count > 0)
         {
             yield return Finding.For(

@@ -5,6 +5,7 @@ using Strata.Core.Checks;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Kernel;
+using Strata.Kernel.Capabilities;
 
 public sealed class DangerousCapabilitiesGranted : Check<RuntimeConfig>
 {
@@ -43,8 +44,8 @@ public sealed class DangerousCapabilitiesGranted : Check<RuntimeConfig>
             {
                 if (element.ValueKind == JsonValueKind.String)
                 {
-                    var name = Capabilities.Normalize(element.GetString()!);
-                    if (Capabilities.Dangerous.Contains(name) && reported.Add(name))
+                    var name = CapabilityCatalog.Normalize(element.GetString()!);
+                    if (CapabilityCatalog.Dangerous.Contains(name) && reported.Add(name))
                     {
                         var path = $"$.process.capabilities.{set}[{index}]";
                         yield return Finding.For(Rule, context.Target, new Location { File = subject.File, JsonPath = path, Line = subject.Source.LineOf(path), Subject = name }, $"{name} is in the {set} set.", Evidence.Plain(name));
