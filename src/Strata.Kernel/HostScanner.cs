@@ -6,15 +6,19 @@ using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Kernel.Checks;
+using Strata.Kernel.KernelCves;
 
 /// <summary>Scans the host Strata runs on: kernel settings and the capabilities of its own context.</summary>
-public sealed class HostScanner : ITargetScanner
+/// <param name="kernelCves">The linux_kernel_cves dataset (<c>--kernel-cve-data DIR</c>) for KRN-011, or null.</param>
+public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScanner
 {
     /// <summary>Every host check, in rule order.</summary>
     public IReadOnlyList<Check<HostSnapshot>> Checks { get; } =
     [
         new UnprivilegedUserNamespaces(),
         new UnprivilegedBpf(),
+        new KernelEscapeCve(),
+        new KernelStreamCve(kernelCves),
         new ContainerWithDangerousCapabilities(),
     ];
 

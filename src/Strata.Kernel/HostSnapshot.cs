@@ -48,6 +48,9 @@ public sealed class HostSnapshot
         || (ReadSmall("/proc/1/cgroup") is { } cgroup && (cgroup.Contains("docker", StringComparison.Ordinal) || cgroup.Contains("kubepods", StringComparison.Ordinal) || cgroup.Contains("libpod", StringComparison.Ordinal) || cgroup.Contains("lxc", StringComparison.Ordinal)))
         || ReadSmall("/proc/1/environ")?.Contains("container=", StringComparison.Ordinal) == true;
 
+    /// <summary>A small host file (at most 64 KiB read), or null when it is missing or unreadable.</summary>
+    public string? Read(string path) => ReadSmall(path);
+
     private bool Exists(string path) => File.Exists(Resolve(path));
 
     private string Resolve(string path) => Path.Combine(root, path.TrimStart('/'));
