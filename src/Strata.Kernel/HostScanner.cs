@@ -17,6 +17,7 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
     [
         new UnprivilegedUserNamespaces(),
         new UnprivilegedBpf(),
+        .. SysctlSetting.All,
         new KernelEscapeCve(),
         new KernelStreamCve(kernelCves),
         new ContainerWithDangerousCapabilities(),
