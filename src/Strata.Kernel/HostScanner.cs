@@ -20,6 +20,10 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         .. SysctlSetting.All,
         new KernelEscapeCve(),
         new KernelStreamCve(kernelCves),
+        new CgroupV1ReleaseAgent(),
+        new NfTablesReachable(),
+        new NoMandatoryAccessControl(),
+        new SeccompUnavailable(),
         new ContainerWithDangerousCapabilities(),
     ];
 

@@ -51,7 +51,8 @@ public sealed class HostSnapshot
     /// <summary>A small host file (at most 64 KiB read), or null when it is missing or unreadable.</summary>
     public string? Read(string path) => ReadSmall(path);
 
-    private bool Exists(string path) => File.Exists(Resolve(path));
+    /// <summary>True when a host file or directory exists.</summary>
+    public bool Exists(string path) => File.Exists(Resolve(path)) || Directory.Exists(Resolve(path));
 
     private string Resolve(string path) => Path.Combine(root, path.TrimStart('/'));
 

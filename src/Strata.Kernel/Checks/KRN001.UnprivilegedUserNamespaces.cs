@@ -49,28 +49,35 @@ public sealed class UnprivilegedUserNamespaces : Check<HostSnapshot>
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(context);
+        if (Allowed(subject, out var why))
+        {
+            var key = subject.Sysctl(DebianSwitch) is not null ? DebianSwitch : Limit;
+            var value = subject.Sysctl(key);
+            yield return Finding.For(Rule, context.Target, new Location { File = HostSnapshot.SysctlPath(key), Subject = key }, $"{why}: any user may create user namespaces.", Evidence.Plain($"{key}={value}"));
+        }
+    }
 
-        // Ubuntu's AppArmor restriction confines unprivileged user namespaces even when creation is allowed.
+    /// <summary>
+    /// True when unprivileged users may create user namespaces, with the setting that says so in <paramref name="why"/>:
+    /// Debian's and Ubuntu's switch decides when present, Ubuntu's AppArmor restriction confines them, else the limit.
+    /// </summary>
+    public static bool Allowed(HostSnapshot subject, out string why)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        why = string.Empty;
         if (HostSnapshot.IsTruthy(subject.Sysctl("kernel.apparmor_restrict_unprivileged_userns")))
         {
-            yield break;
+            return false;
         }
 
-        var debian = subject.Sysctl(DebianSwitch);
-        if (debian is not null)
+        if (subject.Sysctl(DebianSwitch) is { } debian)
         {
-            if (HostSnapshot.IsTruthy(debian))
-            {
-                yield return Finding.For(Rule, context.Target, new Location { File = HostSnapshot.SysctlPath(DebianSwitch), Subject = DebianSwitch }, $"{DebianSwitch} = {debian}: any user may create user namespaces.", Evidence.Plain($"{DebianSwitch}={debian}"));
-            }
-
-            yield break;
+            why = $"{DebianSwitch} = {debian}";
+            return HostSnapshot.IsTruthy(debian);
         }
 
         var limit = subject.Sysctl(Limit);
-        if (HostSnapshot.IsTruthy(limit))
-        {
-            yield return Finding.For(Rule, context.Target, new Location { File = HostSnapshot.SysctlPath(Limit), Subject = Limit }, $"{Limit} = {limit} and the kernel has no other switch: any user may create user namespaces.", Evidence.Plain($"{Limit}={limit}"));
-        }
+        why = $"{Limit} = {limit} and the kernel has no other switch";
+        return HostSnapshot.IsTruthy(limit);
     }
 }
