@@ -24,6 +24,7 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         new NfTablesReachable(),
         new NoMandatoryAccessControl(),
         new SeccompUnavailable(),
+        new RuntimeEscapeCve(),
         new ContainerWithDangerousCapabilities(),
     ];
 

@@ -13,6 +13,9 @@ public sealed class HostSnapshot
         this.root = root;
     }
 
+    /// <summary>True when the snapshot is of the machine Strata runs on (root "/"), where running its programs is safe.</summary>
+    public bool IsRealHost => Path.GetFullPath(root) == "/";
+
     /// <summary>Path of a host file as shown in findings, e.g. /proc/sys/kernel/unprivileged_bpf_disabled.</summary>
     public static string SysctlPath(string name) => "/proc/sys/" + name.Replace('.', '/');
 
@@ -56,12 +59,16 @@ public sealed class HostSnapshot
 
     private string Resolve(string path) => Path.Combine(root, path.TrimStart('/'));
 
-    private string? ReadSmall(string path)
+    /// <summary>A host database file such as /var/lib/dpkg/status (at most 64 MiB read), or null when missing or unreadable.</summary>
+    public string? ReadLarge(string path) => ReadSmall(path, 64 << 20);
+
+    private string? ReadSmall(string path, int maxBytes = 64 * 1024)
     {
         try
         {
             using var stream = new FileStream(Resolve(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            var buffer = new byte[64 * 1024];
+            // procfs and sysfs files report length 0: read up to 64 KiB of them; a regular file up to its length.
+            var buffer = new byte[stream.CanSeek && stream.Length > 0 ? (int)Math.Min(maxBytes, stream.Length) : Math.Min(maxBytes, 64 * 1024)];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
         }
