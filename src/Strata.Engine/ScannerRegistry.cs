@@ -8,6 +8,7 @@ using Strata.Images;
 using Strata.Images.Dockerfile;
 using Strata.Images.Secrets;
 using Strata.Kernel;
+using Strata.Kernel.KernelCves;
 using Strata.Kubernetes;
 using Strata.Oci;
 using Strata.Runtime.Config;
@@ -38,12 +39,13 @@ public sealed class ScannerRegistry
     /// reports <c>SEC-</c> rules and built when the first needs it.
     /// </param>
     /// <param name="dockerfileConfig">Trusted registries and label schema for the Dockerfile lint (<c>.hadolint.yaml</c>); none when null.</param>
-    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null, SecretScannerProvider? secrets = null, DockerfileLintConfig? dockerfileConfig = null)
+    /// <param name="kernelCves">The linux_kernel_cves dataset for the host audit (KRN-011); none when null.</param>
+    public static ScannerRegistry CreateDefault(ImageOpenOptions? imageOpenOptions = null, SecretScannerProvider? secrets = null, DockerfileLintConfig? dockerfileConfig = null, KernelCveTable? kernelCves = null)
     {
         secrets ??= new SecretScannerProvider();
         return new(
         [
-            new HostScanner(),
+            new HostScanner(kernelCves),
             new DockerfileScanner(secrets, dockerfileConfig),
             new ImageScanner(secrets, new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer(secrets)], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
             new RuntimeConfigScanner(),

@@ -12,6 +12,7 @@ using Strata.Images.Dockerfile;
 using Strata.Oci;
 using Strata.Oci.Transports;
 using Strata.Reporting;
+using Strata.Kernel.KernelCves;
 using Strata.Secrets;
 
 /// <summary><c>strata scan [TARGET…]</c>: the main job.</summary>
@@ -28,10 +29,16 @@ internal static class ScanCommand
         {
             Description = $"Treat every target as this kind instead of detecting it: {string.Join(", ", TargetKindNames.All)}.",
         };
-        var hostRoot = new Option<string?>("--host-root")
+        var hostRoot = new Option<string?>("--root", "--host-root")
         {
-            Description = "Read host facts (/proc, /sys) under this directory instead of /.",
-            Hidden = true,
+            Description = "Audit the host under this directory instead of / (its proc, sys, etc and var/lib/dpkg: a copy of another machine's); runtime binaries are asked for their version only on the real host.",
+            HelpName = "dir",
+        };
+
+        var kernelCveData = new Option<string?>("--kernel-cve-data")
+        {
+            Description = "The linux_kernel_cves data directory (stream_fixes.json, CVEs.txt): the host audit reports every CVE unfixed at the running kernel's version in its stable branch (KRN-011).",
+            HelpName = "dir",
         };
 
         var secretConfig = new Option<string?>("--secret-config")
@@ -58,15 +65,15 @@ internal static class ScanCommand
 
         var imageAccess = new ImageAccessArguments();
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext, failOnEvidence };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence };
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
@@ -117,12 +124,13 @@ internal static class ScanCommand
         var context = new ScanContext
         {
             Logger = logger,
-            HostRoot = parse.GetValue(hostRootOption) ?? io.HostRoot,
+            HostRoot = parse.GetValue(hostRootOption) is { } root ? Path.GetFullPath(root, io.WorkingDirectory) : io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
             Limits = limits,
         };
 
-        var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets, dockerfileConfig);
+        var kernelCves = parse.GetValue(kernelCveDataOption) is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;
+        var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets, dockerfileConfig, kernelCves);
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
             resolved,
