@@ -4,6 +4,8 @@
 //                               the secret analyzer); secret findings (TSV: path, line, rule) to stdout, statistics to stderr
 //   SecretsBench scan-all DIR   the same without the built-in allowed paths (docs, package metadata): every file is read
 //   SecretsBench warm DIR       scans twice in one process and reports both times (start-up and JIT versus steady state)
+//   SecretsBench keywords       the distinct keywords of every secret rule, one a line (the rg floor's fixed strings)
+//   SecretsBench allowed-paths  the built-in allowed paths as globs, one a line (the rg floor excludes them as Strata does)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -14,9 +16,29 @@ using Strata.Images.Secrets;
 using Strata.Secrets;
 using Strata.Testing;
 
+if (args is ["keywords"])
+{
+    foreach (var keyword in SecretScanner.BuiltInRules.SelectMany(r => r.Keywords).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+    {
+        Console.WriteLine(keyword);
+    }
+
+    return 0;
+}
+
+if (args is ["allowed-paths"])
+{
+    foreach (var glob in PathAllowList.BuiltIn)
+    {
+        Console.WriteLine(glob);
+    }
+
+    return 0;
+}
+
 if (args.Length != 2 || args[0] is not ("plant" or "scan" or "scan-all" or "warm"))
 {
-    await Console.Error.WriteLineAsync("usage: SecretsBench plant|scan|scan-all|warm DIR");
+    await Console.Error.WriteLineAsync("usage: SecretsBench plant|scan|scan-all|warm DIR, or SecretsBench keywords|allowed-paths");
     return 2;
 }
 
