@@ -2,7 +2,9 @@ namespace Strata.Secrets;
 
 /// <summary>
 /// Aho-Corasick over ASCII-lower-cased bytes, as a dense state table built once: one pass over a
-/// chunk finds every occurrence of every rule keyword, whatever the number of rules.
+/// chunk finds every occurrence of every rule keyword, whatever the number of rules. The table is
+/// indexed by the raw byte (upper case folded into it) and holds each next state's row offset, negated
+/// when a keyword ends there: one load and one sign test per byte.
 /// </summary>
 internal sealed class KeywordAutomaton
 {
@@ -10,7 +12,6 @@ internal sealed class KeywordAutomaton
 
     private readonly int[] table;
     private readonly int[][] outputs;
-    private readonly bool[] hasOutput;
 
     public KeywordAutomaton(IReadOnlyList<string> keywords)
     {
@@ -41,14 +42,14 @@ internal sealed class KeywordAutomaton
         }
 
         var count = children.Count;
-        table = new int[count * 256];
+        var dense = new int[count * 256];
         var failure = new int[count];
         var queue = new Queue<int>();
         for (var b = 0; b < 256; b++)
         {
             if (children[0].TryGetValue((byte)b, out var next))
             {
-                table[b] = next;
+                dense[b] = next;
                 queue.Enqueue(next);
             }
         }
@@ -61,19 +62,27 @@ internal sealed class KeywordAutomaton
             {
                 if (children[state].TryGetValue((byte)b, out var next))
                 {
-                    failure[next] = table[(failure[state] * 256) + b];
-                    table[(state * 256) + b] = next;
+                    failure[next] = dense[(failure[state] * 256) + b];
+                    dense[(state * 256) + b] = next;
                     queue.Enqueue(next);
                 }
                 else
                 {
-                    table[(state * 256) + b] = table[(failure[state] * 256) + b];
+                    dense[(state * 256) + b] = dense[(failure[state] * 256) + b];
                 }
             }
         }
 
         outputs = [.. output.Select(o => o.Distinct().ToArray())];
-        hasOutput = [.. outputs.Select(o => o.Length > 0)];
+        table = new int[count * 256];
+        for (var state = 0; state < count; state++)
+        {
+            for (var b = 0; b < 256; b++)
+            {
+                var next = dense[(state * 256) + LowerCase[b]];
+                table[(state * 256) + b] = outputs[next].Length > 0 ? ~(next * 256) : next * 256;
+            }
+        }
     }
 
     public int[] KeywordLengths { get; }
@@ -85,15 +94,15 @@ internal sealed class KeywordAutomaton
     public void Scan<TSink>(ReadOnlySpan<byte> text, ref TSink sink)
         where TSink : struct, IKeywordSink
     {
-        var state = 0;
-        var lower = LowerCase;
+        var row = 0;
         var transitions = table;
         for (var i = 0; i < text.Length; i++)
         {
-            state = transitions[(state << 8) | lower[text[i]]];
-            if (hasOutput[state])
+            row = transitions[row + text[i]];
+            if (row < 0)
             {
-                foreach (var keyword in outputs[state])
+                row = ~row;
+                foreach (var keyword in outputs[row >> 8])
                 {
                     sink.OnHit(keyword, i + 1);
                 }

@@ -166,82 +166,75 @@ public sealed class SecretScanner
     }
 
     /// <summary>Scans a stream read once, front to back; the caller owns and disposes it.</summary>
-    public async Task<SecretFileResult> ScanAsync(Stream stream, string displayPath, object? context = null, CancellationToken cancellationToken = default)
+    public async Task<SecretFileResult> ScanAsync(Stream stream, string displayPath, object? context = null, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(stream, displayPath, context, cancellationToken)).Run();
+
+    /// <summary>
+    /// Reads a stream as <see cref="ScanAsync"/> does but leaves the keyword and regex work of a file that fits one chunk
+    /// for <see cref="PendingSecretScan.Run"/>, which may run on another thread after the stream is closed: a walk hands
+    /// it over and moves on. A binary file is read only as far as its probe; a larger file is scanned here, streaming.
+    /// </summary>
+    public async Task<PendingSecretScan> ReadAsync(Stream stream, string displayPath, object? context = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(displayPath);
         if (IsPathAllowed(displayPath))
         {
-            return new SecretFileResult(displayPath, [], SecretFileDisposition.AllowedPath, 0);
+            return new PendingSecretScan(new SecretFileResult(displayPath, [], SecretFileDisposition.AllowedPath, 0));
         }
 
         var capacity = Options.ChunkBytes + Overlap;
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        var handedOver = false;
         try
         {
+            // The probe first: a binary file (most of a root filesystem's bytes) is not read past it.
+            var fill = await FillAsync(stream, buffer, new Fill(0, 0, false, false), Math.Min(capacity, BinaryProbeBytes), cancellationToken);
+
+            // A key store is binary: recognised by its first bytes, before binary files are skipped.
+            if (Pkcs12Store.LooksLikePfx(buffer.AsSpan(0, Math.Min(fill.Filled, Pkcs12Store.HeadBytes))))
+            {
+                fill = await FillAsync(stream, buffer, fill, capacity, cancellationToken);
+                return new PendingSecretScan(await ScanPkcs12Async(stream, buffer, fill.Filled, fill.EndOfInput, displayPath, context, cancellationToken));
+            }
+
+            if (!IsKnownTextName(displayPath) && LooksBinary(buffer.AsSpan(0, Math.Min(fill.Filled, BinaryProbeBytes))))
+            {
+                return new PendingSecretScan(new SecretFileResult(displayPath, [], SecretFileDisposition.Binary, Math.Min(fill.Filled, BinaryProbeBytes)));
+            }
+
+            fill = await FillAsync(stream, buffer, fill, capacity, cancellationToken);
+            if (fill.EndOfInput)
+            {
+                // The whole input in one chunk: scanned later, from this buffer.
+                handedOver = true;
+                return new PendingSecretScan(this, buffer, fill, displayPath, context);
+            }
+
             var state = new FileState(this, displayPath, context);
-            var filled = 0;
-            long total = 0;
-            var first = true;
-            var truncated = false;
+
             while (true)
             {
-                var endOfInput = false;
-                while (filled < capacity)
-                {
-                    var want = (int)Math.Min(capacity - filled, Options.MaxFileBytes - total);
-                    if (want == 0)
-                    {
-                        truncated = true;
-                        endOfInput = true;
-                        break;
-                    }
-
-                    var read = await stream.ReadAsync(buffer.AsMemory(filled, want), cancellationToken);
-                    if (read == 0)
-                    {
-                        endOfInput = true;
-                        break;
-                    }
-
-                    filled += read;
-                    total += read;
-                }
-
-                var whole = first && endOfInput;
-                if (first)
-                {
-                    first = false;
-
-                    // A key store is binary: recognised by its first bytes, before binary files are skipped.
-                    if (Pkcs12Store.LooksLikePfx(buffer.AsSpan(0, Math.Min(filled, Pkcs12Store.HeadBytes))))
-                    {
-                        return await ScanPkcs12Async(stream, buffer, filled, endOfInput, displayPath, context, cancellationToken);
-                    }
-
-                    if (!IsKnownTextName(displayPath) && LooksBinary(buffer.AsSpan(0, Math.Min(filled, BinaryProbeBytes))))
-                    {
-                        return new SecretFileResult(displayPath, [], SecretFileDisposition.Binary, Math.Min(filled, BinaryProbeBytes));
-                    }
-                }
-
-                var owned = endOfInput ? filled : filled - Overlap;
-                ProcessBuffer(buffer, filled, owned, state, whole, depth: 0);
-                if (endOfInput)
+                var owned = fill.EndOfInput ? fill.Filled : fill.Filled - Overlap;
+                ProcessBuffer(buffer, fill.Filled, owned, state, wholeInput: false, depth: 0);
+                if (fill.EndOfInput)
                 {
                     break;
                 }
 
                 state.Advance(buffer.AsSpan(0, owned));
-                buffer.AsSpan(owned, filled - owned).CopyTo(buffer);
-                filled -= owned;
+                buffer.AsSpan(owned, fill.Filled - owned).CopyTo(buffer);
+                fill = await FillAsync(stream, buffer, fill with { Filled = fill.Filled - owned }, capacity, cancellationToken);
             }
 
-            return new SecretFileResult(displayPath, state.Finish(), truncated ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, total, state.Timeouts);
+            return new PendingSecretScan(new SecretFileResult(displayPath, state.Finish(), fill.Truncated ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, fill.Total, state.Timeouts));
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -306,6 +299,49 @@ public sealed class SecretScanner
         var state = new FileState(this, displayPath, context);
         ProcessBuffer(bytes, bytes.Length, bytes.Length, state, wholeInput: true, depth);
         return state.Finish();
+    }
+
+    /// <summary>Reads until <paramref name="upTo"/> bytes are buffered, the input ends, or <see cref="SecretScanOptions.MaxFileBytes"/> is reached.</summary>
+    private async Task<Fill> FillAsync(Stream stream, byte[] buffer, Fill fill, int upTo, CancellationToken cancellationToken)
+    {
+        var (filled, total, endOfInput, truncated) = fill;
+        while (!endOfInput && filled < upTo)
+        {
+            var want = (int)Math.Min(upTo - filled, Options.MaxFileBytes - total);
+            if (want == 0)
+            {
+                truncated = true;
+                endOfInput = true;
+                break;
+            }
+
+            var read = await stream.ReadAsync(buffer.AsMemory(filled, want), cancellationToken);
+            if (read == 0)
+            {
+                endOfInput = true;
+                break;
+            }
+
+            filled += read;
+            total += read;
+        }
+
+        return new Fill(filled, total, endOfInput, truncated);
+    }
+
+    /// <summary>Runs the keyword pass and the windowed regexes over a whole input read into one pooled buffer, and returns the buffer.</summary>
+    internal SecretFileResult ScanWhole(byte[] buffer, Fill fill, string displayPath, object? context)
+    {
+        try
+        {
+            var state = new FileState(this, displayPath, context);
+            ProcessBuffer(buffer, fill.Filled, fill.Filled, state, wholeInput: true, depth: 0);
+            return new SecretFileResult(state.Path, state.Finish(), fill.Truncated ? SecretFileDisposition.Truncated : SecretFileDisposition.Scanned, fill.Total, state.Timeouts);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The key store a stream starts with, read whole up to <see cref="Pkcs12Store.MaxBytes"/>.</summary>
@@ -457,6 +493,12 @@ public sealed class SecretScanner
     private readonly record struct RawMatch(int Rule, int Index, int SecretStart, int SecretEnd, Evidence Evidence, string? JsonPath = null, string? Informational = null);
 
     private readonly record struct Window(int Rule, int Start, int End);
+
+    /// <param name="Filled">Bytes in the buffer.</param>
+    /// <param name="Total">Bytes read from the input so far.</param>
+    /// <param name="EndOfInput">Nothing more will be read: the input ended, or it was truncated.</param>
+    /// <param name="Truncated">Reading stopped at <see cref="SecretScanOptions.MaxFileBytes"/>.</param>
+    internal readonly record struct Fill(int Filled, long Total, bool EndOfInput, bool Truncated);
 
     /// <summary>Turns keyword hits into merged, per-rule windows as the automaton reports them.</summary>
     private struct WindowCollector : IKeywordSink

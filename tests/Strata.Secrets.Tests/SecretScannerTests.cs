@@ -57,6 +57,35 @@ public sealed class SecretScannerTests
     }
 
     [Fact]
+    public async Task A_binary_file_is_read_only_as_far_as_its_probe()
+    {
+        var content = new byte[4 * 1024 * 1024];
+        "\u007fELF"u8.CopyTo(content);
+        using var stream = new CountingStream(content);
+        var result = await BuiltInSecrets.Scanner.ScanAsync(stream, "/usr/lib/libbig.so");
+        Assert.Equal(SecretFileDisposition.Binary, result.Disposition);
+        Assert.Equal(8192, stream.BytesRead);
+    }
+
+    [Fact]
+    public async Task A_file_read_whole_is_scanned_later_on_another_thread_after_its_stream_is_closed()
+    {
+        var content = Encoding.ASCII.GetBytes("GITHUB_TOKEN=" + GitHubToken + "\n");
+        PendingSecretScan pending;
+        using (var stream = new MemoryStream(content))
+        {
+            pending = await BuiltInSecrets.Scanner.ReadAsync(stream, "/app/settings.txt");
+        }
+
+        Assert.False(pending.IsComplete);
+        var result = await Task.Run(pending.Run);
+        Assert.Equal(SecretFileDisposition.Scanned, result.Disposition);
+        Assert.Equal(content.Length, result.BytesScanned);
+        Assert.Equal(14, Assert.Single(result.Matches).Column);
+        Assert.Same(result, pending.Run());
+    }
+
+    [Fact]
     public async Task Files_are_scanned_up_to_the_size_cap()
     {
         var scanner = new SecretScanner(options: new SecretScanOptions { MaxFileBytes = 10_000, ChunkBytes = 4096 });

@@ -3,7 +3,10 @@
 //   SecretsBench scan DIR       scans DIR as `strata scan rootfs:DIR` does (the image scanner's root filesystem path with
 //                               the secret analyzer); secret findings (TSV: path, line, rule) to stdout, statistics to stderr
 //   SecretsBench scan-all DIR   the same without the built-in allowed paths (docs, package metadata): every file is read
-//   SecretsBench warm DIR       scans twice in one process and reports both times (start-up and JIT versus steady state)
+//   SecretsBench warm DIR       builds the secret scanner (the rule catalog), then scans twice in one process and reports
+//                               the three times (catalog, start-up and JIT versus steady state)
+//   SecretsBench keywords       the distinct keywords of every secret rule, one a line (the rg floor's fixed strings)
+//   SecretsBench allowed-paths  the built-in allowed paths as globs, one a line (the rg floor excludes them as Strata does)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -14,9 +17,29 @@ using Strata.Images.Secrets;
 using Strata.Secrets;
 using Strata.Testing;
 
+if (args is ["keywords"])
+{
+    foreach (var keyword in SecretScanner.BuiltInRules.SelectMany(r => r.Keywords).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+    {
+        Console.WriteLine(keyword);
+    }
+
+    return 0;
+}
+
+if (args is ["allowed-paths"])
+{
+    foreach (var glob in PathAllowList.BuiltIn)
+    {
+        Console.WriteLine(glob);
+    }
+
+    return 0;
+}
+
 if (args.Length != 2 || args[0] is not ("plant" or "scan" or "scan-all" or "warm"))
 {
-    await Console.Error.WriteLineAsync("usage: SecretsBench plant|scan|scan-all|warm DIR");
+    await Console.Error.WriteLineAsync("usage: SecretsBench plant|scan|scan-all|warm DIR, or SecretsBench keywords|allowed-paths");
     return 2;
 }
 
@@ -36,6 +59,13 @@ var target = new ScanTarget(TargetKind.RootFs, args[1], args[1]);
 
 // The secret analysis logs its statistics (files and bytes scanned) at debug level.
 var context = new ScanContext { Logger = new StatisticsLogger() };
+var catalog = Stopwatch.StartNew();
+if (args[0] == "warm")
+{
+    _ = secrets.Scanner;
+}
+
+catalog.Stop();
 var clock = Stopwatch.StartNew();
 var findings = await scanner.ScanAsync(target, context, CancellationToken.None);
 clock.Stop();
@@ -43,7 +73,7 @@ if (args[0] == "warm")
 {
     var second = Stopwatch.StartNew();
     await scanner.ScanAsync(target, new ScanContext(), CancellationToken.None);
-    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: first scan {clock.Elapsed.TotalSeconds:F2} s, second scan {second.Elapsed.TotalSeconds:F2} s"));
+    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: catalog and scanner built in {catalog.Elapsed.TotalSeconds:F2} s, first scan {clock.Elapsed.TotalSeconds:F2} s, second scan {second.Elapsed.TotalSeconds:F2} s"));
 }
 
 // INFO findings are public samples and browser keys shown with their reason, not secrets: not scored.

@@ -1,6 +1,7 @@
 namespace Strata.Images.Secrets;
 
 using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Strata.Core.Findings;
 using Strata.Images.Hardening;
@@ -21,6 +22,9 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
 
     private readonly List<SecretMatch>?[] perLayer = new List<SecretMatch>?[subject.Image?.Layers.Count ?? 0];
     private readonly List<SecretMatch> rootFs = [];
+
+    /// <summary>Files being scanned at once, across all layers: one per core (a token per free core; nothing to dispose).</summary>
+    private readonly Channel<bool> scanSlots = FreeSlots(Environment.ProcessorCount);
     private long filesScanned;
     private long bytesScanned;
     private long filesTruncated;
@@ -44,7 +48,7 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
         var findings = new List<Finding>();
         if (subject.Image is null)
         {
-            findings.AddRange(rootFs.OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column).Select(m => m.ToFinding(subject.Target)));
+            findings.AddRange(rootFs.OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Rule.Id, StringComparer.Ordinal).Select(m => m.ToFinding(subject.Target)));
         }
         else
         {
@@ -71,7 +75,7 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
         {
             var layer = view.Layers[i];
             var createdBy = SafeCreatedBy(view, i);
-            foreach (var match in (perLayer[i] ?? []).OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column))
+            foreach (var match in (perLayer[i] ?? []).OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Rule.Id, StringComparer.Ordinal))
             {
                 var location = new Location { LayerDigest = layer.Descriptor.Digest.ToString(), LayerIndex = i, CreatedBy = createdBy };
                 var where = string.Create(CultureInfo.InvariantCulture, $"{match.Rule.Title} in {match.Path}:{match.Line}:{match.Column} ({match.Evidence.Text}; added in layer {i}{By(createdBy)}");
@@ -165,12 +169,32 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
     /// <summary>A layer's build step as findings may show it (masked, or withheld; see <see cref="ImageView.BuildSteps"/>).</summary>
     private static string? SafeCreatedBy(ImageView view, int layerIndex) => layerIndex < view.BuildSteps.Count ? view.BuildSteps[layerIndex] : null;
 
+    private static Channel<bool> FreeSlots(int count)
+    {
+        var slots = Channel.CreateBounded<bool>(count);
+        for (var i = 0; i < count; i++)
+        {
+            slots.Writer.TryWrite(true);
+        }
+
+        return slots;
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: secrets: {Files} files scanned ({Bytes} bytes, {Truncated} truncated, {Timeouts} regex windows abandoned), {Findings} findings")]
     private static partial void LogScanned(ILogger logger, string target, long files, long bytes, long truncated, long timeouts, int findings);
 
-    /// <summary>Scans each regular file of one layer (or of the root filesystem) as it streams by.</summary>
+    /// <summary>
+    /// Scans each regular file of one layer (or of the root filesystem) as it streams by. The walk only reads: the keyword
+    /// and regex work of each file runs on the thread pool, one file per core at a time (the walk waits for a free core
+    /// before it reads the next file, so memory stays at one chunk per core), and the layer ends when all have finished.
+    /// </summary>
     private sealed class FileVisitor(ImageSecretsAnalysis analysis, List<SecretMatch> matches) : ILayerEntryVisitor
     {
+        /// <summary>Finished scans are dropped from <see cref="running"/> past this many, so a long layer keeps a short list.</summary>
+        private const int PruneAt = 64;
+
+        private readonly List<Task> running = [];
+
         public bool WantsContent(LayerEntry entry) =>
             entry.Type == EntryType.File && entry.Size > 0 && !analysis.Scanner.IsPathAllowed(entry.Path);
 
@@ -181,8 +205,72 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
                 return;
             }
 
-            var result = await analysis.Scanner.ScanAsync(content, "/" + entry.Path, null, cancellationToken);
-            matches.AddRange(result.Matches);
+            var slots = analysis.scanSlots;
+            await slots.Reader.ReadAsync(cancellationToken);
+            PendingSecretScan pending;
+            try
+            {
+                pending = await analysis.Scanner.ReadAsync(content, "/" + entry.Path, null, cancellationToken);
+            }
+            catch
+            {
+                slots.Writer.TryWrite(true);
+                throw;
+            }
+
+            if (pending.IsComplete)
+            {
+                slots.Writer.TryWrite(true);
+                Record(pending.Run());
+                return;
+            }
+
+            // Not cancellable once queued: the delegate must run to give back its slot and its buffer.
+            var scan = Task.Run(() =>
+            {
+                try
+                {
+                    Record(pending.Run());
+                }
+                finally
+                {
+                    slots.Writer.TryWrite(true);
+                }
+            }, CancellationToken.None);
+            lock (running)
+            {
+                if (running.Count >= PruneAt)
+                {
+                    // Failed scans stay, so EndLayerAsync reports them.
+                    running.RemoveAll(t => t.IsCompletedSuccessfully);
+                }
+
+                running.Add(scan);
+            }
+        }
+
+        public async ValueTask EndLayerAsync(CancellationToken cancellationToken)
+        {
+            Task[] all;
+            lock (running)
+            {
+                all = [.. running];
+                running.Clear();
+            }
+
+            await Task.WhenAll(all).WaitAsync(cancellationToken);
+        }
+
+        private void Record(SecretFileResult result)
+        {
+            if (result.Matches.Count > 0)
+            {
+                lock (matches)
+                {
+                    matches.AddRange(result.Matches);
+                }
+            }
+
             Interlocked.Increment(ref analysis.filesScanned);
             Interlocked.Add(ref analysis.bytesScanned, result.BytesScanned);
             Interlocked.Add(ref analysis.regexTimeouts, result.RegexTimeouts);
@@ -191,7 +279,5 @@ internal sealed partial class ImageSecretsAnalysis(SecretScanner scanner, bool r
                 Interlocked.Increment(ref analysis.filesTruncated);
             }
         }
-
-        public ValueTask EndLayerAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
