@@ -1,7 +1,9 @@
 namespace Strata.Oci.Extraction;
 
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
+using System.Threading.Channels;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Oci.Layers;
@@ -60,13 +62,7 @@ public static class ImageExtractor
         try
         {
             var writer = new TreeWriter(staging, options);
-            var budget = new UncompressedBudget(image.Options.Limits.MaxImageUncompressedBytes);
-            foreach (var layer in image.Layers)
-            {
-                writer.BeginLayer(layer);
-                await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, writer.WriteAsync, cancellationToken);
-            }
-
+            await ReadAndWriteAsync(image, writer, cancellationToken);
             writer.Finish();
             foreach (var entry in Directory.EnumerateFileSystemEntries(staging))
             {
@@ -83,6 +79,70 @@ public static class ImageExtractor
         catch
         {
             TryDelete(staging);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the layers in order on one task and writes their entries on another, through a bounded pipe: inflating and
+    /// hashing run beside the file system calls. The first real error wins; the other side is cancelled.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    private static async Task ReadAndWriteAsync(ResolvedImage image, TreeWriter writer, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pipe = new LayerPipe();
+        var reading = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var budget = new UncompressedBudget(image.Options.Limits.MaxImageUncompressedBytes);
+                    foreach (var layer in image.Layers)
+                    {
+                        await pipe.BeginLayerAsync(layer, stop.Token);
+                        await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, pipe.PostAsync, stop.Token);
+                    }
+
+                    pipe.Complete();
+                }
+                catch (Exception error)
+                {
+                    pipe.Complete(error);
+                    await stop.CancelAsync();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        var writing = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await pipe.DrainAsync(writer.BeginLayer, writer.WriteAsync, stop.Token);
+                }
+                catch
+                {
+                    await stop.CancelAsync();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            await Task.WhenAll(reading, writing);
+        }
+        catch
+        {
+            // The side that failed first has the real error; the other one only saw the cancellation (or the pipe closed).
+            foreach (var task in new[] { reading, writing })
+            {
+                if (task.Exception?.InnerException is { } error and not OperationCanceledException and not ChannelClosedException)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+            }
+
             throw;
         }
     }
@@ -115,7 +175,6 @@ public static class ImageExtractor
         private readonly HashSet<string> upperPaths = new(StringComparer.Ordinal);
         private readonly LowerLayerPaths lower;
         private readonly List<string> skipped = [];
-        private readonly byte[] copyBuffer = new byte[128 * 1024];
         private ImageLayer? layer;
         private long files;
         private long directories;
@@ -141,7 +200,7 @@ public static class ImageExtractor
 
         public ExtractionReport Report() => new(files, directories, symlinks, hardLinks, bytes, skipped);
 
-        public async ValueTask WriteAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+        public async ValueTask WriteAsync(LayerEntry entry, LayerPipe.FileContent? content, CancellationToken cancellationToken)
         {
             var what = $"{layer!.Describe()}: entry '{Redaction.Quote(entry.RawName, 200)}'";
 
@@ -296,7 +355,7 @@ public static class ImageExtractor
         /// close. Writes are synchronous: the page cache takes them at once, and FileStream's WriteAsync would cost a
         /// thread-pool hop per file.
         /// </summary>
-        private async ValueTask WriteFileAsync(string path, string full, LayerEntry entry, Stream content, string what, CancellationToken cancellationToken)
+        private async ValueTask WriteFileAsync(string path, string full, LayerEntry entry, LayerPipe.FileContent content, string what, CancellationToken cancellationToken)
         {
             var fd = NativeMethods.CreateNew(full);
             if (fd < 0 && Marshal.GetLastPInvokeError() == NativeMethods.Exists)
@@ -312,15 +371,15 @@ public static class ImageExtractor
 
             try
             {
-                int n;
-                while ((n = await content.ReadAsync(copyBuffer, cancellationToken)) > 0)
+                ReadOnlyMemory<byte> chunk;
+                while (!(chunk = await content.NextAsync(cancellationToken)).IsEmpty)
                 {
-                    if (!NativeMethods.WriteAll(fd, copyBuffer.AsSpan(0, n)))
+                    if (!NativeMethods.WriteAll(fd, chunk.Span))
                     {
                         throw new StrataException($"{what}: cannot write: {NativeMethods.LastError()}");
                     }
 
-                    bytes += n;
+                    bytes += chunk.Length;
                 }
 
                 // chown clears setuid/setgid, so ownership goes first.
