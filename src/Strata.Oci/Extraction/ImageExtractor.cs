@@ -26,10 +26,12 @@ public sealed record ExtractionReport(long Files, long Directories, long Symlink
 /// opaque directories. Safe against hostile layers: every path is normalised (no <c>..</c> above the root); a
 /// symlinked parent (<c>bin -> usr/bin</c>) is resolved inside the root with <see cref="ScopedPath"/> (as umoci
 /// does), so <c>..</c> and absolute targets are clamped to the root and never followed out of it; the resolved
-/// parents are then checked with lstat to be real directories; files are created with O_EXCL after removing what
-/// was there, hard links must name a regular file or symlink already extracted, and device nodes are never created. Output is
-/// staged in <c>DIR/.strata-tmp-*</c> and moved into place only after every layer was read and verified, so a
-/// failure leaves DIR as it was (empty).
+/// parents are then checked with lstat to be real directories; files are created with O_EXCL|O_NOFOLLOW (what was
+/// there is removed, without following it, only when creating finds it), hard links must name a regular file or
+/// symlink already extracted, and device nodes are never created. Output is staged in <c>DIR/.strata-tmp-*</c> and
+/// moved into place only after every layer was read and verified, so a failure leaves DIR as it was (empty). Layers
+/// are read (inflated, hashed) on one task while their entries are written on another, in order; nothing is fsynced
+/// (like umoci and tar: the page cache is the caller's to flush).
 /// </summary>
 public static class ImageExtractor
 {
