@@ -1,6 +1,9 @@
 namespace Strata.Oci.Extraction;
 
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
+using System.Threading.Channels;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Oci.Layers;
@@ -23,10 +26,12 @@ public sealed record ExtractionReport(long Files, long Directories, long Symlink
 /// opaque directories. Safe against hostile layers: every path is normalised (no <c>..</c> above the root); a
 /// symlinked parent (<c>bin -> usr/bin</c>) is resolved inside the root with <see cref="ScopedPath"/> (as umoci
 /// does), so <c>..</c> and absolute targets are clamped to the root and never followed out of it; the resolved
-/// parents are then checked with lstat to be real directories; files are created with O_EXCL after removing what
-/// was there, hard links must name a regular file or symlink already extracted, and device nodes are never created. Output is
-/// staged in <c>DIR/.strata-tmp-*</c> and moved into place only after every layer was read and verified, so a
-/// failure leaves DIR as it was (empty).
+/// parents are then checked with lstat to be real directories; files are created with O_EXCL|O_NOFOLLOW (what was
+/// there is removed, without following it, only when creating finds it), hard links must name a regular file or
+/// symlink already extracted, and device nodes are never created. Output is staged in <c>DIR/.strata-tmp-*</c> and
+/// moved into place only after every layer was read and verified, so a failure leaves DIR as it was (empty). Layers
+/// are read (inflated, hashed) on one task while their entries are written on another, in order; nothing is fsynced
+/// (like umoci and tar: the page cache is the caller's to flush).
 /// </summary>
 public static class ImageExtractor
 {
@@ -59,13 +64,7 @@ public static class ImageExtractor
         try
         {
             var writer = new TreeWriter(staging, options);
-            var budget = new UncompressedBudget(image.Options.Limits.MaxImageUncompressedBytes);
-            foreach (var layer in image.Layers)
-            {
-                writer.BeginLayer(layer);
-                await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, writer.WriteAsync, cancellationToken);
-            }
-
+            await ReadAndWriteAsync(image, writer, cancellationToken);
             writer.Finish();
             foreach (var entry in Directory.EnumerateFileSystemEntries(staging))
             {
@@ -82,6 +81,70 @@ public static class ImageExtractor
         catch
         {
             TryDelete(staging);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the layers in order on one task and writes their entries on another, through a bounded pipe: inflating and
+    /// hashing run beside the file system calls. The first real error wins; the other side is cancelled.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    private static async Task ReadAndWriteAsync(ResolvedImage image, TreeWriter writer, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pipe = new LayerPipe();
+        var reading = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var budget = new UncompressedBudget(image.Options.Limits.MaxImageUncompressedBytes);
+                    foreach (var layer in image.Layers)
+                    {
+                        await pipe.BeginLayerAsync(layer, stop.Token);
+                        await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, pipe.PostAsync, stop.Token);
+                    }
+
+                    pipe.Complete();
+                }
+                catch (Exception error)
+                {
+                    pipe.Complete(error);
+                    await stop.CancelAsync();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        var writing = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await pipe.DrainAsync(writer.BeginLayer, writer.WriteAsync, stop.Token);
+                }
+                catch
+                {
+                    await stop.CancelAsync();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            await Task.WhenAll(reading, writing);
+        }
+        catch
+        {
+            // The side that failed first has the real error; the other one only saw the cancellation (or the pipe closed).
+            foreach (var task in new[] { reading, writing })
+            {
+                if (task.Exception?.InnerException is { } error and not OperationCanceledException and not ChannelClosedException)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+            }
+
             throw;
         }
     }
@@ -114,7 +177,6 @@ public static class ImageExtractor
         private readonly HashSet<string> upperPaths = new(StringComparer.Ordinal);
         private readonly LowerLayerPaths lower;
         private readonly List<string> skipped = [];
-        private readonly byte[] copyBuffer = new byte[128 * 1024];
         private ImageLayer? layer;
         private long files;
         private long directories;
@@ -140,7 +202,7 @@ public static class ImageExtractor
 
         public ExtractionReport Report() => new(files, directories, symlinks, hardLinks, bytes, skipped);
 
-        public async ValueTask WriteAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+        public async ValueTask WriteAsync(LayerEntry entry, LayerPipe.FileContent? content, CancellationToken cancellationToken)
         {
             var what = $"{layer!.Describe()}: entry '{Redaction.Quote(entry.RawName, 200)}'";
 
@@ -191,62 +253,73 @@ public static class ImageExtractor
             CheckParents(path, what, create: true, entry.ModifiedTime);
             MarkUpper(path);
             var full = Full(path);
-            var existing = Kind(path);
-            if (entry.Type == EntryType.Directory)
+
+            // Files, directories and symlinks are created first and the path looked at only when something is
+            // already there (a later layer replacing it): most paths are new, and creating never follows or reuses
+            // what is at the final component (O_EXCL, mkdir, symlink fail with EEXIST on a symlink too).
+            switch (entry.Type)
             {
-                if (existing != NodeKind.Directory)
-                {
-                    if (existing != NodeKind.Missing)
+                case EntryType.Directory:
+                    if (NativeMethods.MakeDirectory(full, DirectoryWorkMode) == 0)
+                    {
+                        directories++;
+                    }
+                    else if (Marshal.GetLastPInvokeError() != NativeMethods.Exists)
+                    {
+                        throw new StrataException($"{what}: cannot create directory: {NativeMethods.LastError()}");
+                    }
+                    else if (Kind(path) != NodeKind.Directory)
                     {
                         Remove(path);
+                        Directory.CreateDirectory(full, (UnixFileMode)DirectoryWorkMode);
+                        directories++;
                     }
 
-                    Directory.CreateDirectory(full, (UnixFileMode)DirectoryWorkMode);
-                    directories++;
-                }
+                    verifiedDirectories.Add(path);
+                    directoryMetadata[path] = entry;
+                    return;
+                case EntryType.File:
+                    await WriteFileAsync(path, full, entry, content!, what, cancellationToken);
+                    files++;
+                    return;
+                case EntryType.Symlink:
+                    if (NativeMethods.Symlink(entry.LinkTarget!, full) != 0)
+                    {
+                        if (Marshal.GetLastPInvokeError() != NativeMethods.Exists)
+                        {
+                            throw new StrataException($"{what}: cannot create symlink: {NativeMethods.LastError()}");
+                        }
 
-                verifiedDirectories.Add(path);
-                directoryMetadata[path] = entry;
-                return;
+                        Remove(path);
+                        File.CreateSymbolicLink(full, entry.LinkTarget!);
+                    }
+
+                    symlinks++;
+                    SetOwner(full, entry);
+                    return;
             }
 
-            if (existing != NodeKind.Missing)
+            if (Kind(path) != NodeKind.Missing)
             {
                 Remove(path);
             }
 
-            switch (entry.Type)
+            // A hard link: link(2) does not follow a final symlink: the target's parents are resolved, its name is not.
+            var target = ScopedPath.ResolveParent(entry.LinkTarget!, symlinkTarget, $"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}'");
+            CheckParents(target, $"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}'", create: false);
+            var targetKind = Kind(target);
+            if (targetKind is not (NodeKind.File or NodeKind.Symlink))
             {
-                case EntryType.File:
-                    await WriteFileAsync(full, entry, content!, cancellationToken);
-                    files++;
-                    return;
-                case EntryType.Symlink:
-                    File.CreateSymbolicLink(full, entry.LinkTarget!);
-                    symlinks++;
-                    break;
-                case EntryType.HardLink:
-                    // link(2) does not follow a final symlink: the target's parents are resolved, its name is not.
-                    var target = ScopedPath.ResolveParent(entry.LinkTarget!, symlinkTarget, $"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}'");
-                    CheckParents(target, $"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}'", create: false);
-                    var targetKind = Kind(target);
-                    if (targetKind is not (NodeKind.File or NodeKind.Symlink))
-                    {
-                        throw StrataException.BadInput($"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
-                    }
-
-                    if (NativeMethods.Link(Full(target), full) != 0)
-                    {
-                        throw StrataException.BadInput($"{what}: cannot hard link to '{Redaction.Quote(entry.LinkTarget!, 200)}': {NativeMethods.LastError()}");
-                    }
-
-                    hardLinks++;
-                    return;
+                throw StrataException.BadInput($"{what}: hard link target '{Redaction.Quote(entry.LinkTarget!, 200)}' {(targetKind == NodeKind.Missing ? "does not exist" : "is not a file")} in the image.");
             }
 
-            SetOwner(full, entry);
-        }
+            if (NativeMethods.Link(Full(target), full) != 0)
+            {
+                throw StrataException.BadInput($"{what}: cannot hard link to '{Redaction.Quote(entry.LinkTarget!, 200)}': {NativeMethods.LastError()}");
+            }
 
+            hardLinks++;
+        }
 
         /// <summary>The target of the symlink at a resolved path inside the root (lstat + readlink), or null; known real directories skip the lstat.</summary>
         private string? SymlinkTarget(ReadOnlySpan<char> path)
@@ -279,31 +352,54 @@ public static class ImageExtractor
             }
         }
 
-        private async ValueTask WriteFileAsync(string full, LayerEntry entry, Stream content, CancellationToken cancellationToken)
+        /// <summary>
+        /// One descriptor for the file's whole life: create (O_EXCL, never through a symlink), write, owner, mode, time,
+        /// close. Writes are synchronous: the page cache takes them at once, and FileStream's WriteAsync would cost a
+        /// thread-pool hop per file.
+        /// </summary>
+        private async ValueTask WriteFileAsync(string path, string full, LayerEntry entry, LayerPipe.FileContent content, string what, CancellationToken cancellationToken)
         {
-            // CreateNew is O_CREAT|O_EXCL: it never follows a symlink planted at the final component.
-            var fileOptions = new FileStreamOptions
+            var fd = NativeMethods.CreateNew(full);
+            if (fd < 0 && Marshal.GetLastPInvokeError() == NativeMethods.Exists)
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                BufferSize = 0,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                PreallocationSize = entry.Size,
-            };
-            await using (var output = new FileStream(full, fileOptions))
-            {
-                int n;
-                while ((n = await content.ReadAsync(copyBuffer, cancellationToken)) > 0)
-                {
-                    await output.WriteAsync(copyBuffer.AsMemory(0, n), cancellationToken);
-                    bytes += n;
-                }
+                Remove(path);
+                fd = NativeMethods.CreateNew(full);
             }
 
-            // chown clears setuid/setgid, so ownership goes first.
-            SetOwner(full, entry);
-            File.SetUnixFileMode(full, (UnixFileMode)entry.Mode);
-            File.SetLastWriteTimeUtc(full, entry.ModifiedTime.UtcDateTime);
+            if (fd < 0)
+            {
+                throw new StrataException($"{what}: cannot create file: {NativeMethods.LastError()}");
+            }
+
+            try
+            {
+                ReadOnlyMemory<byte> chunk;
+                while (!(chunk = await content.NextAsync(cancellationToken)).IsEmpty)
+                {
+                    if (!NativeMethods.WriteAll(fd, chunk.Span))
+                    {
+                        throw new StrataException($"{what}: cannot write: {NativeMethods.LastError()}");
+                    }
+
+                    bytes += chunk.Length;
+                }
+
+                // chown clears setuid/setgid, so ownership goes first.
+                if (options.PreserveOwnership && entry.Uid is >= 0 and <= int.MaxValue && entry.Gid is >= 0 and <= int.MaxValue
+                    && NativeMethods.FChown(fd, (int)entry.Uid, (int)entry.Gid) != 0)
+                {
+                    throw new StrataException($"{full}: cannot set owner {entry.Uid}:{entry.Gid}: {NativeMethods.LastError()}");
+                }
+
+                if (NativeMethods.FChmod(fd, entry.Mode) != 0 || NativeMethods.SetModifiedTime(fd, entry.ModifiedTime) != 0)
+                {
+                    throw new StrataException($"{what}: cannot set mode or time: {NativeMethods.LastError()}");
+                }
+            }
+            finally
+            {
+                NativeMethods.Close(fd);
+            }
         }
 
         private void SetOwner(string full, LayerEntry entry)
@@ -430,21 +526,13 @@ public static class ImageExtractor
         private string Full(string path) => path.Length == 0 ? root : Path.Combine(root, path);
 
         /// <summary>lstat: what is at a path, not following a final symlink.</summary>
-        private NodeKind Kind(string path)
+        private NodeKind Kind(string path) => FileNodes.Stat(Full(path), followLinks: false)?.Type switch
         {
-            var info = new FileInfo(Full(path));
-            if (info.LinkTarget is not null)
-            {
-                return NodeKind.Symlink;
-            }
-
-            if (!info.Exists)
-            {
-                return Directory.Exists(info.FullName) ? NodeKind.Directory : NodeKind.Missing;
-            }
-
-            return NodeKind.File;
-        }
+            null => NodeKind.Missing,
+            FileNodeType.Directory => NodeKind.Directory,
+            FileNodeType.Symlink => NodeKind.Symlink,
+            _ => NodeKind.File,
+        };
     }
 
     private enum NodeKind
