@@ -1,0 +1,569 @@
+namespace Strata.Oci.FileSystem;
+
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using Strata.Oci.Layers;
+
+/// <summary>
+/// Every path an image ever held, in compact form: a tree of path segments (each node a parent id and its name's
+/// UTF-8 bytes in a shared pool, found through one hash table keyed by parent and name), and per node its current
+/// version as a fixed-size record (type, mode and flags in one int, owner interned, size, time); the rare older
+/// versions sit in a side list. No object per path: an image of millions of paths costs tens of bytes per path.
+/// </summary>
+internal sealed class PathTable
+{
+    public const int Root = 0;
+    public const int None = -1;
+
+    private const int PoolChunkBytes = 1 << 20;
+
+    private readonly ChunkedArray<int> parents = new();
+    private readonly ChunkedArray<int> names = new();
+    private readonly ChunkedArray<int> hashNext = new();
+    private readonly ChunkedArray<int> firstChild = new();
+    private readonly ChunkedArray<int> nextSibling = new();
+    private readonly ChunkedArray<VersionRecord> current = new();
+
+    /// <summary>Older versions (a later layer changed or deleted the path), newest first through <see cref="OlderVersion.Previous"/>.</summary>
+    private readonly ChunkedArray<OlderVersion> older = new();
+    private readonly Dictionary<int, int> olderHead = [];
+
+    private readonly List<byte[]> pool = [];
+    private readonly Dictionary<Owner, int> ownerIds = [];
+    private readonly List<Owner> owners = [];
+    private readonly List<EntryExtras> extras = [];
+    private int poolUsed = PoolChunkBytes;
+    private int[] buckets = new int[1024];
+    private ulong[] marks = new ulong[16];
+
+    public PathTable()
+    {
+        Array.Fill(buckets, None);
+        AddNode(None, Array.Empty<byte>());
+    }
+
+    /// <summary>Nodes, including the root and any that never had a version.</summary>
+    public int NodeCount => parents.Count;
+
+    /// <summary>Paths that have at least one version.</summary>
+    public int PathCount { get; private set; }
+
+    public int ParentOf(int id) => parents[id];
+
+    public bool HasVersion(int id) => current[id].Layer >= 0;
+
+    public bool Exists(int id) => current[id].Layer >= 0 && current[id].Change != PathChange.Deleted;
+
+    /// <summary>The current record (the last version; for a deleted path, the deletion).</summary>
+    public ref VersionRecord Current(int id) => ref current[id];
+
+    public bool HasOlderVersions(int id) => olderHead.ContainsKey(id);
+
+    /// <summary>The type of the entry at a path in the merged tree, or null when nothing is there.</summary>
+    public EntryType? LiveType(int id) => Exists(id) ? current[id].Type : null;
+
+    public string? LinkTargetOf(in VersionRecord record) => record.Extra >= 0 ? extras[record.Extra].LinkTarget : null;
+
+    public (long Uid, long Gid) OwnerOf(in VersionRecord record) => (owners[record.Owner].Uid, owners[record.Owner].Gid);
+
+    /// <summary>Each version of a node, oldest first.</summary>
+    public List<VersionRecord> Versions(int id)
+    {
+        var list = new List<VersionRecord>(1);
+        if (olderHead.TryGetValue(id, out var head))
+        {
+            for (var i = head; i != None; i = older[i].Previous)
+            {
+                list.Add(older[i].Record);
+            }
+
+            list.Reverse();
+        }
+
+        if (HasVersion(id))
+        {
+            list.Add(current[id]);
+        }
+
+        return list;
+    }
+
+    /// <summary>Makes <paramref name="record"/> the node's newest version, keeping the one it had as an older version.</summary>
+    public void AddVersion(int id, VersionRecord record)
+    {
+        if (!HasVersion(id))
+        {
+            PathCount++;
+        }
+        else
+        {
+            var previous = olderHead.TryGetValue(id, out var head) ? head : None;
+            olderHead[id] = older.Add(new OlderVersion(current[id], previous));
+        }
+
+        current[id] = record;
+    }
+
+    /// <summary>The record for an entry (what a version stores of it; the path is the node's).</summary>
+    public VersionRecord RecordOf(LayerEntry entry, int layer, PathChange change, bool isImplicit)
+    {
+        var path = entry.Path;
+        var raw = entry.RawName;
+        var rawForm = -1;
+        var prefixed = raw.StartsWith("./", StringComparison.Ordinal) ? 2 : 0;
+        var body = raw.AsSpan(prefixed);
+        if (body.SequenceEqual(path))
+        {
+            rawForm = prefixed == 0 ? 0 : 2;
+        }
+        else if (body.Length == path.Length + 1 && body[^1] == '/' && body.StartsWith(path))
+        {
+            rawForm = prefixed == 0 ? 1 : 3;
+        }
+
+        var mode = entry.Mode;
+        var plainMode = mode is >= 0 and <= 0xFFFF;
+        var offset = entry.ModifiedTime.Offset;
+        var extra = None;
+        if (entry.LinkTarget is not null || rawForm < 0 || entry.DeviceMajor != 0 || entry.DeviceMinor != 0 || entry.Xattrs is not null || offset != TimeSpan.Zero || !plainMode)
+        {
+            extra = extras.Count;
+            extras.Add(new EntryExtras(entry.LinkTarget, rawForm < 0 ? raw : null, entry.DeviceMajor, entry.DeviceMinor, entry.Xattrs, offset, plainMode ? null : mode));
+        }
+
+        return new VersionRecord(
+            VersionRecord.Pack(entry.Type, plainMode ? mode : 0, change, isImplicit, Math.Max(0, rawForm)),
+            layer,
+            OwnerId(new Owner(entry.Uid, entry.Gid, entry.UserName, entry.GroupName)),
+            extra,
+            entry.Size,
+            entry.ModifiedTime.UtcTicks);
+    }
+
+    /// <summary>An implicit parent directory (the layer did not list it): mode 0755, root's, the child's time.</summary>
+    public VersionRecord ImplicitDirectory(int layer, DateTimeOffset modified)
+    {
+        var extra = None;
+        if (modified.Offset != TimeSpan.Zero)
+        {
+            extra = extras.Count;
+            extras.Add(new EntryExtras(null, null, 0, 0, null, modified.Offset, null));
+        }
+
+        return new VersionRecord(VersionRecord.Pack(EntryType.Directory, 0x1ED, PathChange.Added, isImplicit: true, rawForm: 1), layer, OwnerId(new Owner(0, 0, null, null)), extra, 0, modified.UtcTicks);
+    }
+
+    /// <summary>The entry a record stands for, at <paramref name="path"/>.</summary>
+    public LayerEntry EntryOf(string path, in VersionRecord record)
+    {
+        var extra = record.Extra >= 0 ? extras[record.Extra] : null;
+        var owner = owners[record.Owner];
+        var raw = extra?.RawName ?? record.RawForm switch
+        {
+            0 => path,
+            1 => path + "/",
+            2 => "./" + path,
+            _ => "./" + path + "/",
+        };
+        return new LayerEntry
+        {
+            Path = path,
+            Type = record.Type,
+            RawName = raw,
+            LinkTarget = extra?.LinkTarget,
+            Mode = extra?.Mode ?? record.Mode,
+            Uid = owner.Uid,
+            Gid = owner.Gid,
+            UserName = owner.UserName,
+            GroupName = owner.GroupName,
+            Size = record.Size,
+            ModifiedTime = new DateTimeOffset(record.UtcTicks + (extra?.Offset.Ticks ?? 0), extra?.Offset ?? TimeSpan.Zero),
+            DeviceMajor = extra?.DeviceMajor ?? 0,
+            DeviceMinor = extra?.DeviceMinor ?? 0,
+            Xattrs = extra?.Xattrs,
+        };
+    }
+
+    /// <summary>The node of a normalised path, or <see cref="None"/>.</summary>
+    public int Find(ReadOnlySpan<char> path)
+    {
+        var id = Root;
+        while (path.Length > 0 && id != None)
+        {
+            var slash = path.IndexOf('/');
+            var segment = slash < 0 ? path : path[..slash];
+            path = slash < 0 ? [] : path[(slash + 1)..];
+            id = segment.Length == 0 ? id : Child(id, segment, create: false);
+        }
+
+        return id;
+    }
+
+    /// <summary>The node of a normalised path, created (with its parents) when missing.</summary>
+    public int GetOrAdd(ReadOnlySpan<char> path)
+    {
+        var id = Root;
+        while (path.Length > 0)
+        {
+            var slash = path.IndexOf('/');
+            var segment = slash < 0 ? path : path[..slash];
+            path = slash < 0 ? [] : path[(slash + 1)..];
+            if (segment.Length > 0)
+            {
+                id = Child(id, segment, create: true);
+            }
+        }
+
+        return id;
+    }
+
+    /// <summary>The children of a node (every one ever recorded, deleted ones too).</summary>
+    public ChildList Children(int id) => new(this, firstChild[id]);
+
+    public bool HasChildren(int id) => firstChild[id] != None;
+
+    /// <summary>The full path of a node (<c>""</c> for the root).</summary>
+    public string PathOf(int id)
+    {
+        if (id == Root)
+        {
+            return string.Empty;
+        }
+
+        var length = -1;
+        for (var n = id; n != Root; n = parents[n])
+        {
+            length += Encoding.UTF8.GetCharCount(NameBytes(n)) + 1;
+        }
+
+        return string.Create(length, (this, id), static (span, state) =>
+        {
+            var (table, node) = state;
+            var end = span.Length;
+            for (var n = node; n != Root; n = table.parents[n])
+            {
+                var bytes = table.NameBytes(n);
+                var chars = Encoding.UTF8.GetCharCount(bytes);
+                Encoding.UTF8.GetChars(bytes, span.Slice(end - chars, chars));
+                end -= chars;
+                if (end > 0)
+                {
+                    span[--end] = '/';
+                }
+            }
+        });
+    }
+
+    public string NameOf(int id) => Encoding.UTF8.GetString(NameBytes(id));
+
+    /// <summary>Marks a node as written by the current layer (see <see cref="ClearMarks"/>).</summary>
+    public bool Mark(int id)
+    {
+        var word = id >> 6;
+        if (word >= marks.Length)
+        {
+            Array.Resize(ref marks, Math.Max(marks.Length * 2, word + 1));
+        }
+
+        var bit = 1UL << (id & 63);
+        if ((marks[word] & bit) != 0)
+        {
+            return false;
+        }
+
+        marks[word] |= bit;
+        return true;
+    }
+
+    public bool IsMarked(int id) => (id >> 6) < marks.Length && (marks[id >> 6] & (1UL << (id & 63))) != 0;
+
+    public void ClearMarks() => Array.Clear(marks);
+
+    /// <summary>
+    /// Nodes with a version, sorted as their paths compare ordinally (so <c>a</c>, <c>a-b</c>, <c>a/c</c>: a
+    /// directory's subtree sorts as its name followed by <c>/</c>, not right after the directory).
+    /// </summary>
+    public int[] Sorted(Func<int, bool> include)
+    {
+        var result = new List<int>(PathCount);
+        if (HasVersion(Root) && include(Root))
+        {
+            result.Add(Root);
+        }
+
+        var stack = new Stack<(SortItem[] Items, int Next)>();
+        stack.Push((SortedItems(Root), 0));
+        while (stack.Count > 0)
+        {
+            var (items, next) = stack.Pop();
+            if (next >= items.Length)
+            {
+                continue;
+            }
+
+            stack.Push((items, next + 1));
+            var item = items[next];
+            if (item.Subtree)
+            {
+                stack.Push((SortedItems(item.Node), 0));
+            }
+            else if (include(item.Node))
+            {
+                result.Add(item.Node);
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>Bytes held by the table's arrays (for the memory bench).</summary>
+    public long AllocatedBytes =>
+        parents.AllocatedBytes + names.AllocatedBytes + hashNext.AllocatedBytes + firstChild.AllocatedBytes + nextSibling.AllocatedBytes
+        + current.AllocatedBytes + older.AllocatedBytes + ((long)buckets.Length * 4) + ((long)pool.Count * PoolChunkBytes) + ((long)marks.Length * 8);
+
+    private SortItem[] SortedItems(int directory)
+    {
+        var items = new List<SortItem>();
+        for (var child = firstChild[directory]; child != None; child = nextSibling[child])
+        {
+            if (HasVersion(child))
+            {
+                items.Add(new SortItem(child, false));
+            }
+
+            if (firstChild[child] != None)
+            {
+                items.Add(new SortItem(child, true));
+            }
+        }
+
+        var array = items.ToArray();
+        Array.Sort(array, CompareItems);
+        return array;
+    }
+
+    private int CompareItems(SortItem a, SortItem b)
+    {
+        var x = NameBytes(a.Node);
+        var y = NameBytes(b.Node);
+        if (NeedsUtf16Order(x) || NeedsUtf16Order(y))
+        {
+            return string.CompareOrdinal(Encoding.UTF8.GetString(x) + (a.Subtree ? "/" : string.Empty), Encoding.UTF8.GetString(y) + (b.Subtree ? "/" : string.Empty));
+        }
+
+        // UTF-8 byte order is code point order, which is UTF-16 ordinal order below U+E000.
+        var common = Math.Min(x.Length, y.Length);
+        var order = x[..common].SequenceCompareTo(y[..common]);
+        if (order != 0)
+        {
+            return order;
+        }
+
+        int At(ReadOnlySpan<byte> name, bool subtree, int index) => index < name.Length ? name[index] : index == name.Length && subtree ? '/' : -1;
+        for (var i = common; ; i++)
+        {
+            var c = At(x, a.Subtree, i);
+            var d = At(y, b.Subtree, i);
+            if (c != d || c < 0)
+            {
+                return c.CompareTo(d);
+            }
+        }
+    }
+
+    /// <summary>Lead bytes of U+E000 and above, where UTF-16 order (surrogates first) differs from code point order.</summary>
+    private static bool NeedsUtf16Order(ReadOnlySpan<byte> name) => name.IndexOfAnyInRange((byte)0xEE, (byte)0xF4) >= 0;
+
+    private int Child(int parent, ReadOnlySpan<char> segment, bool create)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(segment.Length);
+        byte[]? rented = null;
+        var buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var bytes = buffer[..Encoding.UTF8.GetBytes(segment, buffer)];
+            var hash = Hash(parent, bytes);
+            for (var n = buckets[hash & (buckets.Length - 1)]; n != None; n = hashNext[n])
+            {
+                if (parents[n] == parent && NameBytes(n).SequenceEqual(bytes))
+                {
+                    return n;
+                }
+            }
+
+            return create ? AddNode(parent, bytes) : None;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private int AddNode(int parent, ReadOnlySpan<byte> name)
+    {
+        var id = parents.Add(parent);
+        names.Add(Store(name));
+        firstChild.Add(None);
+        current.Add(VersionRecord.Empty);
+        if (parent == None)
+        {
+            hashNext.Add(None);
+            nextSibling.Add(None);
+            return id;
+        }
+
+        nextSibling.Add(firstChild[parent]);
+        firstChild[parent] = id;
+        if (id >= buckets.Length)
+        {
+            Rehash(buckets.Length * 2);
+        }
+
+        var slot = Hash(parent, name) & (buckets.Length - 1);
+        hashNext.Add(buckets[slot]);
+        buckets[slot] = id;
+        return id;
+    }
+
+    private void Rehash(int size)
+    {
+        buckets = new int[size];
+        Array.Fill(buckets, None);
+        for (var n = 1; n < parents.Count; n++)
+        {
+            var slot = Hash(parents[n], NameBytes(n)) & (size - 1);
+            hashNext[n] = buckets[slot];
+            buckets[slot] = n;
+        }
+    }
+
+    private static int Hash(int parent, ReadOnlySpan<byte> name)
+    {
+        var hash = new HashCode();
+        hash.Add(parent);
+        hash.AddBytes(name);
+        return hash.ToHashCode() & int.MaxValue;
+    }
+
+    /// <summary>Stores a name in the pool as a varint length and its bytes; returns where.</summary>
+    private int Store(ReadOnlySpan<byte> name)
+    {
+        var need = name.Length + 5;
+        if (need > PoolChunkBytes)
+        {
+            throw new ArgumentException("A path segment longer than the name pool's chunk.", nameof(name));
+        }
+
+        if (poolUsed + need > PoolChunkBytes)
+        {
+            pool.Add(new byte[PoolChunkBytes]);
+            poolUsed = 0;
+        }
+
+        var chunk = pool[^1];
+        var start = ((pool.Count - 1) * PoolChunkBytes) + poolUsed;
+        var length = (uint)name.Length;
+        while (length >= 0x80)
+        {
+            chunk[poolUsed++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+
+        chunk[poolUsed++] = (byte)length;
+        name.CopyTo(chunk.AsSpan(poolUsed));
+        poolUsed += name.Length;
+        return start;
+    }
+
+    private ReadOnlySpan<byte> NameBytes(int id)
+    {
+        var start = names[id];
+        var chunk = pool[start / PoolChunkBytes];
+        var at = start % PoolChunkBytes;
+        var length = 0;
+        var shift = 0;
+        byte b;
+        do
+        {
+            b = chunk[at++];
+            length |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((b & 0x80) != 0);
+        return chunk.AsSpan(at, length);
+    }
+
+    private int OwnerId(Owner owner)
+    {
+        if (!ownerIds.TryGetValue(owner, out var id))
+        {
+            id = owners.Count;
+            owners.Add(owner);
+            ownerIds[owner] = id;
+        }
+
+        return id;
+    }
+
+    /// <summary>The children of one node, enumerated without allocating.</summary>
+    public readonly struct ChildList(PathTable table, int first)
+    {
+        public Enumerator GetEnumerator() => new(table, first);
+
+        public struct Enumerator(PathTable table, int first)
+        {
+            private int next = first;
+
+            public int Current { get; private set; } = None;
+
+            public bool MoveNext()
+            {
+                if (next == None)
+                {
+                    return false;
+                }
+
+                Current = next;
+                next = table.nextSibling[next];
+                return true;
+            }
+        }
+    }
+
+    private readonly record struct SortItem(int Node, bool Subtree);
+
+    private readonly record struct Owner(long Uid, long Gid, string? UserName, string? GroupName);
+
+    private readonly record struct OlderVersion(VersionRecord Record, int Previous);
+
+    /// <summary>What few entries have: a link target, an unusual tar name, device numbers, xattrs, a local time offset, a mode beyond 16 bits.</summary>
+    private sealed record EntryExtras(string? LinkTarget, string? RawName, int DeviceMajor, int DeviceMinor, IReadOnlyDictionary<string, string>? Xattrs, TimeSpan Offset, int? Mode);
+}
+
+/// <summary>One version of a path in 32 bytes: type, mode, change and flags packed, then layer, owner, extras, size and time.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal readonly record struct VersionRecord(int Bits, int Layer, int Owner, int Extra, long Size, long UtcTicks)
+{
+    public static readonly VersionRecord Empty = new(0, -1, 0, -1, 0, 0);
+
+    public int Mode => Bits & 0xFFFF;
+
+    public EntryType Type => (EntryType)((Bits >> 16) & 0xF);
+
+    public PathChange Change => (PathChange)((Bits >> 20) & 0x3);
+
+    public bool Implicit => (Bits & (1 << 22)) != 0;
+
+    /// <summary>How the tar named the entry: 0 its path, 1 path + "/", 2 "./" + path, 3 "./" + path + "/" (others are in the extras).</summary>
+    public int RawForm => (Bits >> 23) & 0x3;
+
+    public static int Pack(EntryType type, int mode, PathChange change, bool isImplicit, int rawForm) =>
+        (mode & 0xFFFF) | ((int)type << 16) | ((int)change << 20) | (isImplicit ? 1 << 22 : 0) | (rawForm << 23);
+
+    public VersionRecord With(PathChange change, bool isImplicit, int layer) =>
+        this with { Bits = (Bits & ~((0x3 << 20) | (1 << 22))) | ((int)change << 20) | (isImplicit ? 1 << 22 : 0), Layer = layer };
+}
