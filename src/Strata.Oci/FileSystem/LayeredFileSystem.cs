@@ -422,7 +422,7 @@ public sealed class LayeredFileSystem
                 return;
             }
 
-            var id = Table.Find(path);
+            var id = Table.Find(path, remember: true);
             if (id == PathTable.None)
             {
                 return;
@@ -495,7 +495,7 @@ public sealed class LayeredFileSystem
 
         private bool IsUpper(ReadOnlySpan<char> path)
         {
-            var id = Table.Find(path);
+            var id = Table.Find(path, remember: true);
             return id > PathTable.Root && Table.IsMarked(id);
         }
 
@@ -527,7 +527,7 @@ public sealed class LayeredFileSystem
 
         private string? SymlinkTarget(ReadOnlySpan<char> path)
         {
-            var id = Table.Find(path);
+            var id = Table.Find(path, remember: true);
             return id != PathTable.None && Table.LiveType(id) == EntryType.Symlink ? Table.LinkTargetOf(Table.Current(id)) : null;
         }
 

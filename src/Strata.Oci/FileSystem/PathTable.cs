@@ -36,6 +36,9 @@ internal sealed class PathTable
     private int poolUsed = PoolChunkBytes;
     private int[] buckets = new int[1024];
     private ulong[] marks = new ulong[16];
+    private char[] lastFound = [];
+    private int lastFoundLength;
+    private int lastFoundId;
 
     public PathTable()
     {
@@ -186,15 +189,38 @@ internal sealed class PathTable
     }
 
     /// <summary>The node of a normalised path, or <see cref="None"/>.</summary>
-    public int Find(ReadOnlySpan<char> path)
+    /// <param name="remember">Start from, and keep, the last path found this way (one thread only: the merge).</param>
+    public int Find(ReadOnlySpan<char> path, bool remember = false)
     {
+        // Symlink resolution asks for each prefix of a path in turn (usr, usr/lib, usr/lib/x): start from the last
+        // one found when it is a prefix, so each step looks up one segment. Nodes are never removed, so it stays true.
         var id = Root;
-        while (path.Length > 0 && id != None)
+        var rest = path;
+        var known = remember ? lastFound.AsSpan(0, lastFoundLength) : [];
+        if (known.Length > 0 && path.StartsWith(known, StringComparison.Ordinal) && (path.Length == known.Length || path[known.Length] == '/'))
         {
-            var slash = path.IndexOf('/');
-            var segment = slash < 0 ? path : path[..slash];
-            path = slash < 0 ? [] : path[(slash + 1)..];
+            id = lastFoundId;
+            rest = path.Length == known.Length ? [] : path[(known.Length + 1)..];
+        }
+
+        while (rest.Length > 0 && id != None)
+        {
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            rest = slash < 0 ? [] : rest[(slash + 1)..];
             id = segment.Length == 0 ? id : Child(id, segment, create: false);
+        }
+
+        if (remember && id != None && path.Length > 0)
+        {
+            if (lastFound.Length < path.Length)
+            {
+                lastFound = new char[Math.Max(256, path.Length * 2)];
+            }
+
+            path.CopyTo(lastFound);
+            lastFoundLength = path.Length;
+            lastFoundId = id;
         }
 
         return id;
@@ -433,7 +459,8 @@ internal sealed class PathTable
     {
         buckets = new int[size];
         Array.Fill(buckets, None);
-        for (var n = 1; n < parents.Count; n++)
+        // Only the nodes already hashed: the one being added is linked in after.
+        for (var n = 1; n < hashNext.Count; n++)
         {
             var slot = Hash(parents[n], NameBytes(n)) & (size - 1);
             hashNext[n] = buckets[slot];
