@@ -219,9 +219,10 @@ public sealed class ImageView
         var digests = image.Layers.Select(l => (string?)l.Descriptor.Digest.ToString()).ToArray();
 
         // Only paths with several versions can hide bytes; their order (by path, oldest first) is the old listing's.
-        var all = fileSystem.SortedIds(includeDeleted: true);
-        var live = new List<int>(all.Length);
-        foreach (var id in all)
+        // The merged tree's ids are packed into the front of the same array: one int per path, no second list.
+        var ids = fileSystem.SortedIds(includeDeleted: true);
+        var live = 0;
+        foreach (var id in ids)
         {
             if (fileSystem.HasSeveralVersions(id))
             {
@@ -240,11 +241,10 @@ public sealed class ImageView
 
             if (fileSystem.ExistsAt(id) && id != 0)
             {
-                live.Add(id);
+                ids[live++] = id;
             }
         }
 
-        all = [];
         foreach (var path in ContentPaths.Order(StringComparer.Ordinal))
         {
             var id = fileSystem.FindId(path);
@@ -261,7 +261,7 @@ public sealed class ImageView
         }
 
         wasted.Sort(static (a, b) => b.Bytes != a.Bytes ? b.Bytes.CompareTo(a.Bytes) : string.CompareOrdinal(a.Key, b.Key));
-        return new ImageView(target, image.Config, image.Layers, steps, new LayeredFiles(fileSystem, [.. live], digests, steps), contents, wasted);
+        return new ImageView(target, image.Config, image.Layers, steps, new LayeredFiles(fileSystem, ids, live, digests, steps), contents, wasted);
     }
 
     /// <summary>The view of a root filesystem: its entries (no layers) and the content read from disk.</summary>
@@ -319,9 +319,9 @@ public sealed class ImageView
 /// The merged tree's files, sorted by path, made from the layered filesystem's compact table when asked for: an
 /// image of millions of paths holds one int per path here, not an object.
 /// </summary>
-internal sealed class LayeredFiles(LayeredFileSystem fileSystem, int[] ids, string?[] digests, string?[] steps) : IReadOnlyList<ImageFile>
+internal sealed class LayeredFiles(LayeredFileSystem fileSystem, int[] ids, int count, string?[] digests, string?[] steps) : IReadOnlyList<ImageFile>
 {
-    public int Count => ids.Length;
+    public int Count => count;
 
     public ImageFile this[int index] => FileOf(ids[index], fileSystem.PathOf(ids[index]));
 
@@ -341,9 +341,9 @@ internal sealed class LayeredFiles(LayeredFileSystem fileSystem, int[] ids, stri
 
     public IEnumerator<ImageFile> GetEnumerator()
     {
-        foreach (var id in ids)
+        for (var i = 0; i < count; i++)
         {
-            yield return FileOf(id, fileSystem.PathOf(id));
+            yield return FileOf(ids[i], fileSystem.PathOf(ids[i]));
         }
     }
 

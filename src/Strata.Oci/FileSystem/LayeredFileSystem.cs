@@ -176,7 +176,7 @@ public sealed class LayeredFileSystem
     public bool HasSeveralVersions(int id) => table.HasOlderVersions(id);
 
     /// <summary>The layer of the path's last version.</summary>
-    public int LastLayerAt(int id) => table.Current(id).Layer;
+    public int LastLayerAt(int id) => table.LayerOf(table.Current(id));
 
     /// <summary>The type of what is at the path in the merged image, or null.</summary>
     public EntryType? TypeAt(int id) => table.LiveType(id);
@@ -197,7 +197,8 @@ public sealed class LayeredFileSystem
         for (var i = 0; i < versions.Length; i++)
         {
             var record = records[i];
-            versions[i] = new PathVersion(record.Layer, record.Change, table.EntryOf(path, record), record.Layer < createdBy.Length ? createdBy[record.Layer] : null, record.Implicit);
+            var layer = table.LayerOf(record);
+            versions[i] = new PathVersion(layer, record.Change, table.EntryOf(path, record), layer < createdBy.Length ? createdBy[layer] : null, record.Implicit);
         }
 
         return new PathHistory(path, versions);
@@ -537,16 +538,17 @@ public sealed class LayeredFileSystem
             if (Table.Exists(id))
             {
                 var old = Table.Current(id);
-                var sameLayer = old.Layer == layerIndex;
+                var oldLayer = Table.LayerOf(old);
+                var sameLayer = oldLayer == layerIndex;
                 if (old.Type == EntryType.Directory && record.Type == EntryType.Directory)
                 {
                     if (sameLayer)
                     {
-                        Table.Current(id) = record.With(old.Change, isImplicit: false, old.Layer);
+                        Table.Current(id) = Table.With(record, old.Change, isImplicit: false, oldLayer);
                     }
                     else if (old.Mode != record.Mode || Table.OwnerOf(old) != Table.OwnerOf(record))
                     {
-                        Table.AddVersion(id, record.With(PathChange.Modified, isImplicit: false, layerIndex));
+                        Table.AddVersion(id, Table.With(record, PathChange.Modified, isImplicit: false, layerIndex));
                         modified++;
                     }
 
@@ -560,24 +562,24 @@ public sealed class LayeredFileSystem
 
                 if (old.Type == EntryType.File)
                 {
-                    wasted += old.Size;
+                    wasted += Table.SizeOf(old);
                 }
 
                 if (sameLayer)
                 {
                     // A duplicate entry in one layer: the later one wins, as tar extraction does.
-                    Table.Current(id) = record.With(old.Change, isImplicit: false, old.Layer);
+                    Table.Current(id) = Table.With(record, old.Change, isImplicit: false, oldLayer);
                 }
                 else
                 {
-                    Table.AddVersion(id, record.With(PathChange.Modified, isImplicit: false, layerIndex));
+                    Table.AddVersion(id, Table.With(record, PathChange.Modified, isImplicit: false, layerIndex));
                     modified++;
                 }
 
                 return;
             }
 
-            Table.AddVersion(id, record.With(PathChange.Added, record.Implicit, layerIndex));
+            Table.AddVersion(id, Table.With(record, PathChange.Added, record.Implicit, layerIndex));
             added++;
         }
 
@@ -614,10 +616,10 @@ public sealed class LayeredFileSystem
 
             if (old.Type == EntryType.File)
             {
-                wasted += old.Size;
+                wasted += Table.SizeOf(old);
             }
 
-            Table.AddVersion(id, old.With(PathChange.Deleted, isImplicit: false, LayerIndex));
+            Table.AddVersion(id, Table.With(old, PathChange.Deleted, isImplicit: false, LayerIndex));
             deleted++;
         }
 

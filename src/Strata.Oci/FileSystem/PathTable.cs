@@ -54,9 +54,33 @@ internal sealed class PathTable
 
     public int ParentOf(int id) => parents[id];
 
-    public bool HasVersion(int id) => current[id].Layer >= 0;
+    public bool HasVersion(int id) => current[id].PackedLayer != VersionRecord.LayerInExtras || current[id].Extra >= 0;
 
-    public bool Exists(int id) => current[id].Layer >= 0 && current[id].Change != PathChange.Deleted;
+    public bool Exists(int id) => HasVersion(id) && current[id].Change != PathChange.Deleted;
+
+    public int LayerOf(in VersionRecord record) => record.PackedLayer != VersionRecord.LayerInExtras ? record.PackedLayer : extras[record.Extra].Layer;
+
+    public long SizeOf(in VersionRecord record) => record.Extra >= 0 && extras[record.Extra].Size is long size ? size : record.SmallSize;
+
+    /// <summary>The record with another change, implicit flag and layer (the layer may need new extras).</summary>
+    public VersionRecord With(in VersionRecord record, PathChange change, bool isImplicit, int layer)
+    {
+        var changed = record.With(change, isImplicit);
+        if (layer == LayerOf(record))
+        {
+            return changed;
+        }
+
+        var extra = record.Extra;
+        if (layer >= VersionRecord.LayerInExtras || (extra >= 0 && extras[extra].Layer >= 0))
+        {
+            var copy = (extra >= 0 ? extras[extra] : EntryExtras.None) with { Layer = layer >= VersionRecord.LayerInExtras ? layer : -1 };
+            extra = extras.Count;
+            extras.Add(copy);
+        }
+
+        return changed with { Bits = (changed.Bits & ~(0x7FF << 21)) | (Math.Min(layer, VersionRecord.LayerInExtras) << 21), Extra = extra };
+    }
 
     /// <summary>The current record (the last version; for a deleted path, the deletion).</summary>
     public ref VersionRecord Current(int id) => ref current[id];
@@ -125,36 +149,44 @@ internal sealed class PathTable
             rawForm = prefixed == 0 ? 1 : 3;
         }
 
-        var mode = entry.Mode;
-        var plainMode = mode is >= 0 and <= 0xFFFF;
-        var offset = entry.ModifiedTime.Offset;
-        var extra = None;
-        if (entry.LinkTarget is not null || rawForm < 0 || entry.DeviceMajor != 0 || entry.DeviceMinor != 0 || entry.Xattrs is not null || offset != TimeSpan.Zero || !plainMode)
-        {
-            extra = extras.Count;
-            extras.Add(new EntryExtras(entry.LinkTarget, rawForm < 0 ? raw : null, entry.DeviceMajor, entry.DeviceMinor, entry.Xattrs, offset, plainMode ? null : mode));
-        }
-
-        return new VersionRecord(
-            VersionRecord.Pack(entry.Type, plainMode ? mode : 0, change, isImplicit, Math.Max(0, rawForm)),
-            layer,
-            OwnerId(new Owner(entry.Uid, entry.Gid, entry.UserName, entry.GroupName)),
-            extra,
-            entry.Size,
-            entry.ModifiedTime.UtcTicks);
+        return Record(entry.Type, entry.Mode, change, isImplicit, rawForm, raw, layer, new Owner(entry.Uid, entry.Gid, entry.UserName, entry.GroupName), entry.Size, entry.ModifiedTime, entry.LinkTarget, entry.DeviceMajor, entry.DeviceMinor, entry.Xattrs);
     }
 
     /// <summary>An implicit parent directory (the layer did not list it): mode 0755, root's, the child's time.</summary>
     public VersionRecord ImplicitDirectory(int layer, DateTimeOffset modified)
     {
+        return Record(EntryType.Directory, 0x1ED, PathChange.Added, isImplicit: true, rawForm: 1, raw: string.Empty, layer, new Owner(0, 0, null, null), 0, modified, null, 0, 0, null);
+    }
+
+    private VersionRecord Record(EntryType type, int mode, PathChange change, bool isImplicit, int rawForm, string raw, int layer, Owner owner, long size, DateTimeOffset modified, string? linkTarget, int deviceMajor, int deviceMinor, IReadOnlyDictionary<string, string>? xattrs)
+    {
+        var plainMode = mode is >= 0 and <= 0xFFF;
+        var plainSize = size is >= 0 and <= uint.MaxValue;
+        var ticks = modified.UtcTicks - DateTimeOffset.UnixEpoch.Ticks;
+        var seconds = ticks / TimeSpan.TicksPerSecond;
+        var plainTime = modified.Offset == TimeSpan.Zero && ticks % TimeSpan.TicksPerSecond == 0 && seconds is >= int.MinValue and <= int.MaxValue;
         var extra = None;
-        if (modified.Offset != TimeSpan.Zero)
+        if (linkTarget is not null || rawForm < 0 || deviceMajor != 0 || deviceMinor != 0 || xattrs is not null || !plainTime || !plainMode || !plainSize || layer >= VersionRecord.LayerInExtras)
         {
             extra = extras.Count;
-            extras.Add(new EntryExtras(null, null, 0, 0, null, modified.Offset, null));
+            extras.Add(new EntryExtras(
+                linkTarget,
+                rawForm < 0 ? raw : null,
+                deviceMajor,
+                deviceMinor,
+                xattrs,
+                plainTime ? null : modified,
+                plainMode ? null : mode,
+                plainSize ? null : size,
+                layer >= VersionRecord.LayerInExtras ? layer : -1));
         }
 
-        return new VersionRecord(VersionRecord.Pack(EntryType.Directory, 0x1ED, PathChange.Added, isImplicit: true, rawForm: 1), layer, OwnerId(new Owner(0, 0, null, null)), extra, 0, modified.UtcTicks);
+        return new VersionRecord(
+            VersionRecord.Pack(type, plainMode ? mode : 0, change, isImplicit, Math.Max(0, rawForm), layer),
+            OwnerId(owner),
+            extra,
+            plainSize ? (uint)size : 0,
+            plainTime ? (int)seconds : 0);
     }
 
     /// <summary>The entry a record stands for, at <paramref name="path"/>.</summary>
@@ -180,8 +212,8 @@ internal sealed class PathTable
             Gid = owner.Gid,
             UserName = owner.UserName,
             GroupName = owner.GroupName,
-            Size = record.Size,
-            ModifiedTime = new DateTimeOffset(record.UtcTicks + (extra?.Offset.Ticks ?? 0), extra?.Offset ?? TimeSpan.Zero),
+            Size = SizeOf(record),
+            ModifiedTime = extra?.Modified ?? DateTimeOffset.FromUnixTimeSeconds(record.Seconds),
             DeviceMajor = extra?.DeviceMajor ?? 0,
             DeviceMinor = extra?.DeviceMinor ?? 0,
             Xattrs = extra?.Xattrs,
@@ -312,10 +344,11 @@ internal sealed class PathTable
     /// </summary>
     public int[] Sorted(Func<int, bool> include)
     {
-        var result = new List<int>(PathCount);
+        var result = new int[PathCount];
+        var count = 0;
         if (HasVersion(Root) && include(Root))
         {
-            result.Add(Root);
+            result[count++] = Root;
         }
 
         var stack = new Stack<(SortItem[] Items, int Next)>();
@@ -336,11 +369,12 @@ internal sealed class PathTable
             }
             else if (include(item.Node))
             {
-                result.Add(item.Node);
+                result[count++] = item.Node;
             }
         }
 
-        return [.. result];
+        // Exactly sized when every path is wanted (the common case); trimmed otherwise.
+        return count == result.Length ? result : result[..count];
     }
 
     /// <summary>Bytes held by the table's arrays (for the memory bench).</summary>
@@ -568,29 +602,41 @@ internal sealed class PathTable
     private readonly record struct OlderVersion(VersionRecord Record, int Previous);
 
     /// <summary>What few entries have: a link target, an unusual tar name, device numbers, xattrs, a local time offset, a mode beyond 16 bits.</summary>
-    private sealed record EntryExtras(string? LinkTarget, string? RawName, int DeviceMajor, int DeviceMinor, IReadOnlyDictionary<string, string>? Xattrs, TimeSpan Offset, int? Mode);
+    private sealed record EntryExtras(string? LinkTarget, string? RawName, int DeviceMajor, int DeviceMinor, IReadOnlyDictionary<string, string>? Xattrs, DateTimeOffset? Modified, int? Mode, long? Size, int Layer)
+    {
+        public static readonly EntryExtras None = new(null, null, 0, 0, null, null, null, null, -1);
+    }
 }
 
-/// <summary>One version of a path in 32 bytes: type, mode, change and flags packed, then layer, owner, extras, size and time.</summary>
+/// <summary>
+/// One version of a path in 20 bytes: mode (12 bits), type, change, flags and layer packed in one int, then owner,
+/// extras, size and time. What does not fit (a mode beyond 07777, a layer past 2046, a size of 4 GiB or more, a time
+/// outside 1901-2038 or with a fraction of a second) is kept in the extras.
+/// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal readonly record struct VersionRecord(int Bits, int Layer, int Owner, int Extra, long Size, long UtcTicks)
+internal readonly record struct VersionRecord(int Bits, int Owner, int Extra, uint SmallSize, int Seconds)
 {
-    public static readonly VersionRecord Empty = new(0, -1, 0, -1, 0, 0);
+    /// <summary>The layer field's value when the layer is in the extras (or there is no version yet).</summary>
+    public const int LayerInExtras = 0x7FF;
 
-    public int Mode => Bits & 0xFFFF;
+    public static readonly VersionRecord Empty = new(LayerInExtras << 21, 0, -1, 0, 0);
 
-    public EntryType Type => (EntryType)((Bits >> 16) & 0xF);
+    public int Mode => Bits & 0xFFF;
 
-    public PathChange Change => (PathChange)((Bits >> 20) & 0x3);
+    public EntryType Type => (EntryType)((Bits >> 12) & 0xF);
 
-    public bool Implicit => (Bits & (1 << 22)) != 0;
+    public PathChange Change => (PathChange)((Bits >> 16) & 0x3);
+
+    public bool Implicit => (Bits & (1 << 18)) != 0;
 
     /// <summary>How the tar named the entry: 0 its path, 1 path + "/", 2 "./" + path, 3 "./" + path + "/" (others are in the extras).</summary>
-    public int RawForm => (Bits >> 23) & 0x3;
+    public int RawForm => (Bits >> 19) & 0x3;
 
-    public static int Pack(EntryType type, int mode, PathChange change, bool isImplicit, int rawForm) =>
-        (mode & 0xFFFF) | ((int)type << 16) | ((int)change << 20) | (isImplicit ? 1 << 22 : 0) | (rawForm << 23);
+    public int PackedLayer => (Bits >> 21) & 0x7FF;
 
-    public VersionRecord With(PathChange change, bool isImplicit, int layer) =>
-        this with { Bits = (Bits & ~((0x3 << 20) | (1 << 22))) | ((int)change << 20) | (isImplicit ? 1 << 22 : 0), Layer = layer };
+    public static int Pack(EntryType type, int mode, PathChange change, bool isImplicit, int rawForm, int layer) =>
+        (mode & 0xFFF) | ((int)type << 12) | ((int)change << 16) | (isImplicit ? 1 << 18 : 0) | (rawForm << 19) | (Math.Min(layer, LayerInExtras) << 21);
+
+    public VersionRecord With(PathChange change, bool isImplicit) =>
+        this with { Bits = (Bits & ~((0x3 << 16) | (1 << 18))) | ((int)change << 16) | (isImplicit ? 1 << 18 : 0) };
 }
