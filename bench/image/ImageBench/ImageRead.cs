@@ -48,9 +48,10 @@ internal static class ImageRead
         clock.Stop();
 
         var gc = GC.GetGCMemoryInfo();
+        GC.KeepAlive(fileSystem);
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"mode={mode} layers={image.Layers.Count} entries={entries} paths={fileSystem?.PathCount ?? 0} files_read={reader.Files} content_bytes={reader.Bytes} wasted_bytes={fileSystem?.WastedBytes ?? 0} seconds={clock.Elapsed.TotalSeconds:0.000} gc_heap_mib={GC.GetTotalMemory(false) >> 20} gc_committed_mib={gc.TotalCommittedBytes >> 20} gc_pause_s={GC.GetTotalPauseDuration().TotalSeconds:0.00} gc_counts={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+            $"mode={mode} layers={image.Layers.Count} entries={entries} paths={fileSystem?.PathCount ?? 0} files_read={reader.Files} content_bytes={reader.Bytes} wasted_bytes={fileSystem?.WastedBytes ?? 0} seconds={clock.Elapsed.TotalSeconds:0.000} gc_heap_mib={GC.GetTotalMemory(false) >> 20} gc_committed_mib={gc.TotalCommittedBytes >> 20} gc_pause_s={GC.GetTotalPauseDuration().TotalSeconds:0.00} gc_counts={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} path_state_mib={(fileSystem?.StateBytes ?? 0) / 1048576.0:0.0} live_after_gc_mib={GC.GetTotalMemory(true) / 1048576.0:0.0}"));
     }
 
     /// <summary>Only counts entries: the cost of reading and verifying the layers alone.</summary>

@@ -61,7 +61,8 @@ public static class Executables
                     byTool[tool] = files;
                 }
 
-                if (!files.Contains(file))
+                // Files are made on request: the same path may come as two equal-looking objects.
+                if (!files.Exists(f => f.Key == file.Key))
                 {
                     files.Add(file);
                 }

@@ -18,15 +18,13 @@ public sealed class ImageView
     /// <summary>Most symlinks followed while resolving one path, as Linux's MAXSYMLINKS.</summary>
     private const int MaxSymlinkHops = 40;
 
-    private readonly Dictionary<string, ImageFile> byKey;
+    private readonly Dictionary<string, ImageFile>? byKey;
+    private readonly LayeredFiles? layered;
     private readonly IReadOnlyDictionary<string, byte[]> contents;
 
     private ImageView(string target, ImageConfig? config, IReadOnlyList<ImageLayer> layers, IReadOnlyList<string?> buildSteps, List<ImageFile> files, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<WastedFile> wasted, string? rootDirectory)
+        : this(target, config, layers, buildSteps, contents, wasted, rootDirectory)
     {
-        Target = target;
-        Config = config;
-        Layers = layers;
-        BuildSteps = buildSteps;
         files.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         Files = files;
         byKey = new Dictionary<string, ImageFile>(files.Count, StringComparer.Ordinal);
@@ -34,7 +32,23 @@ public sealed class ImageView
         {
             byKey[file.Key] = file;
         }
+    }
 
+    /// <summary>An image's view over its layered filesystem: files are made on request, never held per path.</summary>
+    private ImageView(string target, ImageConfig? config, IReadOnlyList<ImageLayer> layers, IReadOnlyList<string?> buildSteps, LayeredFiles files, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<WastedFile> wasted)
+        : this(target, config, layers, buildSteps, contents, wasted, rootDirectory: null)
+    {
+        Files = files;
+        layered = files;
+    }
+
+    private ImageView(string target, ImageConfig? config, IReadOnlyList<ImageLayer> layers, IReadOnlyList<string?> buildSteps, IReadOnlyDictionary<string, byte[]> contents, IReadOnlyList<WastedFile> wasted, string? rootDirectory)
+    {
+        Target = target;
+        Config = config;
+        Layers = layers;
+        BuildSteps = buildSteps;
+        Files = [];
         this.contents = contents;
         Wasted = wasted;
         RootDirectory = rootDirectory;
@@ -97,7 +111,7 @@ public sealed class ImageView
     public static long MaxContentBytes => Strata.Core.Limits.Default.MaxDocumentBytes;
 
     /// <summary>The entry at a path, without following symlinks; null when absent.</summary>
-    public ImageFile? Find(string path) => byKey.GetValueOrDefault(KeyOf(path));
+    public ImageFile? Find(string path) => Lookup(KeyOf(path));
 
     /// <summary>The entry a path leads to, following symlinks (within the image) in every component; null when absent or looping.</summary>
     public ImageFile? Resolve(string path)
@@ -121,12 +135,12 @@ public sealed class ImageView
             }
 
             var candidate = EntryPaths.Join(current, name);
-            if (!byKey.TryGetValue(candidate, out var file))
+            if (TypeAndLink(candidate) is not { } found)
             {
                 return null;
             }
 
-            if (file.Type == EntryType.Symlink && file.Entry.LinkTarget is { } link)
+            if (found.Type == EntryType.Symlink && found.LinkTarget is { } link)
             {
                 if (++hops > MaxSymlinkHops)
                 {
@@ -145,7 +159,7 @@ public sealed class ImageView
             current = candidate;
         }
 
-        return current.Length == 0 ? null : byKey.GetValueOrDefault(current);
+        return current.Length == 0 ? null : Lookup(current);
     }
 
     /// <summary>The content of one of <see cref="ContentPaths"/> (symlinks and hard links followed), or null.</summary>
@@ -168,7 +182,7 @@ public sealed class ImageView
         var key = KeyOf(directory);
         var prefix = key + "/";
         var start = LowerBound(prefix);
-        for (var i = start; i < Files.Count && Files[i].Key.StartsWith(prefix, StringComparison.Ordinal); i++)
+        for (var i = start; i < Files.Count && KeyAt(i).StartsWith(prefix, StringComparison.Ordinal); i++)
         {
             yield return Files[i];
         }
@@ -197,41 +211,57 @@ public sealed class ImageView
     /// <summary>The view of an image from its layered filesystem and the content collected per layer during the same walk.</summary>
     internal static ImageView FromImage(string target, ResolvedImage image, LayeredFileSystem fileSystem, IReadOnlyList<IReadOnlyDictionary<string, byte[]>> contentByLayer, SecretScanner secrets)
     {
-        var files = new List<ImageFile>(fileSystem.PathCount);
         var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var wasted = new List<WastedFile>();
 
         // Findings of every check show these steps, so secrets recorded in them are masked once, here.
         var steps = image.Layers.Select(l => BuildStepText.Safe(l.CreatedBy, secrets)).ToArray();
-        foreach (var history in fileSystem.List(includeDeleted: true))
+        var digests = image.Layers.Select(l => (string?)l.Descriptor.Digest.ToString()).ToArray();
+
+        // Only paths with several versions can hide bytes; their order (by path, oldest first) is the old listing's.
+        // The merged tree's ids are packed into the front of the same array: one int per path, no second list.
+        var ids = fileSystem.SortedIds(includeDeleted: true);
+        var live = 0;
+        foreach (var id in ids)
         {
-            var versions = history.Versions;
-            for (var i = 0; i < versions.Count - 1; i++)
+            if (fileSystem.HasSeveralVersions(id))
             {
-                var version = versions[i];
-                if (version.Change != PathChange.Deleted && version.Entry.Type == EntryType.File && version.Entry.Size > 0)
+                var history = fileSystem.HistoryAt(id);
+                var versions = history.Versions;
+                for (var i = 0; i < versions.Count - 1; i++)
                 {
-                    var next = versions[i + 1];
-                    wasted.Add(new WastedFile(history.Path, version.Entry.Size, version.LayerIndex, DigestOf(image, version.LayerIndex), steps[version.LayerIndex], next.LayerIndex, next.Change == PathChange.Deleted));
+                    var version = versions[i];
+                    if (version.Change != PathChange.Deleted && version.Entry.Type == EntryType.File && version.Entry.Size > 0)
+                    {
+                        var next = versions[i + 1];
+                        wasted.Add(new WastedFile(history.Path, version.Entry.Size, version.LayerIndex, digests[version.LayerIndex], steps[version.LayerIndex], next.LayerIndex, next.Change == PathChange.Deleted));
+                    }
                 }
             }
 
-            if (!history.Exists || history.Path.Length == 0)
+            if (fileSystem.ExistsAt(id) && id != 0)
+            {
+                ids[live++] = id;
+            }
+        }
+
+        foreach (var path in ContentPaths.Order(StringComparer.Ordinal))
+        {
+            var id = fileSystem.FindId(path);
+            if (id < 0 || fileSystem.CurrentAt(id, path) is not { } entry)
             {
                 continue;
             }
 
-            var last = versions[^1];
-            files.Add(new ImageFile(history.Path, last.Entry, last.LayerIndex, DigestOf(image, last.LayerIndex), steps[last.LayerIndex]));
-            var contentKey = last.Entry.Type == EntryType.HardLink && last.Entry.LinkTarget is { } linked ? linked : history.Path;
-            if (ContentPaths.Contains(history.Path) && contentByLayer[last.LayerIndex].TryGetValue(contentKey, out var bytes))
+            var contentKey = entry.Type == EntryType.HardLink && entry.LinkTarget is { } linked ? linked : path;
+            if (contentByLayer[fileSystem.LastLayerAt(id)].TryGetValue(contentKey, out var bytes))
             {
                 contents[contentKey] = bytes;
             }
         }
 
         wasted.Sort(static (a, b) => b.Bytes != a.Bytes ? b.Bytes.CompareTo(a.Bytes) : string.CompareOrdinal(a.Key, b.Key));
-        return new ImageView(target, image.Config, image.Layers, steps, files, contents, wasted, rootDirectory: null);
+        return new ImageView(target, image.Config, image.Layers, steps, new LayeredFiles(fileSystem, ids, live, digests, steps), contents, wasted);
     }
 
     /// <summary>The view of a root filesystem: its entries (no layers) and the content read from disk.</summary>
@@ -242,7 +272,19 @@ public sealed class ImageView
     internal static ImageView FromEntries(string target, ImageConfig? config, IEnumerable<LayerEntry> entries, IReadOnlyDictionary<string, byte[]> contents) =>
         new(target, config, [], [], [.. entries.Select(e => new ImageFile(e.Path, e, null, null, null))], contents, [], rootDirectory: null);
 
-    private static string? DigestOf(ResolvedImage image, int layerIndex) => image.Layers[layerIndex].Descriptor.Digest.ToString();
+    private ImageFile? Lookup(string key) => layered is not null ? layered.Find(key) : byKey!.GetValueOrDefault(key);
+
+    private (EntryType Type, string? LinkTarget)? TypeAndLink(string key)
+    {
+        if (layered is not null)
+        {
+            return layered.TypeAndLink(key);
+        }
+
+        return byKey!.TryGetValue(key, out var file) ? (file.Type, file.Entry.LinkTarget) : null;
+    }
+
+    private string KeyAt(int index) => layered is not null ? layered.KeyAt(index) : Files[index].Key;
 
     private static void PushComponents(Stack<string> pending, string path)
     {
@@ -259,7 +301,7 @@ public sealed class ImageView
         while (low < high)
         {
             var mid = (low + high) / 2;
-            if (string.CompareOrdinal(Files[mid].Key, prefix) < 0)
+            if (string.CompareOrdinal(KeyAt(mid), prefix) < 0)
             {
                 low = mid + 1;
             }
@@ -270,5 +312,46 @@ public sealed class ImageView
         }
 
         return low;
+    }
+}
+
+/// <summary>
+/// The merged tree's files, sorted by path, made from the layered filesystem's compact table when asked for: an
+/// image of millions of paths holds one int per path here, not an object.
+/// </summary>
+internal sealed class LayeredFiles(LayeredFileSystem fileSystem, int[] ids, int count, string?[] digests, string?[] steps) : IReadOnlyList<ImageFile>
+{
+    public int Count => count;
+
+    public ImageFile this[int index] => FileOf(ids[index], fileSystem.PathOf(ids[index]));
+
+    public string KeyAt(int index) => fileSystem.PathOf(ids[index]);
+
+    public ImageFile? Find(string key)
+    {
+        var id = key.Length == 0 ? -1 : fileSystem.FindId(key);
+        return id >= 0 && fileSystem.ExistsAt(id) ? FileOf(id, key) : null;
+    }
+
+    public (EntryType Type, string? LinkTarget)? TypeAndLink(string key)
+    {
+        var id = key.Length == 0 ? -1 : fileSystem.FindId(key);
+        return id >= 0 && fileSystem.TypeAt(id) is { } type ? (type, fileSystem.LinkTargetAt(id)) : null;
+    }
+
+    public IEnumerator<ImageFile> GetEnumerator()
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return FileOf(ids[i], fileSystem.PathOf(ids[i]));
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private ImageFile FileOf(int id, string key)
+    {
+        var layer = fileSystem.LastLayerAt(id);
+        return new ImageFile(key, fileSystem.CurrentAt(id, key)!, layer, digests[layer], steps[layer]);
     }
 }

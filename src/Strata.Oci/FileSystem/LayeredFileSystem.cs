@@ -17,18 +17,15 @@ public enum PathChange
 /// <param name="Implicit">A parent directory the layer did not list but needed for its entries.</param>
 public sealed record PathVersion(int LayerIndex, PathChange Change, LayerEntry Entry, string? CreatedBy, bool Implicit = false);
 
-/// <summary>Every version of one path across the layers, oldest first.</summary>
-public sealed class PathHistory(string path)
+/// <summary>Every version of one path across the layers, oldest first (made on request from the compact table).</summary>
+public sealed class PathHistory(string path, IReadOnlyList<PathVersion> versions)
 {
-    // Exactly sized: almost every path has one version, and an image can hold millions of paths.
-    private PathVersion[] versions = [];
-
     public string Path => path;
 
     public IReadOnlyList<PathVersion> Versions => versions;
 
     /// <summary>Whether the path exists in the merged image.</summary>
-    public bool Exists => versions.Length > 0 && versions[^1].Change != PathChange.Deleted;
+    public bool Exists => versions.Count > 0 && versions[^1].Change != PathChange.Deleted;
 
     /// <summary>The entry in the merged image, or null when the path was deleted.</summary>
     public LayerEntry? Current => Exists ? versions[^1].Entry : null;
@@ -38,7 +35,7 @@ public sealed class PathHistory(string path)
     {
         get
         {
-            for (var i = versions.Length - 1; i >= 0; i--)
+            for (var i = versions.Count - 1; i >= 0; i--)
             {
                 if (versions[i].Change == PathChange.Added)
                 {
@@ -53,16 +50,6 @@ public sealed class PathHistory(string path)
     public IReadOnlyList<int> ModifiedIn => LayersWith(PathChange.Modified);
 
     public IReadOnlyList<int> DeletedIn => LayersWith(PathChange.Deleted);
-
-    internal void Add(PathVersion version)
-    {
-        var grown = new PathVersion[versions.Length + 1];
-        versions.CopyTo(grown, 0);
-        grown[^1] = version;
-        versions = grown;
-    }
-
-    internal void ReplaceLast(PathVersion version) => versions[^1] = version;
 
     private List<int> LayersWith(PathChange change)
     {
@@ -86,17 +73,25 @@ public sealed record LayerChanges(int LayerIndex, int Entries, int Added, int Mo
 /// The image's filesystem across its layers, built from one pass over each layer's tar headers: the merged tree
 /// (whiteouts, opaque directories, replacements applied) and, for every path ever present, each version with the
 /// layer and build step that made it. Files deleted or overwritten later stay listed, so scanners can reach them.
+/// State is kept per path in compact form (see <see cref="PathTable"/>); histories and entries are made on request.
+/// Paths are also reachable by id (<see cref="FindId"/>, <see cref="SortedIds"/>), for readers that walk millions.
 /// </summary>
 public sealed class LayeredFileSystem
 {
-    private readonly Dictionary<string, PathHistory> histories;
+    private readonly PathTable table;
+    private readonly string?[] createdBy;
 
-    private LayeredFileSystem(IReadOnlyList<ImageLayer> layers, Dictionary<string, PathHistory> histories, IReadOnlyList<LayerChanges> changes, long wastedBytes)
+    private LayeredFileSystem(IReadOnlyList<ImageLayer> layers, PathTable table, IReadOnlyList<LayerChanges> changes, long wastedBytes)
     {
         Layers = layers;
-        this.histories = histories;
+        this.table = table;
         LayerChanges = changes;
         WastedBytes = wastedBytes;
+        createdBy = new string?[layers.Count == 0 ? 0 : layers.Max(l => l.Index) + 1];
+        foreach (var layer in layers)
+        {
+            createdBy[layer.Index] = layer.CreatedBy;
+        }
     }
 
     public IReadOnlyList<ImageLayer> Layers { get; }
@@ -106,7 +101,10 @@ public sealed class LayeredFileSystem
     /// <summary>Bytes of file content a later layer overwrote or deleted (still shipped in the image).</summary>
     public long WastedBytes { get; }
 
-    public int PathCount => histories.Count;
+    public int PathCount => table.PathCount;
+
+    /// <summary>Bytes the compact per-path state holds (arrays allocated), for memory measurements.</summary>
+    public long StateBytes => table.AllocatedBytes;
 
     /// <summary>Reads every layer once and builds the filesystem.</summary>
     public static async Task<LayeredFileSystem> BuildAsync(ResolvedImage image, CancellationToken cancellationToken)
@@ -117,7 +115,12 @@ public sealed class LayeredFileSystem
     }
 
     /// <summary>The history recorded at exactly this path (no symlinks followed; see <see cref="Resolve"/>).</summary>
-    public PathHistory? Find(string path) => histories.GetValueOrDefault(EntryPaths.Normalize(path, "path"));
+    public PathHistory? Find(string path)
+    {
+        var normalized = EntryPaths.Normalize(path, "path");
+        var id = table.Find(normalized);
+        return id != PathTable.None && table.HasVersion(id) ? History(id, normalized) : null;
+    }
 
     /// <summary>
     /// Where a path leads in the merged image, as a process in the container would see it: symlinked parents
@@ -127,9 +130,6 @@ public sealed class LayeredFileSystem
     public string Resolve(string path, bool followLast = false)
     {
         var normalized = EntryPaths.Normalize(path, "path");
-        var lookup = histories.GetAlternateLookup<ReadOnlySpan<char>>();
-        string? SymlinkTarget(ReadOnlySpan<char> candidate) =>
-            lookup.TryGetValue(candidate, out var history) && history.Current is { Type: EntryType.Symlink } link ? link.LinkTarget : null;
         return followLast
             ? ScopedPath.Resolve(normalized, SymlinkTarget, $"path '{Redaction.Quote(path, 200)}'")
             : ScopedPath.ResolveParent(normalized, SymlinkTarget, $"path '{Redaction.Quote(path, 200)}'");
@@ -141,15 +141,11 @@ public sealed class LayeredFileSystem
     /// <summary>Histories sorted by path; optionally only paths a layer touched, optionally with deleted paths.</summary>
     public IReadOnlyList<PathHistory> List(bool includeDeleted = false, int? layerIndex = null)
     {
-        var list = new List<PathHistory>(histories.Count);
-        foreach (var history in histories.Values)
+        var list = new List<PathHistory>();
+        foreach (var id in SortedIds(includeDeleted))
         {
-            if (!includeDeleted && !history.Exists)
-            {
-                continue;
-            }
-
-            if (layerIndex is int layer && !Touches(history, layer))
+            var history = History(id, table.PathOf(id));
+            if (layerIndex is int layer && !history.Versions.Any(v => v.LayerIndex == layer))
             {
                 continue;
             }
@@ -157,137 +153,269 @@ public sealed class LayeredFileSystem
             list.Add(history);
         }
 
-        list.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
         return list;
     }
 
-    private static bool Touches(PathHistory history, int layer)
-    {
-        foreach (var version in history.Versions)
-        {
-            if (version.LayerIndex == layer)
-            {
-                return true;
-            }
-        }
+    /// <summary>Ids of the recorded paths (the merged tree's; deleted ones too on request), sorted by path, ordinally.</summary>
+    public int[] SortedIds(bool includeDeleted = false) => table.Sorted(includeDeleted ? table.HasVersion : table.Exists);
 
-        return false;
+    /// <summary>The id of a normalised path, or -1 when none was ever recorded there.</summary>
+    public int FindId(ReadOnlySpan<char> path)
+    {
+        var id = table.Find(path);
+        return id != PathTable.None && table.HasVersion(id) ? id : -1;
     }
 
-    /// <summary>Collects entries per layer (metadata only) during a walk; <see cref="Build"/> merges them in layer order.</summary>
+    /// <summary>The path of an id.</summary>
+    public string PathOf(int id) => table.PathOf(id);
+
+    /// <summary>Whether the path exists in the merged image.</summary>
+    public bool ExistsAt(int id) => table.Exists(id);
+
+    /// <summary>Whether the path has more than one version (a later layer changed or deleted it).</summary>
+    public bool HasSeveralVersions(int id) => table.HasOlderVersions(id);
+
+    /// <summary>The layer of the path's last version.</summary>
+    public int LastLayerAt(int id) => table.LayerOf(table.Current(id));
+
+    /// <summary>The type of what is at the path in the merged image, or null.</summary>
+    public EntryType? TypeAt(int id) => table.LiveType(id);
+
+    /// <summary>The link target of what is at the path in the merged image (symlinks and hard links), or null.</summary>
+    public string? LinkTargetAt(int id) => table.Exists(id) ? table.LinkTargetOf(table.Current(id)) : null;
+
+    /// <summary>The merged-image entry at an id (made on request), or null when deleted.</summary>
+    public LayerEntry? CurrentAt(int id, string? path = null) => table.Exists(id) ? table.EntryOf(path ?? table.PathOf(id), table.Current(id)) : null;
+
+    /// <summary>Every version at an id, oldest first.</summary>
+    public PathHistory HistoryAt(int id, string? path = null) => History(id, path ?? table.PathOf(id));
+
+    private PathHistory History(int id, string path)
+    {
+        var records = table.Versions(id);
+        var versions = new PathVersion[records.Count];
+        for (var i = 0; i < versions.Length; i++)
+        {
+            var record = records[i];
+            var layer = table.LayerOf(record);
+            versions[i] = new PathVersion(layer, record.Change, table.EntryOf(path, record), layer < createdBy.Length ? createdBy[layer] : null, record.Implicit);
+        }
+
+        return new PathHistory(path, versions);
+    }
+
+    private string? SymlinkTarget(ReadOnlySpan<char> path)
+    {
+        var id = table.Find(path);
+        return id != PathTable.None && table.LiveType(id) == EntryType.Symlink ? table.LinkTargetOf(table.Current(id)) : null;
+    }
+
+    /// <summary>
+    /// Takes entries per layer during a walk and merges them in layer order as soon as the layers before are done
+    /// (layers are read in parallel; a layer read ahead of its turn waits in an <see cref="EntrySpool"/>).
+    /// </summary>
     public sealed class Builder : IImageEntryVisitor
     {
-        private readonly Dictionary<int, LayerCollector> collectors = [];
+        private readonly List<LayerCollector> order = [];
+        private readonly Merge merge = new();
+        private readonly List<LayerChanges> changes = [];
+        private readonly Lock gate = new();
+        private int turn;
 
         public ILayerEntryVisitor BeginLayer(ImageLayer layer)
         {
             ArgumentNullException.ThrowIfNull(layer);
-            var collector = new LayerCollector();
-            collectors[layer.Index] = collector;
+            var collector = new LayerCollector(this, layer, order.Count);
+            lock (gate)
+            {
+                order.Add(collector);
+                if (order.Count == 1)
+                {
+                    merge.Begin(layer);
+                }
+            }
+
             return collector;
         }
 
         public LayeredFileSystem Build(IReadOnlyList<ImageLayer> layers)
         {
             ArgumentNullException.ThrowIfNull(layers);
-            var merge = new Merge();
-            var changes = new List<LayerChanges>(layers.Count);
-            foreach (var layer in layers)
+            lock (gate)
             {
-                changes.Add(merge.Apply(layer, collectors[layer.Index].Entries));
+                // Layers whose end was never reported (a walk cut short) are merged with what they had.
+                while (turn < order.Count)
+                {
+                    order[turn].Ended = true;
+                    Advance();
+                }
             }
 
-            return new LayeredFileSystem(layers, merge.Histories, changes, merge.TotalWasted);
+            var byIndex = changes.ToDictionary(c => c.LayerIndex);
+            return new LayeredFileSystem(layers, merge.Table, [.. layers.Select(l => byIndex[l.Index])], merge.TotalWasted);
         }
-    }
 
-    private sealed class LayerCollector : ILayerEntryVisitor
-    {
-        public List<LayerEntry> Entries { get; } = [];
-
-        public bool WantsContent(LayerEntry entry) => false;
-
-        public ValueTask VisitAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+        private void Visit(LayerCollector collector, LayerEntry entry)
         {
-            Entries.Add(entry);
-            return ValueTask.CompletedTask;
+            lock (gate)
+            {
+                if (turn == collector.Position && collector.Spool is null)
+                {
+                    merge.Apply(entry);
+                }
+                else
+                {
+                    (collector.Spool ??= new EntrySpool()).Write(entry);
+                }
+            }
         }
 
-        public ValueTask EndLayerAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        private void End(LayerCollector collector)
+        {
+            lock (gate)
+            {
+                collector.Ended = true;
+                if (turn == collector.Position)
+                {
+                    Advance();
+                }
+            }
+        }
+
+        /// <summary>Finishes the layer whose turn it is and merges what the next ones spooled meanwhile (under the gate).</summary>
+        private void Advance()
+        {
+            while (turn < order.Count)
+            {
+                var collector = order[turn];
+                if (collector.Spool is { } spool)
+                {
+                    foreach (var entry in spool.Drain())
+                    {
+                        merge.Apply(entry);
+                    }
+
+                    spool.Dispose();
+                    collector.Spool = null;
+                }
+
+                if (!collector.Ended)
+                {
+                    return;
+                }
+
+                changes.Add(merge.End());
+                turn++;
+                if (turn < order.Count)
+                {
+                    merge.Begin(order[turn].Layer);
+                }
+            }
+        }
+
+        private sealed class LayerCollector(Builder owner, ImageLayer layer, int position) : ILayerEntryVisitor
+        {
+            public ImageLayer Layer => layer;
+
+            public int Position => position;
+
+            public EntrySpool? Spool { get; set; }
+
+            public bool Ended { get; set; }
+
+            public bool WantsContent(LayerEntry entry) => false;
+
+            public ValueTask VisitAsync(LayerEntry entry, Stream? content, CancellationToken cancellationToken)
+            {
+                owner.Visit(this, entry);
+                return ValueTask.CompletedTask;
+            }
+
+            public ValueTask EndLayerAsync(CancellationToken cancellationToken)
+            {
+                owner.End(this);
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 
     /// <summary>
-    /// Applies layers in order, recording each path's versions; the live tree is the histories whose last version
+    /// Applies layers in order, recording each path's versions; the live tree is the paths whose last version
     /// is not a deletion. Paths are resolved as <see cref="Extraction.ImageExtractor"/> writes them: symlinked
     /// parents followed inside the root (<see cref="ScopedPath"/>), so <c>bin/foo</c> over <c>bin -> usr/bin</c> is
     /// recorded at <c>usr/bin/foo</c>.
     /// </summary>
     private sealed class Merge
     {
-        private readonly Dictionary<string, HashSet<string>> children = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, PathHistory>.AlternateLookup<ReadOnlySpan<char>> lookup;
         private readonly SymlinkTargetLookup symlinkTarget;
 
-        /// <summary>Paths the current layer wrote (and their parents): its whiteouts never delete them.</summary>
-        private readonly HashSet<string> upper = new(StringComparer.Ordinal);
+        /// <summary>Paths the current layer wrote (and their parents) are marked in the table: its whiteouts never delete them.</summary>
         private readonly LowerLayerPaths lower;
-        private int layerIndex;
-        private string? createdBy;
+        private ImageLayer? layer;
+        private string what = string.Empty;
+        private int entries;
         private int added;
         private int modified;
         private int deleted;
+        private long contentBytes;
         private long wasted;
 
         public Merge()
         {
-            lookup = Histories.GetAlternateLookup<ReadOnlySpan<char>>();
             symlinkTarget = SymlinkTarget;
-            lower = new LowerLayerPaths(symlinkTarget, upper);
+            lower = new LowerLayerPaths(symlinkTarget, IsUpper);
         }
 
-        public Dictionary<string, PathHistory> Histories { get; } = new(StringComparer.Ordinal);
+        public PathTable Table { get; } = new();
 
         public long TotalWasted { get; private set; }
 
-        public LayerChanges Apply(ImageLayer layer, List<LayerEntry> entries)
+        private int LayerIndex => layer!.Index;
+
+        public void Begin(ImageLayer next)
         {
-            layerIndex = layer.Index;
-            createdBy = layer.CreatedBy;
-            added = modified = deleted = 0;
-            wasted = 0;
-            long contentBytes = 0;
-            var what = layer.Describe();
+            layer = next;
+            what = next.Describe();
+            entries = added = modified = deleted = 0;
+            contentBytes = wasted = 0;
+            Table.ClearMarks();
+        }
 
-            // In tar order, as the extractor (and containerd) apply a layer; a whiteout or opaque marker removes what
-            // lower layers left, never what this layer wrote before it.
-            upper.Clear();
-            foreach (var entry in entries)
+        public LayerChanges End()
+        {
+            TotalWasted += wasted;
+            return new LayerChanges(LayerIndex, entries, added, modified, deleted, contentBytes, wasted);
+        }
+
+        /// <summary>
+        /// One entry, in tar order, as the extractor (and containerd) apply a layer; a whiteout or opaque marker
+        /// removes what lower layers left, never what this layer wrote before it.
+        /// </summary>
+        public void Apply(LayerEntry entry)
+        {
+            entries++;
+            if (entry.Type == EntryType.Whiteout)
             {
-                if (entry.Type == EntryType.Whiteout)
-                {
-                    ApplyWhiteout(entry, what);
-                    continue;
-                }
-
-                if (entry.Type == EntryType.OpaqueWhiteout)
-                {
-                    ApplyOpaque(entry, what);
-                    continue;
-                }
-
-                contentBytes += entry.Size;
-                var resolved = Resolve(entry, what);
-                EnsureParents(resolved.Path, resolved);
-                Put(resolved);
-                MarkUpper(resolved.Path);
+                ApplyWhiteout(entry);
+                return;
             }
 
-            TotalWasted += wasted;
-            return new LayerChanges(layer.Index, entries.Count, added, modified, deleted, contentBytes, wasted);
+            if (entry.Type == EntryType.OpaqueWhiteout)
+            {
+                ApplyOpaque(entry);
+                return;
+            }
+
+            contentBytes += entry.Size;
+            var resolved = Resolve(entry);
+            var id = Table.GetOrAdd(resolved.Path);
+            EnsureParents(id, resolved);
+            Put(id, Table.RecordOf(resolved, LayerIndex, PathChange.Added, isImplicit: false));
+            MarkUpper(id);
         }
 
         /// <summary><c>.wh.NAME</c>: deletes NAME as lower layers left it; where this layer wrote NAME, only what lower layers left below it.</summary>
-        private void ApplyWhiteout(LayerEntry entry, string what)
+        private void ApplyWhiteout(LayerEntry entry)
         {
             var path = lower.Resolve(entry.Path, followLast: false, what);
             if (path is null)
@@ -295,48 +423,63 @@ public sealed class LayeredFileSystem
                 return;
             }
 
-            if (!upper.Contains(path))
-            {
-                if (Live(path) is not null)
-                {
-                    Delete(path);
-                }
-            }
-            else if (Live(path) is { Type: EntryType.Directory })
-            {
-                DeleteLower(path);
-            }
-        }
-
-        /// <summary><c>DIR/.wh..wh..opq</c>: deletes what lower layers left in DIR, keeping this layer's entries.</summary>
-        private void ApplyOpaque(LayerEntry entry, string what)
-        {
-            var directory = lower.Resolve(entry.Path, followLast: true, what);
-            if (directory is not null && (directory.Length == 0 || Live(directory) is { Type: EntryType.Directory }))
-            {
-                DeleteLower(directory);
-            }
-        }
-
-
-        /// <summary>Deletes the children of a directory that lower layers left; this layer's directories are cleared likewise.</summary>
-        private void DeleteLower(string directory)
-        {
-            if (!children.TryGetValue(directory, out var below))
+            var id = Table.Find(path, remember: true);
+            if (id == PathTable.None)
             {
                 return;
             }
 
-            foreach (var child in below.ToArray())
+            if (!Table.IsMarked(id))
             {
-                if (!upper.Contains(child))
+                if (Table.Exists(id))
                 {
-                    if (Live(child) is not null)
+                    Delete(id);
+                }
+            }
+            else if (Table.LiveType(id) == EntryType.Directory)
+            {
+                DeleteLower(id);
+            }
+        }
+
+        /// <summary><c>DIR/.wh..wh..opq</c>: deletes what lower layers left in DIR, keeping this layer's entries.</summary>
+        private void ApplyOpaque(LayerEntry entry)
+        {
+            var directory = lower.Resolve(entry.Path, followLast: true, what);
+            if (directory is null)
+            {
+                return;
+            }
+
+            var id = Table.Find(directory);
+            if (id != PathTable.None && (id == PathTable.Root || Table.LiveType(id) == EntryType.Directory))
+            {
+                DeleteLower(id);
+            }
+        }
+
+        /// <summary>Deletes the children of a directory that lower layers left; this layer's directories are cleared likewise.</summary>
+        private void DeleteLower(int directory)
+        {
+            var below = new List<int>();
+            foreach (var child in Table.Children(directory))
+            {
+                if (Table.Exists(child))
+                {
+                    below.Add(child);
+                }
+            }
+
+            foreach (var child in below)
+            {
+                if (!Table.IsMarked(child))
+                {
+                    if (Table.Exists(child))
                     {
                         Delete(child);
                     }
                 }
-                else if (Live(child) is { Type: EntryType.Directory })
+                else if (Table.LiveType(child) == EntryType.Directory)
                 {
                     DeleteLower(child);
                 }
@@ -344,15 +487,21 @@ public sealed class LayeredFileSystem
         }
 
         /// <summary>Records a path this layer wrote, and its parents (they are this layer's directories now).</summary>
-        private void MarkUpper(string path)
+        private void MarkUpper(int id)
         {
-            for (var p = path; !string.IsNullOrEmpty(p) && upper.Add(p); p = EntryPaths.Parent(p))
+            for (var n = id; n != PathTable.Root && Table.Mark(n); n = Table.ParentOf(n))
             {
             }
         }
 
+        private bool IsUpper(ReadOnlySpan<char> path)
+        {
+            var id = Table.Find(path, remember: true);
+            return id > PathTable.Root && Table.IsMarked(id);
+        }
+
         /// <summary>The entry where it lands: parents resolved through symlinks (and a hard link's target likewise).</summary>
-        private LayerEntry Resolve(LayerEntry entry, string what)
+        private LayerEntry Resolve(LayerEntry entry)
         {
             // The error message names the path, so 'what' (the layer) needs no per-entry text: nothing allocated per entry.
             var path = ScopedPath.ResolveParent(entry.Path, symlinkTarget, what);
@@ -377,27 +526,29 @@ public sealed class LayeredFileSystem
         private static bool IsAtOrBelow(ReadOnlySpan<char> candidate, string path) =>
             candidate.StartsWith(path, StringComparison.Ordinal) && (candidate.Length == path.Length || candidate[path.Length] == '/');
 
-        private string? SymlinkTarget(ReadOnlySpan<char> path) =>
-            lookup.TryGetValue(path, out var history) && history.Current is { Type: EntryType.Symlink } link ? link.LinkTarget : null;
-
-        private LayerEntry? Live(string path) => Histories.TryGetValue(path, out var history) ? history.Current : null;
-
-        private void Put(LayerEntry entry)
+        private string? SymlinkTarget(ReadOnlySpan<char> path)
         {
-            var history = HistoryOf(entry.Path);
-            if (history.Current is { } old)
+            var id = Table.Find(path, remember: true);
+            return id != PathTable.None && Table.LiveType(id) == EntryType.Symlink ? Table.LinkTargetOf(Table.Current(id)) : null;
+        }
+
+        private void Put(int id, VersionRecord record)
+        {
+            var layerIndex = LayerIndex;
+            if (Table.Exists(id))
             {
-                var sameLayer = history.Versions[^1].LayerIndex == layerIndex;
-                if (old.Type == EntryType.Directory && entry.Type == EntryType.Directory)
+                var old = Table.Current(id);
+                var oldLayer = Table.LayerOf(old);
+                var sameLayer = oldLayer == layerIndex;
+                if (old.Type == EntryType.Directory && record.Type == EntryType.Directory)
                 {
-                    var metadataChanged = old.Mode != entry.Mode || old.Uid != entry.Uid || old.Gid != entry.Gid;
                     if (sameLayer)
                     {
-                        history.ReplaceLast(history.Versions[^1] with { Entry = entry, Implicit = false });
+                        Table.Current(id) = Table.With(record, old.Change, isImplicit: false, oldLayer);
                     }
-                    else if (metadataChanged)
+                    else if (old.Mode != record.Mode || Table.OwnerOf(old) != Table.OwnerOf(record))
                     {
-                        history.Add(new PathVersion(layerIndex, PathChange.Modified, entry, createdBy));
+                        Table.AddVersion(id, Table.With(record, PathChange.Modified, isImplicit: false, layerIndex));
                         modified++;
                     }
 
@@ -406,44 +557,43 @@ public sealed class LayeredFileSystem
 
                 if (old.Type == EntryType.Directory)
                 {
-                    DeleteChildren(entry.Path);
+                    DeleteChildren(id);
                 }
 
                 if (old.Type == EntryType.File)
                 {
-                    wasted += old.Size;
+                    wasted += Table.SizeOf(old);
                 }
 
                 if (sameLayer)
                 {
                     // A duplicate entry in one layer: the later one wins, as tar extraction does.
-                    history.ReplaceLast(history.Versions[^1] with { Entry = entry, Implicit = false });
+                    Table.Current(id) = Table.With(record, old.Change, isImplicit: false, oldLayer);
                 }
                 else
                 {
-                    history.Add(new PathVersion(layerIndex, PathChange.Modified, entry, createdBy));
+                    Table.AddVersion(id, Table.With(record, PathChange.Modified, isImplicit: false, layerIndex));
                     modified++;
                 }
 
                 return;
             }
 
-            AddChild(entry.Path);
-            history.Add(new PathVersion(layerIndex, PathChange.Added, entry, createdBy));
+            Table.AddVersion(id, Table.With(record, PathChange.Added, record.Implicit, layerIndex));
             added++;
         }
 
-        private void EnsureParents(string path, LayerEntry from)
+        private void EnsureParents(int id, LayerEntry from)
         {
-            var parent = EntryPaths.Parent(path);
-            if (string.IsNullOrEmpty(parent))
+            var parent = Table.ParentOf(id);
+            if (parent == PathTable.Root || parent == PathTable.None)
             {
                 return;
             }
 
-            if (Live(parent) is { } existing)
+            if (Table.LiveType(parent) is { } existing)
             {
-                if (existing.Type == EntryType.Directory)
+                if (existing == EntryType.Directory)
                 {
                     return;
                 }
@@ -453,79 +603,43 @@ public sealed class LayeredFileSystem
             }
 
             EnsureParents(parent, from);
-            Put(new LayerEntry
-            {
-                Path = parent,
-                Type = EntryType.Directory,
-                RawName = parent + "/",
-                Mode = 0x1ED,
-                ModifiedTime = from.ModifiedTime,
-            });
-            var history = Histories[parent];
-            history.ReplaceLast(history.Versions[^1] with { Implicit = true });
+            Put(parent, Table.ImplicitDirectory(LayerIndex, from.ModifiedTime));
         }
 
-        private void Delete(string path)
+        private void Delete(int id)
         {
-            var history = Histories[path];
-            var old = history.Current!;
+            var old = Table.Current(id);
             if (old.Type == EntryType.Directory)
             {
-                DeleteChildren(path);
+                DeleteChildren(id);
             }
 
             if (old.Type == EntryType.File)
             {
-                wasted += old.Size;
+                wasted += Table.SizeOf(old);
             }
 
-            RemoveChild(path);
-            history.Add(new PathVersion(layerIndex, PathChange.Deleted, old, createdBy));
+            Table.AddVersion(id, Table.With(old, PathChange.Deleted, isImplicit: false, LayerIndex));
             deleted++;
         }
 
-        private void DeleteChildren(string directory)
+        private void DeleteChildren(int directory)
         {
-            if (children.Remove(directory, out var below))
+            var below = new List<int>();
+            foreach (var child in Table.Children(directory))
             {
-                foreach (var child in below)
+                if (Table.Exists(child))
                 {
-                    if (Live(child) is not null)
-                    {
-                        Delete(child);
-                    }
+                    below.Add(child);
                 }
             }
-        }
 
-        private PathHistory HistoryOf(string path)
-        {
-            if (!Histories.TryGetValue(path, out var history))
+            foreach (var child in below)
             {
-                history = new PathHistory(path);
-                Histories[path] = history;
-            }
-
-            return history;
-        }
-
-        private void AddChild(string path)
-        {
-            var parent = EntryPaths.Parent(path) ?? string.Empty;
-            if (!children.TryGetValue(parent, out var set))
-            {
-                set = new HashSet<string>(StringComparer.Ordinal);
-                children[parent] = set;
-            }
-
-            set.Add(path);
-        }
-
-        private void RemoveChild(string path)
-        {
-            if (children.TryGetValue(EntryPaths.Parent(path) ?? string.Empty, out var set))
-            {
-                set.Remove(path);
+                if (Table.Exists(child))
+                {
+                    Delete(child);
+                }
             }
         }
     }

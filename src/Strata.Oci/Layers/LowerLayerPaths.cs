@@ -1,5 +1,8 @@
 namespace Strata.Oci.Layers;
 
+/// <summary>Whether the layer being applied wrote a resolved path.</summary>
+internal delegate bool UpperPathTest(ReadOnlySpan<char> resolvedPath);
+
 /// <summary>
 /// Resolves a whiteout's path among what lower layers left, for the extractor and the layered filesystem alike:
 /// symlinks are followed, except one the current layer wrote, which replaced whatever lower layers had at that path
@@ -9,16 +12,23 @@ internal sealed class LowerLayerPaths
 {
     private readonly SymlinkTargetLookup symlinkTarget;
     private readonly SymlinkTargetLookup lowerSymlinkTarget;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> upper;
+    private readonly UpperPathTest isUpper;
     private bool metUpperSymlink;
 
     /// <param name="symlinkTarget">The target of the symlink at a resolved path as the tree stands now, or null.</param>
     /// <param name="upperPaths">The paths the current layer wrote (and their parents).</param>
     public LowerLayerPaths(SymlinkTargetLookup symlinkTarget, HashSet<string> upperPaths)
+        : this(symlinkTarget, upperPaths.GetAlternateLookup<ReadOnlySpan<char>>().Contains)
+    {
+    }
+
+    /// <param name="symlinkTarget">The target of the symlink at a resolved path as the tree stands now, or null.</param>
+    /// <param name="isUpper">Whether the current layer wrote a path (or a path below it).</param>
+    public LowerLayerPaths(SymlinkTargetLookup symlinkTarget, UpperPathTest isUpper)
     {
         this.symlinkTarget = symlinkTarget;
         lowerSymlinkTarget = LowerSymlinkTarget;
-        upper = upperPaths.GetAlternateLookup<ReadOnlySpan<char>>();
+        this.isUpper = isUpper;
     }
 
     /// <summary>The resolved path (its last component followed when <paramref name="followLast"/>), or null when it leads through a symlink of the current layer.</summary>
@@ -37,7 +47,7 @@ internal sealed class LowerLayerPaths
         }
 
         var target = symlinkTarget(path);
-        if (target is not null && upper.Contains(path))
+        if (target is not null && isUpper(path))
         {
             metUpperSymlink = true;
             return null;
