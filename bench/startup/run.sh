@@ -19,9 +19,10 @@ dfl_dir="$repo/bench/dockerfile"
 [ -x "$dfl_dir/node_modules/.bin/dockerfilelint" ] || npm install --no-audit --no-fund --prefix "$dfl_dir" >&2
 
 rm -rf "$out" && mkdir -p "$out"
-echo "== publishing the native binary (dotnet publish src/Strata.Cli -p:PublishProfile=native)" >&2
-dotnet publish "$repo/src/Strata.Cli" -p:PublishProfile=native -o "$out/native" -v quiet -nologo >&2
-strata="$out/native/strata"
+# Published to bench/out/native, where bench/dockerfile/run.sh finds it too.
+echo "== publishing the native binary (dotnet publish src/Strata.Cli -p:PublishProfile=native -o bench/out/native)" >&2
+dotnet publish "$repo/src/Strata.Cli" -p:PublishProfile=native -o "$repo/bench/out/native" -v quiet -nologo >&2
+strata="$repo/bench/out/native/strata"
 if [ "$JIT" = 1 ]; then
   dotnet build "$repo/src/Strata.Cli" -c Release -v quiet -nologo >&2
 fi
