@@ -3,7 +3,9 @@
 # whole processes, start-up included, measured in the same run, interleaved, RUNS times each, medians and peak RSS:
 #   1. one Dockerfile (the bundled example): wall time ratio strata / dockerfilelint (goal <= 1.5);
 #   2. 1,000 generated Dockerfiles in one call (strata scan dockerfile:DIR; dockerfilelint with every file): wall time.
-# Not a test; run by hand: bench/dockerfile/run.sh     (RUNS=N COUNT=N SEED=N)
+# Not a test; run by hand: bench/dockerfile/run.sh     (RUNS=N COUNT=N SEED=N NATIVE=auto|1|0)
+# Strata is the native binary (the release artefact) at bench/out/native/strata when it is there (bench/startup/run.sh
+# publishes it; NATIVE=1 publishes it here), else the JIT build (`dotnet strata.dll`; NATIVE=0 forces it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -15,8 +17,20 @@ for tool in /usr/bin/time node npm dotnet python3; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing" >&2; exit 2; }
 done
 [ -x "$here/node_modules/.bin/dockerfilelint" ] || npm install --no-audit --no-fund --prefix "$here" >&2
-dotnet build "$repo/src/Strata.Cli" -c Release -v quiet -nologo >&2
-strata=(dotnet "$repo/src/Strata.Cli/bin/Release/net10.0/strata.dll")
+NATIVE=${NATIVE:-auto}
+native="$repo/bench/out/native/strata"
+if [ "$NATIVE" = 1 ]; then
+  dotnet publish "$repo/src/Strata.Cli" -p:PublishProfile=native -o "$repo/bench/out/native" -v quiet -nologo >&2
+fi
+if [ "$NATIVE" != 0 ] && [ -x "$native" ]; then
+  strata=("$native")
+  build="native binary ($native, NativeAOT)"
+else
+  dotnet build "$repo/src/Strata.Cli" -c Release -v quiet -nologo >&2
+  strata=(dotnet "$repo/src/Strata.Cli/bin/Release/net10.0/strata.dll")
+  build="JIT build (dotnet strata.dll, Release)"
+fi
+echo "strata: $build" >&2
 dfl=(node "$here/node_modules/dockerfilelint/bin/dockerfilelint")
 
 rm -rf "$out" && mkdir -p "$out/corpus"
@@ -45,6 +59,7 @@ s2=$(cut -d' ' -f1 "$out/many-strata" | median); d2=$(cut -d' ' -f1 "$out/many-d
 s2m=$(cut -d' ' -f2 "$out/many-strata" | median); d2m=$(cut -d' ' -f2 "$out/many-dfl" | median)
 read -r targets findings errors <<< "$files"
 {
+  echo "strata: $build; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "corpus: $COUNT generated Dockerfiles (seed $SEED): $targets targets, $findings findings, $errors refused"
   echo "single file ($single): strata ${s1}s ${sm} KiB, dockerfilelint ${d1}s ${dm} KiB"
   echo "$COUNT files in one call: strata ${s2}s ${s2m} KiB, dockerfilelint ${d2}s ${d2m} KiB"

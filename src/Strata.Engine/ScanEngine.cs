@@ -100,7 +100,7 @@ public sealed partial class ScanEngine
 
         context.Progress?.Report(new ScanProgress("done", targets.Count, targets.Count));
         warnings.AddRange(context.Warnings.Take());
-        var outcome = IgnoreMatcher.Apply(all, options.IgnoreEntries, options.Today, options.IgnoreSource, registry.Catalog);
+        var outcome = IgnoreMatcher.Apply(all, options.IgnoreEntries, options.Today, options.IgnoreSource, options.IgnoreEntries.Count > 0 ? registry.Catalog : null);
         warnings.AddRange(outcome.Warnings);
         var kept = options.Severities is null ? outcome.Kept : [.. outcome.Kept.Where(f => options.Severities.Contains(f.Severity))];
         var counts = kept.CountBy(f => f.Target, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);

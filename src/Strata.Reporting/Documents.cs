@@ -8,7 +8,27 @@ using Strata.Oci.Extraction;
 using Strata.Oci.Resolution;
 
 /// <summary><c>strata scan</c>: the report and the catalog of the run (SARIF lists every rule with its help).</summary>
-public sealed record ScanDocument(ScanReport Report, RuleCatalog Catalog);
+public sealed record ScanDocument
+{
+    // Only SARIF reads the catalog: building it reads the secret rules, which a scan of a seccomp profile never needs.
+    private readonly Lazy<RuleCatalog> catalog;
+
+    public ScanDocument(ScanReport report, RuleCatalog catalog)
+        : this(report, new Lazy<RuleCatalog>(catalog))
+    {
+    }
+
+    /// <param name="catalog">The catalog, built when a writer first asks for it.</param>
+    public ScanDocument(ScanReport report, Lazy<RuleCatalog> catalog)
+    {
+        Report = report;
+        this.catalog = catalog;
+    }
+
+    public ScanReport Report { get; }
+
+    public RuleCatalog Catalog => catalog.Value;
+}
 
 /// <summary><c>strata image inspect</c>.</summary>
 public sealed record ImageInspectDocument(ResolvedImage Image, ImageSummary Summary);

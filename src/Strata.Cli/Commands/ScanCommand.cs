@@ -4,6 +4,7 @@ using System.CommandLine;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Ignoring;
+using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Engine;
@@ -153,7 +154,7 @@ internal static class ScanCommand
             }
         }
 
-        await reportOptions.WriteAsync(parse, io, new ScanDocument(report, registry.Catalog), cancellationToken);
+        await reportOptions.WriteAsync(parse, io, new ScanDocument(report, new Lazy<RuleCatalog>(() => registry.Catalog)), cancellationToken);
 
         // Each failed target once, naming it once; the report holds the same errors beside the other targets' results.
         if (report.Targets.Any(t => t.Error is not null))

@@ -335,7 +335,7 @@ public static partial class DockerfileParser
         {
             try
             {
-                var array = JsonSerializer.Deserialize<string?[]>(rest);
+                var array = JsonSerializer.Deserialize(rest, ExecFormJson.Default.StringArray);
                 if (array is not null && array.All(a => a is not null))
                 {
                     json = [.. array.Select(a => a!)];

@@ -61,8 +61,8 @@ public sealed class ImageInspectTableWriter(ReportSettings settings) : IReportWr
         }
 
         Field("User", string.IsNullOrEmpty(config.User) ? "(not set: root)" : config.User);
-        Field("Entrypoint", config.Entrypoint is null ? "(not set)" : JsonSerializer.Serialize(config.Entrypoint));
-        Field("Cmd", config.Cmd is null ? "(not set)" : JsonSerializer.Serialize(config.Cmd));
+        Field("Entrypoint", config.Entrypoint is null ? "(not set)" : JsonSerializer.Serialize(config.Entrypoint, ImageConfigJson.Default.IReadOnlyListString));
+        Field("Cmd", config.Cmd is null ? "(not set)" : JsonSerializer.Serialize(config.Cmd, ImageConfigJson.Default.IReadOnlyListString));
         Field("WorkingDir", string.IsNullOrEmpty(config.WorkingDir) ? "(not set: /)" : config.WorkingDir);
         List("Env", config.Env.Select(e => ImageText.EnvName(e) + "=" + ImageText.EnvValue(e)));
         List("Ports", config.ExposedPorts);
@@ -70,7 +70,7 @@ public sealed class ImageInspectTableWriter(ReportSettings settings) : IReportWr
         List("Labels", config.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
         if (config.Healthcheck is { } check)
         {
-            Field("Healthcheck", JsonSerializer.Serialize(check.Test));
+            Field("Healthcheck", JsonSerializer.Serialize(check.Test, ImageConfigJson.Default.IReadOnlyListString));
         }
 
         if (!string.IsNullOrEmpty(config.StopSignal))

@@ -69,7 +69,7 @@ public sealed class ShellFormCommand : Check<DockerfileDocument>
 
         try
         {
-            return JsonSerializer.Deserialize<string?[]>(text) is { } array && array.All(a => a is not null);
+            return JsonSerializer.Deserialize(text, ExecFormJson.Default.StringArray) is { } array && array.All(a => a is not null);
         }
         catch (JsonException)
         {
