@@ -22,7 +22,7 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         new KernelStreamCve(kernelCves),
         new CgroupV1ReleaseAgent(),
         new NfTablesReachable(),
-        new NoMandatoryAccessControl(),
+        new HostWithoutMandatoryAccessControl(),
         new SeccompUnavailable(),
         new RuntimeEscapeCve(),
         new ContainerWithDangerousCapabilities(),

@@ -72,6 +72,9 @@ internal static partial class ExampleTargets
         return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: example\n" + spec + "\n";
     }
 
+    /// <summary>The first line of a host example whose audit runs with the kernel CVE dataset (<c>--kernel-cve-data</c>).</summary>
+    public const string KernelCveDataLine = "--kernel-cve-data";
+
     /// <summary>The line that gives a Dockerfile example its lint configuration, as flow YAML after the colon.</summary>
     public const string DockerfileConfigLine = "# .hadolint.yaml:";
 
@@ -82,6 +85,12 @@ internal static partial class ExampleTargets
     public static ScannerRegistry Registry(TargetKind kind, string text, ScannerRegistry defaults)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (kind == TargetKind.Host && text.StartsWith(KernelCveDataLine, StringComparison.Ordinal))
+        {
+            // The example's host audit runs with the linux_kernel_cves data of ../shared (--kernel-cve-data).
+            return ScannerRegistry.CreateDefault(kernelCves: Strata.Kernel.KernelCves.KernelCveTable.LoadDataset(Path.Combine(RepoPaths.Shared, "fixtures", "kernel-cves")));
+        }
+
         if (kind != TargetKind.Dockerfile || !text.StartsWith(DockerfileConfigLine, StringComparison.Ordinal))
         {
             return defaults;
@@ -98,10 +107,16 @@ internal static partial class ExampleTargets
     {
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (line.StartsWith(KernelCveDataLine, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var equals = line.IndexOf(" = ", StringComparison.Ordinal);
             var path = equals < 0 ? line.Trim() : line[..equals].Trim();
             Assert.StartsWith("/", path, StringComparison.Ordinal);
-            directory.WriteFile(path.TrimStart('/'), equals < 0 ? string.Empty : line[(equals + 3)..] + "\n");
+            // A value may hold several lines of its file, written "\n" (a dpkg status paragraph, /proc/self/status fields).
+            directory.WriteFile(path.TrimStart('/'), equals < 0 ? string.Empty : line[(equals + 3)..].Replace("\\n", "\n", StringComparison.Ordinal) + "\n");
         }
     }
 

@@ -26,10 +26,10 @@ public sealed class KernelEscapeCve : Check<HostSnapshot>
         ],
         Examples =
         [
-            new RuleExample("uname -r: 6.1.0\n/proc/version: Linux version 6.1.0 (builder@host) #1 SMP", true, "an upstream 6.1.0 lacks the 6.1.9 and 6.1.76 fixes"),
-            new RuleExample("uname -r: 6.1.0-17-amd64\n/proc/version: Linux version 6.1.0-17-amd64 ... Debian 6.1.69-1 (2023-12-30)", true, "Debian 6.1.69-1: possibly affected by CVE-2024-1086 (fixed upstream in 6.1.76)"),
-            new RuleExample("uname -r: 6.1.0-18-amd64\n/proc/version: Linux version 6.1.0-18-amd64 ... Debian 6.1.76-1 (2024-02-01)", false, "Debian 6.1.76-1 is based on 6.1.76, which carries every fix"),
-            new RuleExample("uname -r: 6.8.0", false, "after every mainline fix"),
+            new RuleExample("/proc/sys/kernel/osrelease = 6.1.0\n/proc/version = Linux version 6.1.0 (builder@host) #1 SMP", true, "an upstream 6.1.0 lacks the 6.1.9 and 6.1.76 fixes"),
+            new RuleExample("/proc/sys/kernel/osrelease = 6.1.0-17-amd64\n/proc/version = Linux version 6.1.0-17-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 (2023-12-30)", true, "Debian 6.1.69-1: possibly affected by CVE-2024-1086 (fixed upstream in 6.1.76)"),
+            new RuleExample("/proc/sys/kernel/osrelease = 6.1.0-18-amd64\n/proc/version = Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)", false, "Debian 6.1.76-1 is based on 6.1.76, which carries every fix"),
+            new RuleExample("/proc/sys/kernel/osrelease = 6.8.0", false, "after every mainline fix"),
         ],
     };
 

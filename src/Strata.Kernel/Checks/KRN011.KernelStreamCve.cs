@@ -20,8 +20,9 @@ public sealed class KernelStreamCve(KernelCveTable? dataset) : Check<HostSnapsho
         References = ["https://github.com/nluedtke/linux_kernel_cves", "https://www.kernel.org/category/releases.html"],
         Examples =
         [
-            new RuleExample("uname -r: 5.10.100\n--kernel-cve-data: stream_fixes.json with CVE-2022-1015 fixed in 5.10.109", true),
-            new RuleExample("uname -r: 5.10.209\n--kernel-cve-data: the same data", false, "the branch's fix is in this release"),
+            new RuleExample("--kernel-cve-data\n/proc/sys/kernel/osrelease = 5.10.100", true, "with the linux_kernel_cves data: CVE-2022-1015 and others, fixed later in 5.10"),
+            new RuleExample("--kernel-cve-data\n/proc/sys/kernel/osrelease = 6.12.0", false, "newer than every fix of the data (April 2024)"),
+            new RuleExample("/proc/sys/kernel/osrelease = 5.10.100", false, "without --kernel-cve-data the rule does not apply"),
         ],
     };
 

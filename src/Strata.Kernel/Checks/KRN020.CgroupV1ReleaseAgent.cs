@@ -25,8 +25,8 @@ public sealed class CgroupV1ReleaseAgent : Check<HostSnapshot>
         Equivalents = ["docker-bench-security 2.x (cgroup usage, related)"],
         Examples =
         [
-            new RuleExample("/proc/mounts: cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0", true, "a v1 memory hierarchy"),
-            new RuleExample("/proc/mounts: cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime 0 0", false, "the unified hierarchy only"),
+            new RuleExample("/proc/mounts = cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0", true, "a v1 memory hierarchy"),
+            new RuleExample("/proc/mounts = cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime 0 0", false, "the unified hierarchy only"),
         ],
     };
 

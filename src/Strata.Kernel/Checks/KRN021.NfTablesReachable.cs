@@ -24,8 +24,8 @@ public sealed class NfTablesReachable : Check<HostSnapshot>
         Equivalents = [],
         Examples =
         [
-            new RuleExample("/proc/modules: nf_tables 286720 0 - Live 0x0000000000000000\n/proc/sys/user/max_user_namespaces = 63459", true),
-            new RuleExample("/proc/modules: nf_tables 286720 0 - Live 0x0000000000000000\n/proc/sys/kernel/unprivileged_userns_clone = 0", false, "user namespaces are off for unprivileged users"),
+            new RuleExample("/proc/modules = nf_tables 286720 0 - Live 0x0000000000000000\n/proc/sys/user/max_user_namespaces = 63459", true),
+            new RuleExample("/proc/modules = nf_tables 286720 0 - Live 0x0000000000000000\n/proc/sys/kernel/unprivileged_userns_clone = 0", false, "user namespaces are off for unprivileged users"),
             new RuleExample("/proc/sys/user/max_user_namespaces = 63459", false, "nf_tables is not loaded"),
         ],
     };

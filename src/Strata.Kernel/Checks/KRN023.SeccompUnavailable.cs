@@ -22,8 +22,8 @@ public sealed class SeccompUnavailable : Check<HostSnapshot>
         Equivalents = ["docker-bench-security 5.21 (default seccomp profile, related)"],
         Examples =
         [
-            new RuleExample("/proc/self/status without a Seccomp: line", true),
-            new RuleExample("/proc/self/status: Seccomp: 0\n/proc/sys/kernel/seccomp/actions_avail: kill_process kill_thread trap errno user_notif trace log allow", false),
+            new RuleExample("/proc/self/status = Name:\tstrata\\nUid:\t0\t0\t0\t0", true, "no Seccomp field: a kernel without CONFIG_SECCOMP"),
+            new RuleExample("/proc/self/status = Name:\tstrata\\nSeccomp:\t0\n/proc/sys/kernel/seccomp/actions_avail = kill_process kill_thread trap errno user_notif trace log allow", false),
         ],
     };
 

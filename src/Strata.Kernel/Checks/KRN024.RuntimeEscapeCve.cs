@@ -26,9 +26,9 @@ public sealed class RuntimeEscapeCve : Check<HostSnapshot>
         Equivalents = ["docker-bench-security 1.x (keep Docker up to date, related)"],
         Examples =
         [
-            new RuleExample("/var/lib/dpkg/status: Package: docker-ce, Version: 5:19.03.0~3-0~debian-buster", true, "Docker's own build, below 19.03.1: affected by CVE-2019-14271"),
-            new RuleExample("/var/lib/dpkg/status: Package: runc, Version: 1.1.5+ds1-1 (Debian)", true, "possibly affected by CVE-2024-21626: Debian fixed it in 1.1.5+ds1-1+deb12u1"),
-            new RuleExample("/var/lib/dpkg/status: Package: runc, Version: 1.1.5+ds1-1+deb12u1 (Debian)", false, "Debian's fixed package"),
+            new RuleExample("/var/lib/dpkg/status = Package: docker-ce\\nStatus: install ok installed\\nVersion: 5:19.03.0~3-0~debian-buster", true, "Docker's own build, below 19.03.1: affected by CVE-2019-14271"),
+            new RuleExample("/etc/os-release = ID=debian\n/var/lib/dpkg/status = Package: runc\\nStatus: install ok installed\\nVersion: 1.1.5+ds1-1", true, "affected by CVE-2024-21626: Debian fixed it in 1.1.5+ds1-1+deb12u1"),
+            new RuleExample("/etc/os-release = ID=debian\n/var/lib/dpkg/status = Package: runc\\nStatus: install ok installed\\nVersion: 1.3.3+ds1-1", false, "a release with every fix"),
         ],
     };
 

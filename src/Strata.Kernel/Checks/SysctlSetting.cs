@@ -12,6 +12,7 @@ using Strata.Core.Rules;
 /// One kernel setting that widens what a process in a container can reach, as one entry of the embedded
 /// <c>Data/sysctl-hardening.json</c>: the sysctl, its safe values, the exploit class and the fix.
 /// </summary>
+[DataDrivenCheck("Data/sysctl-hardening.json")]
 public sealed class SysctlSetting : Check<HostSnapshot>
 {
     private const string ResourceName = "Strata.Kernel.Data.sysctl-hardening.json";

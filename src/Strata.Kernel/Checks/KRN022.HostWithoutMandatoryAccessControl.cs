@@ -6,7 +6,7 @@ using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>No mandatory access control LSM confines containers (AppArmor or SELinux), or SELinux only logs.</summary>
-public sealed class NoMandatoryAccessControl : Check<HostSnapshot>
+public sealed class HostWithoutMandatoryAccessControl : Check<HostSnapshot>
 {
     private const string LsmList = "/sys/kernel/security/lsm";
 
@@ -27,10 +27,10 @@ public sealed class NoMandatoryAccessControl : Check<HostSnapshot>
         Equivalents = ["lynis MACF-6208 (AppArmor), MACF-6232/6234 (SELinux), MACF-6290 (no MAC framework)"],
         Examples =
         [
-            new RuleExample("/sys/kernel/security/lsm: lockdown,capability,landlock,yama", true, "no MAC LSM"),
-            new RuleExample("/sys/kernel/security/lsm: capability,selinux\n/sys/fs/selinux/enforce: 0", true, "SELinux permissive"),
-            new RuleExample("/sys/kernel/security/lsm: lockdown,capability,landlock,yama,apparmor", false),
-            new RuleExample("/sys/kernel/security/lsm: capability,selinux\n/sys/fs/selinux/enforce: 1", false),
+            new RuleExample("/sys/kernel/security/lsm = lockdown,capability,landlock,yama", true, "no MAC LSM"),
+            new RuleExample("/sys/kernel/security/lsm = capability,selinux\n/sys/fs/selinux/enforce = 0", true, "SELinux permissive"),
+            new RuleExample("/sys/kernel/security/lsm = lockdown,capability,landlock,yama,apparmor", false),
+            new RuleExample("/sys/kernel/security/lsm = capability,selinux\n/sys/fs/selinux/enforce = 1", false),
         ],
     };
 
