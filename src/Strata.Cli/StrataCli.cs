@@ -16,12 +16,15 @@ public static partial class StrataCli
         ArgumentNullException.ThrowIfNull(io);
         var shared = new SharedOptions();
         var root = new RootCommand("Strata secures containers layer by layer: kernel, image, runtime, Kubernetes and application.");
-        root.Subcommands.Add(ScanCommand.Create(shared, io));
+        var (scan, host) = ScanCommand.Create(shared, io);
+        root.Subcommands.Add(scan);
+        root.Subcommands.Add(host);
         root.Subcommands.Add(RulesCommand.Create(shared, io));
         root.Subcommands.Add(ImageCommand.Create(shared, io));
         root.Subcommands.Add(LimitsCommand.Create(shared, io));
         root.Subcommands.Add(FixCommand.Create(shared, io));
         root.Subcommands.Add(CapsCommand.Create(shared, io));
+        root.Subcommands.Add(InsideCommand.Create(shared, io));
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

@@ -26,6 +26,26 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         new SeccompUnavailable(),
         new RuntimeEscapeCve(),
         new ContainerWithDangerousCapabilities(),
+        .. ContainerChecks,
+    ];
+
+    /// <summary>The checks of the container Strata runs in (<c>strata inside</c>); they apply only inside a container.</summary>
+    public static IReadOnlyList<Check<HostSnapshot>> ContainerChecks { get; } =
+    [
+        new PrivilegedContainer(),
+        new RuntimeSocketMounted(),
+        new HostRootMounted(),
+        new HostStateMounted(),
+        new KernelInterfaceWritable(),
+        new KernelFileUnmasked(),
+        new CgroupReleaseAgentWritable(),
+        new HostDevicesExposed(),
+        new HostNamespaceShared(),
+        new RootIsHostRoot(),
+        new NoSeccompFilter(),
+        new NoSecurityLabel(),
+        new NewPrivilegesAllowed(),
+        new ServiceAccountTokenMounted(),
     ];
 
     public string Name => "kernel";

@@ -7,6 +7,7 @@ namespace Strata.Kernel;
 public sealed class HostSnapshot
 {
     private readonly string root;
+    private Containment.ContainmentView? containment;
 
     public HostSnapshot(string root)
     {
@@ -45,11 +46,11 @@ public sealed class HostSnapshot
         return null;
     }
 
-    /// <summary>Whether this process runs inside a container (Docker, Podman, Kubernetes, LXC).</summary>
-    public bool InContainer =>
-        Exists("/.dockerenv") || Exists("/run/.containerenv")
-        || (ReadSmall("/proc/1/cgroup") is { } cgroup && (cgroup.Contains("docker", StringComparison.Ordinal) || cgroup.Contains("kubepods", StringComparison.Ordinal) || cgroup.Contains("libpod", StringComparison.Ordinal) || cgroup.Contains("lxc", StringComparison.Ordinal)))
-        || ReadSmall("/proc/1/environ")?.Contains("container=", StringComparison.Ordinal) == true;
+    /// <summary>Whether this process runs inside a container: any mark <see cref="Containment.ContainerRuntimeDetection"/> knows.</summary>
+    public bool InContainer => Containment.InContainer;
+
+    /// <summary>How contained this process is (read on first use).</summary>
+    public Containment.ContainmentView Containment => containment ??= Strata.Kernel.Containment.ContainmentView.Read(this);
 
     /// <summary>A small host file (at most 64 KiB read), or null when it is missing or unreadable.</summary>
     public string? Read(string path) => ReadSmall(path);
@@ -57,7 +58,42 @@ public sealed class HostSnapshot
     /// <summary>True when a host file or directory exists.</summary>
     public bool Exists(string path) => File.Exists(Resolve(path)) || Directory.Exists(Resolve(path));
 
-    private string Resolve(string path) => Path.Combine(root, path.TrimStart('/'));
+    /// <summary>Where a host path is on this machine (under the snapshot's root).</summary>
+    public string Resolve(string path) => Path.Combine(root, path.TrimStart('/'));
+
+    /// <summary>
+    /// What a symbolic link points to (/proc/self/ns/pid reads "pid:[4026531836]"); in a fixture tree, where such a link
+    /// may be written as a small file, the file's text. Null when neither exists.
+    /// </summary>
+    public string? LinkText(string path)
+    {
+        try
+        {
+            if (new FileInfo(Resolve(path)).LinkTarget is { } target)
+            {
+                return target;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return ReadSmall(path)?.Trim();
+    }
+
+    /// <summary>The names in a host directory, sorted; empty when it is missing or unreadable. At most <paramref name="max"/> names.</summary>
+    public IReadOnlyList<string> List(string path, int max = 10_000)
+    {
+        try
+        {
+            return [.. Directory.EnumerateFileSystemEntries(Resolve(path)).Take(max).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
 
     /// <summary>A host database file such as /var/lib/dpkg/status (at most 64 MiB read), or null when missing or unreadable.</summary>
     public string? ReadLarge(string path) => ReadSmall(path, 64 << 20);

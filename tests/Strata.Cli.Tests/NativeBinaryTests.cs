@@ -16,6 +16,9 @@ public sealed partial class NativeBinaryTests
 
     private static readonly Lazy<Task<string>> Native = new(PublishAsync);
 
+    /// <summary>The published native binary (built once per content of its sources); other tests copy it into containers.</summary>
+    internal static Task<string> BinaryAsync() => Native.Value;
+
     [Fact]
     public async Task Native_binary_prints_the_version_of_the_JIT_build()
     {

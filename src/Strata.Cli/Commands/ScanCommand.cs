@@ -19,7 +19,8 @@ using Strata.Secrets;
 /// <summary><c>strata scan [TARGET…]</c>: the main job.</summary>
 internal static class ScanCommand
 {
-    public static Command Create(SharedOptions shared, CliIo io)
+    /// <summary>The <c>scan</c> command and its <c>host</c> shorthand.</summary>
+    public static (Command Scan, Command Host) Create(SharedOptions shared, CliIo io)
     {
         var targets = new Argument<string[]>("targets")
         {
@@ -70,11 +71,18 @@ internal static class ScanCommand
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), cancellationToken)));
-        return command;
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, parse.GetValue(targets) ?? [], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), cancellationToken)));
+
+        // `strata host`: the host audit alone, `strata scan host` with only the options that concern it.
+        var hostReport = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
+        var host = new Command("host", "Audit the host: kernel version against container-escape CVEs, kernel settings that widen the attack surface, cgroups, LSMs, seccomp, installed container runtimes against their CVEs, and (run in a container) how contained Strata is. The same as `strata scan host`.") { hostRoot, kernelCveData };
+        hostReport.AddTo(host);
+        SharedOptions.Add(host, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Quiet, shared.NoProgress, shared.Debug);
+        host.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, hostReport, io, ["host"], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, ImageOpenOptions.Default, cancellationToken)));
+        return (command, host);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, Argument<string[]> targetsArgument, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, string[] texts, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
@@ -96,7 +104,6 @@ internal static class ScanCommand
         }
 
         var limits = imageOpenOptions.Limits;
-        var texts = parse.GetValue(targetsArgument) ?? [];
         RejectUnknownOptions(parse, texts);
         var resolved = texts.Length == 0 ? DefaultTargets() : TargetResolver.ResolveEach(texts, forced, limits);
         if (parse.GetValue(contextOption) is { } contextDirectory)

@@ -43,6 +43,7 @@ public static class RuleFamilies
     {
         ["KRN"] = "Kernel",
         ["CAP"] = "Capabilities",
+        ["CTR"] = "Containment (strata inside)",
         ["IMG"] = "Image hardening",
         ["SEC"] = "Secrets",
         ["DKF"] = "Dockerfile",

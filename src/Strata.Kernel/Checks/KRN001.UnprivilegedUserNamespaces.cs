@@ -21,6 +21,7 @@ public sealed class UnprivilegedUserNamespaces : Check<HostSnapshot>
         Layer = StackLayer.Kernel,
         Explanation = "Since Linux 3.8 any user can create a user namespace without a capability, and inside it holds every capability over the namespaced kernel code (mount, netfilter, filesystems). Much of that code was written for real root and has been the path of many privilege escalations (e.g. CVE-2022-0185, CVE-2023-32233). A process that escapes its container's seccomp filter or runs without one can use this too.",
         Remediation = "Unless rootless containers or sandboxes on this host need it, disable it: on Debian and Ubuntu `sysctl -w kernel.unprivileged_userns_clone=0`; elsewhere `sysctl -w user.max_user_namespaces=0` (persist in /etc/sysctl.d/). Where it is needed, keep the kernel current and make sure every container runs a seccomp profile that blocks unshare/clone with CLONE_NEWUSER (the Docker default does).",
+        Equivalents = ["lynis: none (user.max_user_namespaces and kernel.unprivileged_userns_clone are not in its sysctl profile)"],
         References =
         [
             "https://man7.org/linux/man-pages/man7/user_namespaces.7.html",

@@ -18,6 +18,7 @@ public sealed class UnprivilegedBpf : Check<HostSnapshot>
         Layer = StackLayer.Kernel,
         Explanation = "When kernel.unprivileged_bpf_disabled is 0, any process can load eBPF programs into the kernel. The eBPF verifier has had many bugs that turned this into kernel code execution (e.g. CVE-2021-3490, CVE-2022-23222), and eBPF also enables Spectre-style side channels.",
         Remediation = "Set `sysctl -w kernel.unprivileged_bpf_disabled=2` (or 1, which cannot be undone until reboot) and persist it in /etc/sysctl.d/. Workloads that need eBPF should get CAP_BPF explicitly.",
+        Equivalents = ["lynis KRNL-6000 (kernel.unprivileged_bpf_disabled)"],
         References = ["https://www.kernel.org/doc/html/latest/admin-guide/sysctl/kernel.html#unprivileged-bpf-disabled"],
         Examples =
         [

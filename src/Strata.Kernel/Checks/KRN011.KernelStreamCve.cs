@@ -17,6 +17,7 @@ public sealed class KernelStreamCve(KernelCveTable? dataset) : Check<HostSnapsho
         Layer = StackLayer.Kernel,
         Explanation = "Given the linux_kernel_cves dataset (`strata scan host --kernel-cve-data DIR`, the directory holding `stream_fixes.json` and `CVEs.txt`), Strata lists every CVE whose fix reached the running kernel's stable branch in a later release, or never reached it although the bug is in its version. Most kernel CVEs are local: a process in a container is local to the kernel, so each one is a possible step out. An upstream kernel below the fix is affected (MEDIUM); a distribution kernel may carry backports, so it is possibly affected (LOW). The container-escape CVEs of KRN-010 are reported there, not twice.",
         Remediation = "Run the newest release of the kernel's stable branch, or a newer supported branch, and reboot into it. Distributions publish which CVEs each kernel package fixes (Debian security tracker, Ubuntu CVE tracker, Red Hat errata): check a 'possibly affected' one there.",
+        Equivalents = ["lynis KRNL-5788 (newer kernel available), KRNL-5830 (reboot onto the installed kernel)"],
         References = ["https://github.com/nluedtke/linux_kernel_cves", "https://www.kernel.org/category/releases.html"],
         Examples =
         [
