@@ -26,10 +26,9 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         new SeccompUnavailable(),
         new RuntimeEscapeCve(),
         new ContainerWithDangerousCapabilities(),
-        .. ContainerChecks,
     ];
 
-    /// <summary>The checks of the container Strata runs in (<c>strata inside</c>); they apply only inside a container.</summary>
+    /// <summary>The checks of the container Strata runs in (<c>strata inside</c>, and host scans run in a container); they apply only inside one.</summary>
     public static IReadOnlyList<Check<HostSnapshot>> ContainerChecks { get; } =
     [
         new PrivilegedContainer(),
@@ -40,7 +39,7 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         new KernelFileUnmasked(),
         new CgroupReleaseAgentWritable(),
         new HostDevicesExposed(),
-        new HostNamespaceShared(),
+        new InHostNamespace(),
         new RootIsHostRoot(),
         new NoSeccompFilter(),
         new NoSecurityLabel(),
@@ -52,13 +51,13 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
 
     public IReadOnlySet<TargetKind> Kinds { get; } = new HashSet<TargetKind> { TargetKind.Host };
 
-    public IEnumerable<Rule> Rules => Checks.Select(c => c.Rule);
+    public IEnumerable<Rule> Rules => Checks.Concat(ContainerChecks).Select(c => c.Rule);
 
     public Task<IReadOnlyList<Finding>> ScanAsync(ScanTarget target, ScanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
         var host = new HostSnapshot(context.HostRoot);
-        return Task.FromResult(CheckRunner.Run(Checks, host, context.ChecksOf(target.Name), context.Logger, cancellationToken));
+        return Task.FromResult(CheckRunner.Run(Checks.Concat(ContainerChecks), host, context.ChecksOf(target.Name), context.Logger, cancellationToken));
     }
 }

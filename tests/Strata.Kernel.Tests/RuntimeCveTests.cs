@@ -92,4 +92,39 @@ public sealed class RuntimeCveTests
         var dpkg = RuntimeInventory.DpkgInstalled(File.ReadAllText("/var/lib/dpkg/status"))["runc"];
         Assert.Equal(RuntimeInventory.UpstreamOf(dpkg.Upstream), runc.Upstream);
     }
+
+    /// <summary>
+    /// A Fedora-like host: real RPMs built with rpmbuild (Debian `rpm`) and recorded in an RPM database under the host
+    /// root with `rpm --justdb`; the audit finds them there and judges their upstream release.
+    /// </summary>
+    [Fact]
+    public async Task Runtimes_in_an_rpm_database_are_found_and_judged()
+    {
+        using var root = new TempDirectory();
+        using var build = new TempDirectory();
+        var database = root.Combine("var", "lib", "rpm");
+        Directory.CreateDirectory(database);
+        await ExternalTool.RunCheckedAsync("rpm", "--dbpath", database, "--initdb");
+        foreach (var (name, version, release) in new[] { ("runc", "1.1.11", "1.fc39"), ("containerd.io", "1.6.0", "3.1.el9"), ("moby-engine", "24.0.5", "1.fc39") })
+        {
+            var spec = build.WriteFile(name + ".spec", $"Name: {name}\nVersion: {version}\nRelease: {release}\nSummary: test\nLicense: MIT\nBuildArch: noarch\n%description\ntest\n%files\n");
+            await ExternalTool.RunCheckedAsync("rpmbuild", "--define", "_topdir " + build.Combine("top"), "--define", "_rpmdir " + build.Combine("out"), "-bb", spec);
+            var package = Directory.EnumerateFiles(build.Combine("out"), name + "-" + version + "*.rpm", SearchOption.AllDirectories).Single();
+            await ExternalTool.RunCheckedAsync("rpm", "--dbpath", database, "-i", "--justdb", "--nodeps", "--noscripts", package);
+        }
+
+        var installed = RuntimeInventory.RpmInstalled(new Strata.Kernel.HostSnapshot(root.Path));
+        Assert.Equal(("1.1.11", "1.fc39"), installed["runc"]);
+
+        var findings = await ScanAsync(root);
+        var leaky = Assert.Single(findings, f => f.Message.Contains("CVE-2024-21626", StringComparison.Ordinal));
+        Assert.StartsWith("runc 1.1.11 (rpm package runc 1.1.11-1.fc39), CVE-2024-21626, possibly affected", leaky.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Medium, leaky.Severity);
+
+        // containerd.io is Docker's own build of containerd: no backports, so 1.6.0 is affected by CVE-2022-23648.
+        var copy = Assert.Single(findings, f => f.Message.Contains("CVE-2022-23648", StringComparison.Ordinal));
+        Assert.StartsWith("containerd 1.6.0 (rpm package containerd.io 1.6.0-3.1.el9), CVE-2022-23648, affected", copy.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.High, copy.Severity);
+        Assert.DoesNotContain(findings, f => f.Message.StartsWith("docker", StringComparison.Ordinal));
+    }
 }

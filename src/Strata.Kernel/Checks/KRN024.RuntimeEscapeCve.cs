@@ -14,8 +14,8 @@ public sealed class RuntimeEscapeCve : Check<HostSnapshot>
         Title = "A container runtime on the host has a container-escape CVE",
         Severity = Severity.High,
         Layer = StackLayer.Kernel,
-        Explanation = "runc underlies Docker, containerd, CRI-O and Podman, so one runc bug opens every container on the host: CVE-2019-5736 (overwrite the host's runc through /proc/self/exe), CVE-2021-30465 (mount race), CVE-2024-21626 ('Leaky Vessels', a leaked host directory), CVE-2025-31133 (procfs masking raced into a write of core_pattern). containerd (CVE-2020-15257 shim socket, CVE-2022-23648 host file copy), CRI-O (CVE-2022-0811 'cr8escape') and Docker (CVE-2019-14271 docker cp) had their own. Strata finds the runtimes in the dpkg database (and, on the real host, by asking the binaries for their version) and compares the upstream release they are built from with the first fixed release of its branch. A distribution package may carry a backported fix below that release: it is 'possibly affected' unless the distribution's fixed package version is known (Debian's are), and the message says which.",
-        Remediation = "Update the runtime package (`apt-get install --only-upgrade runc containerd docker.io` or the docker-ce/containerd.io packages) to a release with the fix, then restart the daemons; running containers keep the old shim until they restart. Check a 'possibly affected' package in the distribution's security tracker.",
+        Explanation = "runc underlies Docker, containerd, CRI-O and Podman, so one runc bug opens every container on the host: CVE-2019-5736 (overwrite the host's runc through /proc/self/exe), CVE-2021-30465 (mount race), CVE-2024-21626 ('Leaky Vessels', a leaked host directory), CVE-2025-31133 (procfs masking raced into a write of core_pattern). containerd (CVE-2020-15257 shim socket, CVE-2022-23648 host file copy), CRI-O (CVE-2022-0811 'cr8escape') and Docker (CVE-2019-14271 docker cp) had their own. Strata finds the runtimes in the dpkg database, in the RPM database (read with the rpm tool, for Fedora, RHEL and SUSE hosts) and, on the real host, by asking the binaries for their version, and compares the upstream release they are built from with the first fixed release of its branch. A distribution package may carry a backported fix below that release: it is 'possibly affected' unless the distribution's fixed package version is known (Debian's are), and the message says which.",
+        Remediation = "Update the runtime package (`apt-get install --only-upgrade runc containerd docker.io`, `dnf upgrade runc containerd moby-engine cri-o podman`, or the docker-ce/containerd.io packages) to a release with the fix, then restart the daemons; running containers keep the old shim until they restart. Check a 'possibly affected' package in the distribution's security tracker.",
         References =
         [
             "https://github.com/opencontainers/runc/security/advisories",
@@ -73,7 +73,7 @@ public sealed class RuntimeEscapeCve : Check<HostSnapshot>
                 yield return Finding.For(
                     Rule,
                     context.Target,
-                    new Location { File = runtime.Source.StartsWith("dpkg", StringComparison.Ordinal) ? "/var/lib/dpkg/status" : runtime.Source.Split(' ')[0], Subject = $"{runtime.Runtime} {cve.Id}" },
+                    new Location { File = runtime.Source.StartsWith("dpkg", StringComparison.Ordinal) ? "/var/lib/dpkg/status" : runtime.Source.StartsWith("rpm", StringComparison.Ordinal) ? "rpm database" : runtime.Source.Split(' ')[0], Subject = $"{runtime.Runtime} {cve.Id}" },
                     $"{runtime.Runtime} {runtime.Upstream} ({runtime.Source}), {cve.Id}, {verdict} ({missing}). {cve.ExploitClass}",
                     Evidence.Plain($"{runtime.Runtime} {runtime.Upstream}"),
                     severity);

@@ -17,6 +17,15 @@ public static partial class RuntimeInventory
     /// <summary>Packages built by the runtime's own project, which follow its releases without backports.</summary>
     private static readonly HashSet<string> UpstreamPackages = new(StringComparer.Ordinal) { "docker-ce", "containerd.io" };
 
+    /// <summary>RPM names beyond the shared ones (on Debian, "docker" is an unrelated tray program).</summary>
+    private static readonly Dictionary<string, string[]> RpmOnlyNames = new(StringComparer.Ordinal)
+    {
+        ["docker"] = ["moby-engine", "docker"],
+    };
+
+    /// <summary>Where RPM keeps its database: /var/lib/rpm, or /usr/lib/sysimage/rpm since Fedora 36 and RHEL 10.</summary>
+    private static readonly string[] RpmDatabases = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
+
     private static readonly string[] BinaryDirectories = ["/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"];
 
     private static readonly Dictionary<string, string> Binaries = new(StringComparer.Ordinal)
@@ -39,6 +48,18 @@ public static partial class RuntimeInventory
                 if (installed.TryGetValue(name, out var version) && UpstreamOf(version.Upstream) is { } upstream)
                 {
                     found.Add(new InstalledRuntime(runtime, upstream, $"dpkg package {name} {version}", UpstreamPackages.Contains(name) ? null : (name, version)));
+                }
+            }
+        }
+
+        var rpm = RpmInstalled(host);
+        foreach (var (runtime, names) in packages)
+        {
+            foreach (var name in names.Concat(RpmOnlyNames.GetValueOrDefault(runtime) ?? []))
+            {
+                if (rpm.TryGetValue(name, out var package) && UpstreamOf(package.Version) is { } upstream && DebianVersion.TryParse(package.Version + "-" + package.Release, out var full))
+                {
+                    found.Add(new InstalledRuntime(runtime, upstream, $"rpm package {name} {package.Version}-{package.Release}", UpstreamPackages.Contains(name) ? null : (name, full)));
                 }
             }
         }
@@ -99,6 +120,58 @@ public static partial class RuntimeInventory
             {
                 result[name] = parsed;
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The installed packages of an RPM database under the host root (name → version, release), read with the `rpm` tool of
+    /// this machine (Debian `rpm`), which only reads the database; empty when there is none or no `rpm` to read it.
+    /// </summary>
+    internal static Dictionary<string, (string Version, string Release)> RpmInstalled(HostSnapshot host)
+    {
+        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        var database = RpmDatabases.FirstOrDefault(d => host.Exists(d + "/rpmdb.sqlite") || host.Exists(d + "/Packages") || host.Exists(d + "/Packages.db"));
+        if (database is null)
+        {
+            return result;
+        }
+
+        try
+        {
+            var info = new ProcessStartInfo("rpm", ["--dbpath", host.Resolve(database), "-qa", "--qf", "%{NAME}\t%{VERSION}\t%{RELEASE}\n"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var process = Process.Start(info);
+            if (process is null)
+            {
+                return result;
+            }
+
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(20_000))
+            {
+                process.Kill(entireProcessTree: true);
+                return result;
+            }
+
+            foreach (var line in output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(100_000))
+            {
+                var fields = line.Split('\t');
+                if (fields.Length == 3)
+                {
+                    result[fields[0]] = (fields[1], fields[2]);
+                }
+            }
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            // No rpm tool on this machine: an RPM host's runtimes are then found only by asking the binaries.
         }
 
         return result;

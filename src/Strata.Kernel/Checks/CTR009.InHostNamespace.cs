@@ -5,8 +5,8 @@ using Strata.Core.Findings;
 using Strata.Core.Rules;
 using Strata.Kernel.Containment;
 
-/// <summary>The container shares a namespace with the host: PID, IPC, UTS, cgroup, or the host's network.</summary>
-public sealed class HostNamespaceShared : ContainerCheck
+/// <summary>The running container shares a namespace with the host: PID, IPC, UTS, cgroup, or the host's network.</summary>
+public sealed class InHostNamespace : ContainerCheck
 {
     private static readonly Dictionary<string, string> Consequences = new(StringComparer.Ordinal)
     {
