@@ -100,13 +100,33 @@ public sealed class HostSnapshot
 
     private string? ReadSmall(string path, int maxBytes = 64 * 1024)
     {
+        // Only regular files are read: a FIFO or device planted in a copied tree would block or never end.
+        var resolved = Resolve(path);
+        if (Strata.Kernel.Containment.NativeMethods.Stat(resolved, follow: true) is { } stat && (stat.Mode & Strata.Kernel.Containment.NativeMethods.TypeMask) != Strata.Kernel.Containment.NativeMethods.RegularFile)
+        {
+            return null;
+        }
+
         try
         {
-            using var stream = new FileStream(Resolve(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            // procfs and sysfs files report length 0: read up to 64 KiB of them; a regular file up to its length.
-            var buffer = new byte[stream.CanSeek && stream.Length > 0 ? (int)Math.Min(maxBytes, stream.Length) : Math.Min(maxBytes, 64 * 1024)];
-            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+            using var stream = new FileStream(resolved, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            if (stream.CanSeek && stream.Length > 0)
+            {
+                var buffer = new byte[(int)Math.Min(maxBytes, stream.Length)];
+                var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+            }
+
+            // procfs and sysfs files report length 0 and are read until they end (a busy node's mountinfo passes 64 KiB).
+            using var copy = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            int count;
+            while (copy.Length < maxBytes && (count = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes - copy.Length))) > 0)
+            {
+                copy.Write(chunk, 0, count);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

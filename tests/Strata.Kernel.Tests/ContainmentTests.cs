@@ -165,4 +165,19 @@ public sealed class ContainmentTests
         root.WriteFile("proc/self/ns/user", "user:[4026531837]");
         Assert.True(new HostSnapshot(root.Path).Containment.RootIsHostRoot);
     }
+
+    [Fact]
+    public async Task A_fifo_or_device_in_a_copied_tree_is_not_read()
+    {
+        using var root = new TempDirectory();
+        Directory.CreateDirectory(root.Combine("proc", "self"));
+        await ExternalTool.RunCheckedAsync("mkfifo", root.Combine("proc", "self", "status"));
+        File.CreateSymbolicLink(root.Combine("proc", "self", "mountinfo"), "/dev/zero");
+
+        var read = Task.Run(() => new HostSnapshot(root.Path).Containment);
+        Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(30))));
+        var view = await read;
+        Assert.Null(view.Capabilities);
+        Assert.Null(view.Mounts);
+    }
 }

@@ -17,7 +17,7 @@ public sealed class ContainmentView
         Namespaces = NamespaceState.Read(host);
         try
         {
-            Mounts = host.Read("/proc/self/mountinfo") is { } mountinfo ? MountTable.Parse(mountinfo, "/proc/self/mountinfo") : null;
+            Mounts = host.ReadLarge("/proc/self/mountinfo") is { } mountinfo ? MountTable.Parse(mountinfo, "/proc/self/mountinfo") : null;
         }
         catch (StrataException e)
         {

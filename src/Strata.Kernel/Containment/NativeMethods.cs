@@ -14,14 +14,15 @@ internal static partial class NativeMethods
     internal const int TypeMask = 0xF000;
     internal const int BlockDevice = 0x6000;
     internal const int CharacterDevice = 0x2000;
+    internal const int RegularFile = 0x8000;
 
     /// <summary>The type and mode bits and the device number a path names (not following a last symbolic link), or null.</summary>
     /// <remarks>struct statx has the same layout on every architecture, unlike struct stat: stx_mode at 28, stx_rdev_major/minor at 128/132.</remarks>
-    internal static (int Mode, uint Major, uint Minor)? Stat(string path)
+    internal static (int Mode, uint Major, uint Minor)? Stat(string path, bool follow = false)
     {
         Span<byte> buffer = stackalloc byte[256];
         buffer.Clear();
-        if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxTypeAndMode, buffer) != 0)
+        if (Statx(AtCurrentDirectory, path, follow ? 0 : AtSymlinkNoFollow, StatxTypeAndMode, buffer) != 0)
         {
             return null;
         }
