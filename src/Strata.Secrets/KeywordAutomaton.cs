@@ -15,7 +15,8 @@ using System.Runtime.InteropServices;
 /// prefilter whose steps are independent of each other: a bitmap of the keywords' first three bytes
 /// (hashed, case folded by setting bit 0x20, so it only ever says "maybe"). The automaton runs from
 /// each position the prefilter names until no keyword match can be in progress, and reports exactly
-/// the hits, in exactly the order, of a pass over every byte.
+/// the hits, in exactly the order, of a pass over every byte. The loops are compiled fully optimised at once: under the
+/// JIT's tiering their first, unoptimised code would otherwise scan the first files without inlining.
 /// </remarks>
 internal sealed class KeywordAutomaton
 {
@@ -116,6 +117,7 @@ internal sealed class KeywordAutomaton
     /// Calls <paramref name="sink"/> with (keyword index, index just past the hit) for every
     /// occurrence, in increasing end order (for one end, in the order <see cref="ScanEveryByte"/> gives).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scan<TSink>(ReadOnlySpan<byte> text, ref TSink sink)
         where TSink : struct, IKeywordSink
     {
@@ -164,6 +166,7 @@ internal sealed class KeywordAutomaton
     }
 
     /// <summary>The automaton over every byte: what <see cref="Scan"/> must equal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ScanEveryByte<TSink>(ReadOnlySpan<byte> text, ref TSink sink)
         where TSink : struct, IKeywordSink
     {
@@ -233,6 +236,7 @@ internal sealed class KeywordAutomaton
     }
 
     /// <summary>Whether a keyword may start at <paramref name="position"/> (never before the text; always in its last two bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool MayStartAt(ulong[] bits, ReadOnlySpan<byte> text, int position)
     {
         if (position < 0)
@@ -249,6 +253,7 @@ internal sealed class KeywordAutomaton
     }
 
     /// <summary>The first position at or after <paramref name="from"/> where a keyword may start; the text's length if none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NextMayStart(ulong[] bits, ReadOnlySpan<byte> text, int from)
     {
         ref var start = ref MemoryMarshal.GetReference(text);
