@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Full image scan benchmark (issue 4): `strata scan` of a large image (every image scanner registered on main:
-# hardening, plus secrets once they are wired in) against the image-read floor of issue 3 (ImageBench walk, i.e.
-# ImageResolver + ImageWalker + LayeredFileSystem, reading every file's content or metadata only). Goal: scan wall
-# time <= 1.5x the content floor. Measures each mode RUNS times, interleaved, with /usr/bin/time -v, prints medians,
-# ratios and peak RSS, the findings per rule of the scan (SEC-… false positives on random content matter), and one
-# extra --debug run with timestamped log lines as a rough phase breakdown.
+# Full image scan benchmark (issues 4 and 11): `strata scan` of a large image (hardening, secrets, packages) against
+# the decompression floor of issue 11: `libdeflate-gunzip -c` of the layer blobs, two at a time (`parallel -j2`, largest
+# first; Strata reads two layers at once on two cores), as bench/scale/run.sh measures it. Goal: scan wall time <= 1.5x
+# that floor. Two builds of Strata are timed: the JIT build (`dotnet build -c Release`, run as `dotnet strata.dll`)
+# and the release artefact (NativeAOT: `dotnet publish src/Strata.Cli -p:PublishProfile=native -o DIR`). The content
+# walks of issue 4 (`ImageBench walk REF metadata|content`: resolver, walker, layered filesystem, every file's bytes
+# read) stay as extra rows. BASE_REF=REV (e.g. main) also builds that revision (git archive into WORK/base) and times
+# its two builds in the same interleaved rounds, and compares its reports' findings with this checkout's.
+# Each mode runs RUNS times, interleaved, under /usr/bin/time -v; medians, peak RSS and the ratios are printed last,
+# with the findings per rule (SEC-... false positives on random content matter) and one --debug run's timestamped log.
 #
-# Usage: bench/scan/run.sh                  # the issue's size: ~1 GiB compressed, 10 layers, ~200k files
-#        QUICK=1 bench/scan/run.sh          # ~128 MiB, 10 layers, ~25k files
-#        SIZE=BYTES LAYERS=N FILES=N RUNS=N SEED=N WORK=DIR IMAGE_CACHE=DIR bench/scan/run.sh
+# Usage: bench/scan/run.sh                         # the issue's size: ~1 GiB compressed, 10 layers, ~200k files
+#        QUICK=1 bench/scan/run.sh                 # ~128 MiB, 10 layers, ~25k files
+#        BASE_REF=main RUNS=3 bench/scan/run.sh    # before (main) and after, in the same run
+#        SIZE=BYTES LAYERS=N FILES=N RUNS=N SEED=N WORK=DIR IMAGE_CACHE=DIR NATIVE=0 bench/scan/run.sh
+# NATIVE=0 skips the NativeAOT builds (they need clang and zlib1g-dev, installed when missing, and minutes each).
 # The image is the one bench/image/run.sh generates: reused from IMAGE_CACHE (bench/image's WORK, default
 # /tmp/strata-image-bench) when it is there, otherwise generated under WORK (default bench/out/scan).
 set -euo pipefail
@@ -25,20 +31,50 @@ RUNS=${RUNS:-3}
 SEED=${SEED:-1}
 WORK=${WORK:-$repo/bench/out/scan}
 IMAGE_CACHE=${IMAGE_CACHE:-/tmp/strata-image-bench}
+NATIVE=${NATIVE:-1}
+BASE_REF=${BASE_REF:-}
 
-if [ ! -x /usr/bin/time ]; then
+need=()
+[ -x /usr/bin/time ] || need+=(time)
+command -v parallel >/dev/null || need+=(parallel)
+command -v libdeflate-gunzip >/dev/null || need+=(libdeflate-tools)
+if [ "$NATIVE" = 1 ]; then
+  command -v clang >/dev/null || need+=(clang)
+  [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+fi
+if [ "${#need[@]}" -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -q >&2
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends time >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${need[@]}" >&2
 fi
 
 mkdir -p "$WORK"
-echo "== building bench/image/ImageBench and src/Strata.Cli (Release)" >&2
+# One source tree's two CLIs: the JIT build in place, the native one into OUT.
+build_cli() { # source-dir native-out
+  echo "== building $1/src/Strata.Cli (Release, JIT)" >&2
+  dotnet build "$1/src/Strata.Cli" -c Release -v quiet -nologo >&2
+  if [ "$NATIVE" = 1 ]; then
+    echo "== publishing $1/src/Strata.Cli -p:PublishProfile=native -o $2 (NativeAOT)" >&2
+    dotnet publish "$1/src/Strata.Cli" -p:PublishProfile=native -o "$2" -v quiet -nologo >&2
+  fi
+}
+echo "== building bench/image/ImageBench (Release)" >&2
 dotnet build bench/image/ImageBench -c Release -o "$WORK/imagebench" -v quiet -nologo >&2
-dotnet build src/Strata.Cli -c Release -v quiet -nologo >&2
+build_cli "$repo" "$WORK/native"
 bench=("dotnet" "$WORK/imagebench/ImageBench.dll")
 cli=("dotnet" "$repo/src/Strata.Cli/bin/Release/net10.0/strata.dll")
+if [ -n "$BASE_REF" ]; then
+  base="$WORK/base"
+  # Kept between runs for the same revision, so its builds are incremental.
+  if [ "$(cat "$base/.bench-ref" 2>/dev/null)" != "$(git rev-parse "$BASE_REF")" ]; then
+    rm -rf "$base"; mkdir -p "$base"
+    git archive "$BASE_REF" | tar -x -C "$base"
+    git rev-parse "$BASE_REF" >"$base/.bench-ref"
+  fi
+  echo "== base: $BASE_REF ($(git rev-parse --short "$BASE_REF")) in $base" >&2
+  build_cli "$base" "$WORK/base-native"
+fi
 
 name="image-$SIZE-$LAYERS-$FILES-$SEED"
 if [ -f "$IMAGE_CACHE/$name/bench-params.txt" ]; then
@@ -89,32 +125,50 @@ sec_probe=$(python3 -c 'import json,sys; print(sum(f["ruleId"].startswith("SEC-"
 if [ "$sec_probe" -gt 0 ]; then scanners="hardening + secrets (probe image: $sec_probe SEC finding)"; else scanners="hardening only (probe image with a planted secret: no SEC finding)"; fi
 echo "== strata scan runs: $scanners" >&2
 
-compressed=$(python3 - "$image" <<'PY'
-import json, os, sys
+# The layer blobs, largest first, for the floor.
+python3 - "$image" >"$WORK/layers.txt" <<'PY'
+import json, sys
 root = sys.argv[1]
 manifest = json.load(open(f"{root}/index.json"))["manifests"][0]["digest"].split(":")[1]
 layers = json.load(open(f"{root}/blobs/sha256/{manifest}"))["layers"]
-print(sum(os.path.getsize(f"{root}/blobs/sha256/{l['digest'].split(':')[1]}") for l in layers))
+for layer in sorted(layers, key=lambda l: -l["size"]):
+    print(f"{root}/blobs/sha256/{layer['digest'].split(':')[1]}")
 PY
-)
+compressed=$(python3 -c 'import os,sys; print(sum(os.path.getsize(l.strip()) for l in open(sys.argv[1])))' "$WORK/layers.txt")
 # Warm the page cache: this measures decompression, parsing and scanning, not the disk.
-cat "$image"/blobs/sha256/* >/dev/null
+cat $(cat "$WORK/layers.txt") >/dev/null
 
-report="$WORK/scan-report.json"
+scan="scan $reference --format json --no-progress --quiet --output"
 declare -A commands=(
-  [floor-metadata]="${bench[*]} walk $reference metadata"
-  [floor-content]="${bench[*]} walk $reference content"
-  [strata-scan]="${cli[*]} scan $reference --format json --output $report --no-progress"
+  [floor]="parallel -j2 'libdeflate-gunzip -c {} >/dev/null' :::: $WORK/layers.txt"
+  [walk-metadata]="${bench[*]} walk $reference metadata"
+  [walk-content]="${bench[*]} walk $reference content"
+  [strata-jit]="${cli[*]} $scan $WORK/report-strata-jit.json"
 )
-modes=(floor-metadata floor-content strata-scan)
+modes=(floor walk-metadata walk-content strata-jit)
+if [ "$NATIVE" = 1 ]; then
+  commands[strata-native]="$WORK/native/strata $scan $WORK/report-strata-native.json"
+  modes+=(strata-native)
+fi
+if [ -n "$BASE_REF" ]; then
+  commands[base-jit]="dotnet $base/src/Strata.Cli/bin/Release/net10.0/strata.dll $scan $WORK/report-base-jit.json"
+  modes+=(base-jit)
+  if [ "$NATIVE" = 1 ]; then
+    commands[base-native]="$WORK/base-native/strata $scan $WORK/report-base-native.json"
+    modes+=(base-native)
+  fi
+fi
 
 results="$WORK/results.tsv"
 : >"$results"
-echo "== measuring ($RUNS runs per mode, interleaved); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== measuring ($RUNS runs per mode, interleaved); load before: $load_before" >&2
 for run in $(seq 1 "$RUNS"); do
   for mode in "${modes[@]}"; do
-    rm -f "$report"
-    if ! /usr/bin/time -v -o "$WORK/time.txt" sh -c "${commands[$mode]}" >"$WORK/out-$mode.txt" 2>"$WORK/err-$mode.txt"; then
+    rm -f "$WORK/report-$mode.json"
+    # A scan with findings exits 1: a report with a findings array is a finished scan.
+    if ! /usr/bin/time -v -o "$WORK/time.txt" sh -c "${commands[$mode]}" >"$WORK/out-$mode.txt" 2>"$WORK/err-$mode.txt" \
+        && ! grep -q '"findings"' "$WORK/report-$mode.json" 2>/dev/null; then
       echo "$mode failed:" >&2; cat "$WORK/err-$mode.txt" "$WORK/time.txt" >&2; exit 1
     fi
     python3 - "$mode" "$WORK/time.txt" >>"$results" <<'PY'
@@ -134,7 +188,7 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # One more scan, not counted, with --debug: each log line stamped with the seconds since the process started.
-echo "== phase timing (one --debug run)" >&2
+echo "== phase timing (one --debug run of the JIT build)" >&2
 python3 - "$WORK/phases.txt" "${cli[@]}" scan "$reference" --format json --output "$WORK/scan-debug.json" --no-progress --debug <<'PY'
 import subprocess, sys, time
 start = time.monotonic()
@@ -146,32 +200,35 @@ with open(sys.argv[1], "w") as out:
     out.write(f"{time.monotonic() - start:8.2f}s exit {process.returncode}\n")
 PY
 
-python3 - "$results" "$compressed" "$SIZE" "$LAYERS" "$FILES" "$load_after" "$WORK/out-floor-content.txt" "$report" "$scanners" "$WORK/phases.txt" <<'PY'
-import collections, json, statistics, sys
-results, compressed, size, layers, files, load, floor_out, report, scanners, phases = sys.argv[1:11]
+python3 - "$results" "$compressed" "$SIZE" "$LAYERS" "$FILES" "$load_before" "$load_after" "$WORK" "$scanners" "$WORK/phases.txt" "$RUNS" <<'PY'
+import collections, json, os, statistics, sys
+results, compressed, size, layers, files, before, after, work, scanners, phases, runs = sys.argv[1:12]
 rows = {}
 for line in open(results):
     mode, wall, cpu, rss = line.split("\t")
     rows.setdefault(mode, []).append((float(wall), float(cpu), int(rss)))
 med = {m: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), max(r[2] for r in v)) for m, v in rows.items()}
 print(f"image: {int(compressed) / 2**20:.0f} MiB compressed in {layers} layers (requested SIZE={size} FILES={files})")
-print(f"floor (content): {open(floor_out).read().strip()}")
+print(f"walk-content: {open(os.path.join(work, 'out-walk-content.txt')).read().strip()}")
 print(f"strata scan runs: {scanners}")
-print(f"runs per mode: {len(next(iter(rows.values())))}; load average after: {load}")
-print(f"{'mode':<16}{'wall s':>9}{'cpu s':>9}{'peak RSS MiB':>14}{'wall/content':>14}{'wall/metadata':>15}{'cpu/content':>13}")
-content, metadata = med["floor-content"], med["floor-metadata"]
-for mode in ["floor-metadata", "floor-content", "strata-scan"]:
+print(f"runs per mode: {runs}; load average before: {before}, after: {after}")
+print("per run (wall s): " + "; ".join(f"{m} {', '.join(f'{r[0]:.2f}' for r in v)}" for m, v in rows.items()))
+floor, content = med["floor"], med["walk-content"]
+print(f"{'mode':<15}{'wall s':>9}{'cpu s':>9}{'peak RSS MiB':>14}{'wall/floor':>12}{'cpu/floor':>11}{'wall/content':>14}")
+for mode in rows:
     wall, cpu, rss = med[mode]
-    print(f"{mode:<16}{wall:>9.2f}{cpu:>9.2f}{rss / 1024:>14.0f}{wall / content[0]:>14.2f}{wall / metadata[0]:>15.2f}{cpu / content[1]:>13.2f}")
-print("goal: strata-scan wall / floor-content <= 1.5")
-scan = json.load(open(report))
-by_rule = collections.Counter(f["ruleId"] for f in scan["findings"])
-sec = {r: n for r, n in by_rule.items() if r.startswith("SEC-")}
-print(f"findings: {len(scan['findings'])} ({', '.join(f'{r} {n}' for r, n in sorted(by_rule.items()))}); SEC findings: {sum(sec.values())}")
-if sec:
-    where = lambda l: l["path"].strip("/").split("/")[0] if "path" in l else l.get("jsonPath", "?")
-    paths = collections.Counter(where(f["location"]) for f in scan["findings"] if f["ruleId"].startswith("SEC-"))
-    print(f"SEC findings by top-level directory: {dict(paths.most_common(10))}")
-print("phases (--debug run, seconds since start):")
+    print(f"{mode:<15}{wall:>9.2f}{cpu:>9.2f}{rss / 1024:>14.0f}{wall / floor[0]:>12.2f}{cpu / floor[1]:>11.2f}{wall / content[0]:>14.2f}")
+reports = {m: json.load(open(os.path.join(work, f"report-{m}.json"))) for m in rows if os.path.exists(os.path.join(work, f"report-{m}.json"))}
+for mode, scan in reports.items():
+    by_rule = collections.Counter(f["ruleId"] for f in scan["findings"])
+    sec = sum(n for r, n in by_rule.items() if r.startswith("SEC-"))
+    print(f"findings of {mode}: {len(scan['findings'])} ({', '.join(f'{r} {n}' for r, n in sorted(by_rule.items()))}); SEC findings: {sec}")
+for mode in [m for m in reports if m != "strata-jit"]:
+    same = reports[mode]["findings"] == reports["strata-jit"]["findings"]
+    print(f"findings arrays of {mode} and strata-jit: {'identical' if same else 'DIFFERENT'}")
+print("phases (--debug run of the JIT build, seconds since start):")
 print(open(phases).read().rstrip())
+print()
+for mode in [m for m in rows if m.startswith(("strata", "base"))]:
+    print(f"{mode}: wall/floor {med[mode][0] / floor[0]:.2f} (goal <= 1.5), cpu/floor {med[mode][1] / floor[1]:.2f}, peak RSS {med[mode][2] / 1024:.0f} MiB")
 PY

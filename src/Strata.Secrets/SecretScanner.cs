@@ -259,6 +259,7 @@ public sealed class SecretScanner
     /// <summary>The rule of this scanner with that ID, or null when the configuration disabled it.</summary>
     internal SecretRule? RuleById(string id) => Array.Find(rules, r => r.Id == id);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static bool LooksBinary(ReadOnlySpan<byte> probe)
     {
         if (probe.Contains((byte)0))
