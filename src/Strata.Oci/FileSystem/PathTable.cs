@@ -42,7 +42,7 @@ internal sealed class PathTable
     /// Node ids by hash of (parent, name), linear probing, at most 3/4 full: one int per slot and no chain link per
     /// node. Grown by rehashing the nodes themselves, so the old array is garbage before the new one is filled.
     /// </summary>
-    private int[] slots = new int[1024];
+    private NativeArray<int> slots = new(1024, None);
     private int hashed;
 
     /// <summary>
@@ -57,7 +57,6 @@ internal sealed class PathTable
 
     public PathTable()
     {
-        Array.Fill(slots, None);
         Array.Fill(nameCache, None);
         AddNode(None, Array.Empty<byte>(), 0);
     }
@@ -396,7 +395,7 @@ internal sealed class PathTable
     /// <summary>Bytes held by the table's arrays (for the memory bench).</summary>
     public long AllocatedBytes =>
         parents.AllocatedBytes + names.AllocatedBytes + firstChild.AllocatedBytes + nextSibling.AllocatedBytes
-        + current.AllocatedBytes + older.AllocatedBytes + ((long)slots.Length * 4) + ((long)nameCache.Length * 4) + ((long)pool.Count * PoolChunkBytes) + ((long)marks.Length * 8);
+        + current.AllocatedBytes + older.AllocatedBytes + ((long)slots.Length * sizeof(int)) + ((long)nameCache.Length * 4) + ((long)pool.Count * PoolChunkBytes) + ((long)marks.Length * 8);
 
     private SortItem[] SortedItems(int directory)
     {
@@ -526,10 +525,9 @@ internal sealed class PathTable
     {
         var size = slots.Length * 2;
 
-        // Drop the old array first: it is not needed to rebuild (the nodes are), so the two need not both be live.
-        slots = [];
-        slots = new int[size];
-        Array.Fill(slots, None);
+        // Free the old array first: it is not needed to rebuild (the nodes are), so the two are never both held.
+        slots.Free();
+        slots = new NativeArray<int>(size, None);
         var count = hashed;
         hashed = 0;
         for (var n = 1; n <= count; n++)
