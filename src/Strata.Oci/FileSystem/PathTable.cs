@@ -75,6 +75,8 @@ internal sealed class PathTable
 
     public int LayerOf(in VersionRecord record) => record.PackedLayer != VersionRecord.LayerInExtras ? record.PackedLayer : extras[record.Extra].Layer;
 
+    public int ModeOf(in VersionRecord record) => record.Extra >= 0 && extras[record.Extra].Mode is int mode ? mode : record.Mode;
+
     public long SizeOf(in VersionRecord record) => record.Extra >= 0 && extras[record.Extra].Size is long size ? size : record.SmallSize;
 
     /// <summary>The record with another change, implicit flag and layer (the layer may need new extras).</summary>
