@@ -8,9 +8,9 @@ using Strata.Oci.Layers;
 /// <summary>
 /// Every path an image ever held, in compact form: a tree of path segments (each node a parent id and its name's
 /// UTF-8 bytes in a shared pool, repeated names stored once, found through one open-addressed table keyed by parent
-/// and name), and per node its current
-/// version as a fixed-size record (type, mode and flags in one int, owner interned, size, time); the rare older
-/// versions sit in a side list. No object per path: an image of millions of paths costs tens of bytes per path.
+/// and name), and per node its current version as a fixed-size record (type, mode and flags in one int, owner
+/// interned, size, time); the rare older versions sit in a side list. No object per path: the columns live in native
+/// memory (<see cref="ChunkedArray{T}"/>), and an image of millions of paths costs tens of bytes per path.
 /// </summary>
 internal sealed class PathTable
 {
@@ -40,7 +40,7 @@ internal sealed class PathTable
 
     /// <summary>
     /// Node ids by hash of (parent, name), linear probing, at most 3/4 full: one int per slot and no chain link per
-    /// node. Grown by rehashing the nodes themselves, so the old array is garbage before the new one is filled.
+    /// node. Grown by rehashing the nodes themselves, so the old array is freed before the new one is allocated.
     /// </summary>
     private NativeArray<int> slots = new(1024, None);
     private int hashed;
