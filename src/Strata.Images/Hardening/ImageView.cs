@@ -88,6 +88,16 @@ public sealed class ImageView
     /// <summary>Every path of the merged tree (the root itself excluded), sorted by path.</summary>
     public IReadOnlyList<ImageFile> Files { get; }
 
+    /// <summary>
+    /// The files whose type and mode bits pass <paramref name="typeAndMode"/>, sorted by path. In an image the test reads
+    /// the compact table, so only the files that pass are made (checks that look at a few of millions of paths).
+    /// </summary>
+    public IEnumerable<ImageFile> FilesWhere(Func<EntryType, int, bool> typeAndMode)
+    {
+        ArgumentNullException.ThrowIfNull(typeAndMode);
+        return layered is not null ? layered.Where(typeAndMode) : Files.Where(f => typeAndMode(f.Type, f.Entry.Mode));
+    }
+
     /// <summary>File content hidden by later layers, largest first.</summary>
     public IReadOnlyList<WastedFile> Wasted { get; }
 
@@ -337,6 +347,19 @@ internal sealed class LayeredFiles(LayeredFileSystem fileSystem, int[] ids, int 
     {
         var id = key.Length == 0 ? -1 : fileSystem.FindId(key);
         return id >= 0 && fileSystem.TypeAt(id) is { } type ? (type, fileSystem.LinkTargetAt(id)) : null;
+    }
+
+    /// <summary>The files whose type and mode pass a test, made only for those.</summary>
+    public IEnumerable<ImageFile> Where(Func<EntryType, int, bool> typeAndMode)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var id = ids[i];
+            if (fileSystem.TypeAt(id) is { } type && typeAndMode(type, fileSystem.ModeAt(id)))
+            {
+                yield return FileOf(id, fileSystem.PathOf(id));
+            }
+        }
     }
 
     public IEnumerator<ImageFile> GetEnumerator()

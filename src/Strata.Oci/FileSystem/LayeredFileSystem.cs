@@ -181,6 +181,9 @@ public sealed class LayeredFileSystem
     /// <summary>The type of what is at the path in the merged image, or null.</summary>
     public EntryType? TypeAt(int id) => table.LiveType(id);
 
+    /// <summary>The mode bits of what is at the path in the merged image (meaningful only where <see cref="TypeAt"/> is not null).</summary>
+    public int ModeAt(int id) => table.ModeOf(table.Current(id));
+
     /// <summary>The link target of what is at the path in the merged image (symlinks and hard links), or null.</summary>
     public string? LinkTargetAt(int id) => table.Exists(id) ? table.LinkTargetOf(table.Current(id)) : null;
 

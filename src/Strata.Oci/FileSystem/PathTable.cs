@@ -7,9 +7,10 @@ using Strata.Oci.Layers;
 
 /// <summary>
 /// Every path an image ever held, in compact form: a tree of path segments (each node a parent id and its name's
-/// UTF-8 bytes in a shared pool, found through one hash table keyed by parent and name), and per node its current
-/// version as a fixed-size record (type, mode and flags in one int, owner interned, size, time); the rare older
-/// versions sit in a side list. No object per path: an image of millions of paths costs tens of bytes per path.
+/// UTF-8 bytes in a shared pool, repeated names stored once, found through one open-addressed table keyed by parent
+/// and name), and per node its current version as a fixed-size record (type, mode and flags in one int, owner
+/// interned, size, time); the rare older versions sit in a side list. No object per path: the columns live in native
+/// memory (<see cref="ChunkedArray{T}"/>), and an image of millions of paths costs tens of bytes per path.
 /// </summary>
 internal sealed class PathTable
 {
@@ -18,9 +19,11 @@ internal sealed class PathTable
 
     private const int PoolChunkBytes = 1 << 20;
 
+    /// <summary>Slots of the recent-names cache (a power of two).</summary>
+    private const int NameCacheSize = 1 << 16;
+
     private readonly ChunkedArray<int> parents = new();
     private readonly ChunkedArray<int> names = new();
-    private readonly ChunkedArray<int> hashNext = new();
     private readonly ChunkedArray<int> firstChild = new();
     private readonly ChunkedArray<int> nextSibling = new();
     private readonly ChunkedArray<VersionRecord> current = new();
@@ -34,7 +37,19 @@ internal sealed class PathTable
     private readonly List<Owner> owners = [];
     private readonly List<EntryExtras> extras = [];
     private int poolUsed = PoolChunkBytes;
-    private int[] buckets = new int[1024];
+
+    /// <summary>
+    /// Node ids by hash of (parent, name), linear probing, at most 3/4 full: one int per slot and no chain link per
+    /// node. Grown by rehashing the nodes themselves, so the old array is freed before the new one is allocated.
+    /// </summary>
+    private NativeArray<int> slots = new(1024, None);
+    private int hashed;
+
+    /// <summary>
+    /// Where in the pool a recently stored name is, by the name's hash (direct-mapped, fixed size): names that repeat
+    /// across directories (node_modules, __init__.py, index.js, package.json) are stored once, at no per-path cost.
+    /// </summary>
+    private readonly int[] nameCache = new int[NameCacheSize];
     private ulong[] marks = new ulong[16];
     private char[] lastFound = [];
     private int lastFoundLength;
@@ -42,8 +57,8 @@ internal sealed class PathTable
 
     public PathTable()
     {
-        Array.Fill(buckets, None);
-        AddNode(None, Array.Empty<byte>());
+        Array.Fill(nameCache, None);
+        AddNode(None, Array.Empty<byte>(), 0);
     }
 
     /// <summary>Nodes, including the root and any that never had a version.</summary>
@@ -59,6 +74,8 @@ internal sealed class PathTable
     public bool Exists(int id) => HasVersion(id) && current[id].Change != PathChange.Deleted;
 
     public int LayerOf(in VersionRecord record) => record.PackedLayer != VersionRecord.LayerInExtras ? record.PackedLayer : extras[record.Extra].Layer;
+
+    public int ModeOf(in VersionRecord record) => record.Extra >= 0 && extras[record.Extra].Mode is int mode ? mode : record.Mode;
 
     public long SizeOf(in VersionRecord record) => record.Extra >= 0 && extras[record.Extra].Size is long size ? size : record.SmallSize;
 
@@ -379,8 +396,8 @@ internal sealed class PathTable
 
     /// <summary>Bytes held by the table's arrays (for the memory bench).</summary>
     public long AllocatedBytes =>
-        parents.AllocatedBytes + names.AllocatedBytes + hashNext.AllocatedBytes + firstChild.AllocatedBytes + nextSibling.AllocatedBytes
-        + current.AllocatedBytes + older.AllocatedBytes + ((long)buckets.Length * 4) + ((long)pool.Count * PoolChunkBytes) + ((long)marks.Length * 8);
+        parents.AllocatedBytes + names.AllocatedBytes + firstChild.AllocatedBytes + nextSibling.AllocatedBytes
+        + current.AllocatedBytes + older.AllocatedBytes + ((long)slots.Length * sizeof(int)) + ((long)nameCache.Length * 4) + ((long)pool.Count * PoolChunkBytes) + ((long)marks.Length * 8);
 
     private SortItem[] SortedItems(int directory)
     {
@@ -443,16 +460,22 @@ internal sealed class PathTable
         try
         {
             var bytes = buffer[..Encoding.UTF8.GetBytes(segment, buffer)];
-            var hash = Hash(parent, bytes);
-            for (var n = buckets[hash & (buckets.Length - 1)]; n != None; n = hashNext[n])
+            var nameHash = NameHash(bytes);
+            var hash = Hash(parent, nameHash);
+            var mask = slots.Length - 1;
+            for (var slot = hash & mask; ; slot = (slot + 1) & mask)
             {
+                var n = slots[slot];
+                if (n == None)
+                {
+                    return create ? AddNode(parent, bytes, nameHash) : None;
+                }
+
                 if (parents[n] == parent && NameBytes(n).SequenceEqual(bytes))
                 {
                     return n;
                 }
             }
-
-            return create ? AddNode(parent, bytes) : None;
         }
         finally
         {
@@ -463,56 +486,77 @@ internal sealed class PathTable
         }
     }
 
-    private int AddNode(int parent, ReadOnlySpan<byte> name)
+    private int AddNode(int parent, ReadOnlySpan<byte> name, int nameHash)
     {
         var id = parents.Add(parent);
-        names.Add(Store(name));
+        names.Add(Store(name, nameHash));
         firstChild.Add(None);
         current.Add(VersionRecord.Empty);
         if (parent == None)
         {
-            hashNext.Add(None);
             nextSibling.Add(None);
             return id;
         }
 
         nextSibling.Add(firstChild[parent]);
         firstChild[parent] = id;
-        if (id >= buckets.Length)
+        if ((long)(hashed + 1) * 4 > (long)slots.Length * 3)
         {
-            Rehash(buckets.Length * 2);
+            Grow();
         }
 
-        var slot = Hash(parent, name) & (buckets.Length - 1);
-        hashNext.Add(buckets[slot]);
-        buckets[slot] = id;
+        Insert(id, Hash(parent, nameHash));
         return id;
     }
 
-    private void Rehash(int size)
+    private void Insert(int id, int hash)
     {
-        buckets = new int[size];
-        Array.Fill(buckets, None);
-        // Only the nodes already hashed: the one being added is linked in after.
-        for (var n = 1; n < hashNext.Count; n++)
+        var mask = slots.Length - 1;
+        var slot = hash & mask;
+        while (slots[slot] != None)
         {
-            var slot = Hash(parents[n], NameBytes(n)) & (size - 1);
-            hashNext[n] = buckets[slot];
-            buckets[slot] = n;
+            slot = (slot + 1) & mask;
+        }
+
+        slots[slot] = id;
+        hashed++;
+    }
+
+    /// <summary>Doubles the slots and re-inserts every hashed node (all but the root and the one being added).</summary>
+    private void Grow()
+    {
+        var size = slots.Length * 2;
+
+        // Free the old array first: it is not needed to rebuild (the nodes are), so the two are never both held.
+        slots.Free();
+        slots = new NativeArray<int>(size, None);
+        var count = hashed;
+        hashed = 0;
+        for (var n = 1; n <= count; n++)
+        {
+            Insert(n, Hash(parents[n], NameHash(NameBytes(n))));
         }
     }
 
-    private static int Hash(int parent, ReadOnlySpan<byte> name)
+    private static int NameHash(ReadOnlySpan<byte> name)
     {
         var hash = new HashCode();
-        hash.Add(parent);
         hash.AddBytes(name);
-        return hash.ToHashCode() & int.MaxValue;
+        return hash.ToHashCode();
     }
 
-    /// <summary>Stores a name in the pool as a varint length and its bytes; returns where.</summary>
-    private int Store(ReadOnlySpan<byte> name)
+    private static int Hash(int parent, int nameHash) => HashCode.Combine(parent, nameHash) & int.MaxValue;
+
+    /// <summary>Stores a name in the pool as a varint length and its bytes, unless the same name was stored recently; returns where.</summary>
+    private int Store(ReadOnlySpan<byte> name, int nameHash)
     {
+        var cached = nameCache[nameHash & (NameCacheSize - 1)];
+        if (cached != None && BytesAt(cached).SequenceEqual(name))
+        {
+            return cached;
+        }
+
+
         var need = name.Length + 5;
         if (need > PoolChunkBytes)
         {
@@ -537,12 +581,14 @@ internal sealed class PathTable
         chunk[poolUsed++] = (byte)length;
         name.CopyTo(chunk.AsSpan(poolUsed));
         poolUsed += name.Length;
+        nameCache[nameHash & (NameCacheSize - 1)] = start;
         return start;
     }
 
-    private ReadOnlySpan<byte> NameBytes(int id)
+    private ReadOnlySpan<byte> NameBytes(int id) => BytesAt(names[id]);
+
+    private ReadOnlySpan<byte> BytesAt(int start)
     {
-        var start = names[id];
         var chunk = pool[start / PoolChunkBytes];
         var at = start % PoolChunkBytes;
         var length = 0;

@@ -41,14 +41,10 @@ public sealed class SetuidSetgidFiles : Check<ImageView>
 
     private IEnumerable<Finding> Find(ImageView image, string target)
     {
-        foreach (var file in image.Files)
+        // The table is asked for type and mode, so only setuid and setgid files are made (0x800 setuid, 0x400 setgid).
+        foreach (var file in image.FilesWhere(static (type, mode) => type is EntryType.File or EntryType.HardLink && (mode & 0xC00) != 0))
         {
             var entry = file.Entry;
-            if (entry.Type is not (EntryType.File or EntryType.HardLink) || !(entry.IsSetuid || entry.IsSetgid))
-            {
-                continue;
-            }
-
             var bits = entry.IsSetuid && entry.IsSetgid ? "setuid and setgid" : entry.IsSetuid ? "setuid" : "setgid";
             var owner = entry.IsSetuid ? FormattableString.Invariant($"user {entry.Uid}") : FormattableString.Invariant($"group {entry.Gid}");
             var root = entry.IsSetuid && entry.Uid == 0 ? " (root)" : string.Empty;

@@ -37,21 +37,16 @@ public sealed class WorldWritablePaths : Check<ImageView>
         return Find(subject, context.Target);
     }
 
+    private static bool IsReported(EntryType type, int mode) =>
+        (mode & OthersWrite) != 0
+        && type is EntryType.File or EntryType.HardLink or EntryType.Directory or EntryType.Fifo
+        && !(type == EntryType.Directory && (mode & Sticky) != 0);
+
     private IEnumerable<Finding> Find(ImageView image, string target)
     {
-        foreach (var file in image.Files)
+        foreach (var file in image.FilesWhere(static (type, mode) => IsReported(type, mode)))
         {
             var entry = file.Entry;
-            if ((entry.Mode & OthersWrite) == 0 || entry.Type is not (EntryType.File or EntryType.HardLink or EntryType.Directory or EntryType.Fifo))
-            {
-                continue;
-            }
-
-            if (entry.Type == EntryType.Directory && (entry.Mode & Sticky) != 0)
-            {
-                continue;
-            }
-
             var message = entry.Type == EntryType.Directory
                 ? $"The directory {file.Path} is world-writable without the sticky bit: any user can add, delete or replace files in it."
                 : $"{file.Path} is world-writable: any user in the container can change it.";

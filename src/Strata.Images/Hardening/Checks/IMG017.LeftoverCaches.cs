@@ -56,13 +56,8 @@ public sealed partial class LeftoverCaches : Check<ImageView>
         }
 
         string? insideVcs = null;
-        foreach (var file in image.Files)
+        foreach (var file in image.FilesWhere(static (type, _) => type == EntryType.Directory))
         {
-            if (!file.IsDirectory)
-            {
-                continue;
-            }
-
             if (insideVcs is not null && EntryPaths.IsWithin(file.Key, insideVcs))
             {
                 continue;
