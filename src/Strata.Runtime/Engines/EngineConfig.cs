@@ -117,8 +117,8 @@ public sealed class EngineConfig
 
     public static string PathOf(IEnumerable<string> keys) => keys.Aggregate("$", Child);
 
-    private static string Child(string parent, string key) =>
-        key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') && key.Length > 0 ? parent + "." + key : parent + "['" + key.Replace("'", "\\'", StringComparison.Ordinal) + "']";
+    // The same rendering as JsonSource's, so a daemon.json key finds its line.
+    private static string Child(string parent, string key) => parent + JsonPaths.Member(key);
 
     private T? Typed<T>(string[] keys, string expected)
         where T : class => Find(keys) is { } v ? v.Value as T ?? throw WrongType(v, expected) : null;

@@ -12,7 +12,7 @@ public sealed class CrioExtraDevices : Check<EngineConfig>
         Title = "CRI-O adds host devices to containers",
         Severity = Severity.Medium,
         Layer = StackLayer.Runtime,
-        Explanation = "additional_devices puts host device nodes into every container, and allowed_devices lets pods ask for devices (through annotations) beyond CRI-O's default /dev/fuse. A raw disk, /dev/mem, /dev/kmsg or a GPU node in a container bypasses the filesystem and kernel isolation around it.",
+        Explanation = "additional_devices puts host device nodes into every container, and allowed_devices lets pods ask for devices (through annotations) beyond /dev/fuse and /dev/net/tun. A raw disk, /dev/mem, /dev/kmsg or a GPU node in a container bypasses the filesystem and kernel isolation around it.",
         Remediation = "Keep additional_devices empty and allowed_devices at [\"/dev/fuse\"]; hand devices to the workloads that need them through a device plugin.",
         References = ["https://github.com/cri-o/cri-o/blob/main/docs/crio.conf.5.md"],
         Examples =
@@ -36,7 +36,7 @@ public sealed class CrioExtraDevices : Check<EngineConfig>
         foreach (var entry in subject.Strings("crio", "runtime", "allowed_devices") ?? [])
         {
             var device = (string)entry.Value;
-            if (device != "/dev/fuse")
+            if (device is not ("/dev/fuse" or "/dev/net/tun"))
             {
                 yield return Finding.For(Rule, context.Target, subject.At(entry, device), $"Pods may ask for {device}.", Evidence.Plain(device));
             }
