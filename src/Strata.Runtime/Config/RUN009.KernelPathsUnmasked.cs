@@ -33,7 +33,7 @@ public sealed class KernelPathsUnmasked : Check<RuntimeConfig>
             var missing = defaults.Where(p => !present.Contains(p)).ToList();
             if (missing.Count > 0)
             {
-                yield return Finding.For(Rule, context.Target, subject.At("linux." + key, key), $"Not {what}, unlike runc's default: {string.Join(", ", missing)}.", Evidence.Plain(string.Join(" ", missing)));
+                yield return Finding.For(Rule, context.Target, subject.At("linux." + key, key), $"Not {what}, unlike runc's default: {string.Join(", ", missing)}.");
             }
         }
     }
