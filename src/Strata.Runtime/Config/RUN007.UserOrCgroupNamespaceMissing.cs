@@ -16,7 +16,7 @@ public sealed class UserOrCgroupNamespaceMissing : Check<RuntimeConfig>
         Explanation = "Without a user namespace, container uids are host uids: root inside is root outside, and every capability applies to host resources. Without a cgroup namespace the container sees the host's cgroup paths (and, with cgroup v1 mounted writable, can reach other cgroups' controls). RUN-005 covers the pid, network, ipc, uts and mount namespaces.",
         Remediation = "Add {\"type\": \"user\"} with linux.uidMappings/gidMappings to an unprivileged range (rootless runtimes, userns-remap, Kubernetes hostUsers: false), and {\"type\": \"cgroup\"}.",
         References = ["https://man7.org/linux/man-pages/man7/user_namespaces.7.html", "https://man7.org/linux/man-pages/man7/cgroup_namespaces.7.html"],
-        Equivalents = ["docker-bench-security 2.9 (user namespace support)"],
+        Equivalents = ["docker-bench-security 2.9 (user namespace support)", "docker-bench-security 5.31 (host user namespace shared)"],
         Examples =
         [
             new RuleExample("""{"linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}]}}""", true, "no user namespace"),

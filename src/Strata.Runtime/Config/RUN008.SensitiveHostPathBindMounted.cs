@@ -45,7 +45,7 @@ public sealed class SensitiveHostPathBindMounted : Check<RuntimeConfig>
         Explanation = "A bind mount of the host's /, /etc, /proc, /sys, /dev, a runtime socket (docker, containerd, CRI-O, Podman), the kubelet's directory or an engine's state directory gives the container the host: a runtime socket starts a privileged container, /etc takes users and cron, the kubelet's directory holds every pod's secrets. A read-only mount of a socket is still fully usable.",
         Remediation = "Remove the mount. A workload that needs one piece (a CA bundle, one log directory) should get that piece, read-only; one that drives the engine should go through an authorizing proxy.",
         References = ["https://github.com/opencontainers/runtime-spec/blob/main/config.md#mounts", "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"],
-        Equivalents = ["docker-bench-security 5.5 (sensitive host system directories)", "docker-bench-security 5.31 (Docker socket)", "kubescape C-0048 (hostPath mount)", "kubescape C-0074 (container runtime socket)"],
+        Equivalents = ["docker-bench-security 5.6 (sensitive host system directories)", "docker-bench-security 5.32 (Docker socket)", "kubescape C-0048 (hostPath mount)", "kubescape C-0074 (container runtime socket)"],
         Examples =
         [
             new RuleExample("""{"mounts": [{"destination": "/var/run/docker.sock", "type": "bind", "source": "/var/run/docker.sock", "options": ["rbind", "ro"]}]}""", true),

@@ -22,7 +22,7 @@ public sealed class HostDevicesAllowed : Check<RuntimeConfig>
         Explanation = "A linux.resources.devices entry with allow: true and no type, major or minor lets the container open every device of the host's (the device cgroup stops nothing), and each host node in linux.devices is created inside: a raw disk reads and writes the host's filesystems below their permissions, /dev/mem and /dev/kmsg reach the kernel.",
         Remediation = "Start linux.resources.devices with {\"allow\": false, \"access\": \"rwm\"} and allow only the standard nodes; pass single devices that the workload needs (`--device /dev/xyz`), never all.",
         References = ["https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#allowed-device-list", "https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#devices"],
-        Equivalents = ["docker-bench-security 5.17 (host devices)"],
+        Equivalents = ["docker-bench-security 5.18 (host devices)"],
         Examples =
         [
             new RuleExample("""{"linux": {"resources": {"devices": [{"allow": true, "access": "rwm"}]}}}""", true, "allow-all"),
