@@ -121,7 +121,7 @@ public sealed partial class ScanEngine
     /// </summary>
     private async Task ScanFilesAsync(IReadOnlyList<ScanTarget> files, List<TargetResult> results, List<Finding> all, List<string> warnings, ScanContext context, CancellationToken cancellationToken)
     {
-        if (files.Count < 2 || files.Any(f => f.Kind is not (TargetKind.Dockerfile or TargetKind.KubernetesManifest or TargetKind.SeccompProfile or TargetKind.RuntimeConfig)))
+        if (files.Count < 2 || files.Any(f => !f.Kind.IsFileKind()))
         {
             foreach (var file in files)
             {

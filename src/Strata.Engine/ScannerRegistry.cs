@@ -12,6 +12,7 @@ using Strata.Kernel.KernelCves;
 using Strata.Kubernetes;
 using Strata.Oci;
 using Strata.Runtime.Config;
+using Strata.Runtime.Engines;
 using Strata.Runtime.Seccomp;
 using Strata.Secrets;
 
@@ -49,6 +50,9 @@ public sealed class ScannerRegistry
             new DockerfileScanner(secrets, dockerfileConfig),
             new ImageScanner(secrets, new ImageScannerOptions { Analyzers = [new ImageSecretsAnalyzer(secrets)], OpenOptions = imageOpenOptions ?? ImageOpenOptions.Default }),
             new RuntimeConfigScanner(),
+            EngineConfigScanner.DockerDaemon(),
+            EngineConfigScanner.Containerd(),
+            EngineConfigScanner.Crio(),
             new SeccompScanner(),
             new KubernetesManifestScanner(secrets),
             new SourceTreeSecretScanner(secrets),

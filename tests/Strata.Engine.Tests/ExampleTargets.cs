@@ -13,7 +13,7 @@ using Strata.Testing.Images;
 /// <summary>
 /// Writes a rule example as the input its scanner reads, so the example runs through the real scanner:
 /// <list type="bullet">
-/// <item>Dockerfile, runtime config.json, seccomp profile: the example is the file; a Dockerfile example may describe its build context (<see cref="BuildContextExample"/>). A Dockerfile example whose first line is
+/// <item>Dockerfile, runtime config.json, seccomp profile, engine configs (daemon.json, containerd's config.toml, crio.conf): the example is the file; a Dockerfile example may describe its build context (<see cref="BuildContextExample"/>). A Dockerfile example whose first line is
 /// <c># .hadolint.yaml: {…}</c> runs with that lint configuration (trusted registries, label schema; see <see cref="Registry"/>).</item>
 /// <item>Kubernetes: a Pod manifest; an example that is not a whole manifest is its spec (<c>spec:</c> …) or the body of its spec.</item>
 /// <item>Host: a host tree, one <c>/path = value</c> line per file (a bare <c>/path</c> is an empty file).</item>
@@ -41,6 +41,12 @@ internal static partial class ExampleTargets
                 return (FileTarget(kind, directory.WriteFile("config.json", text)), context);
             case TargetKind.SeccompProfile:
                 return (FileTarget(kind, directory.WriteFile("profile.json", text)), context);
+            case TargetKind.DockerDaemonConfig:
+                return (FileTarget(kind, directory.WriteFile("daemon.json", text)), context);
+            case TargetKind.ContainerdConfig:
+                return (FileTarget(kind, directory.WriteFile("config.toml", text)), context);
+            case TargetKind.CrioConfig:
+                return (FileTarget(kind, directory.WriteFile("crio.conf", text)), context);
             case TargetKind.KubernetesManifest:
                 return (FileTarget(kind, directory.WriteFile("pod.yaml", PodManifest(text))), context);
             case TargetKind.Host:

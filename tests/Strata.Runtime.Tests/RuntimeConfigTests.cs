@@ -13,11 +13,13 @@ public sealed class RuntimeConfigTests
     [Fact]
     public async Task Config_generated_by_runc_spec_gets_the_expected_findings()
     {
-        // runc's own template: uid 0, no seccomp, no LSM, but every namespace, noNewPrivileges and a read-only root.
+        // runc's own template: uid 0, no seccomp, no LSM, no user or cgroup namespace (runc 1.1), no pids limit, but the other namespaces,
+        // noNewPrivileges, a read-only root and the masked paths RUN-009 compares with.
         using var dir = new TempDirectory();
         await ExternalTool.RunCheckedAsync("runc", "spec", "--bundle", dir.Path);
         var findings = await ScanAsync(dir.Combine("config.json"));
-        Assert.Equal(["LSM-001", "RUN-001", "RUN-003"], findings.Select(f => f.RuleId).Distinct().Order().ToArray());
+        Assert.Equal(["LSM-001", "RUN-001", "RUN-003", "RUN-007", "RUN-010"], findings.Select(f => f.RuleId).Distinct().Order().ToArray());
+        Assert.Equal(["user", "cgroup"], findings.Where(f => f.RuleId == "RUN-007").Select(f => f.Location.Subject));
     }
 
     [Fact]

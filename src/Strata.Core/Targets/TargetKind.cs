@@ -11,6 +11,15 @@ public enum TargetKind
     SeccompProfile,
     RuntimeConfig,
 
+    /// <summary>Docker's daemon.json.</summary>
+    DockerDaemonConfig,
+
+    /// <summary>containerd's config.toml.</summary>
+    ContainerdConfig,
+
+    /// <summary>CRI-O's crio.conf or a crio.conf.d drop-in.</summary>
+    CrioConfig,
+
     /// <summary>A directory of source: its Dockerfiles, manifests, profiles and configs become targets, the rest gets the secret rules.</summary>
     SourceTree,
 
@@ -32,6 +41,9 @@ public static class TargetKindNames
         (TargetKind.KubernetesManifest, "k8s"),
         (TargetKind.SeccompProfile, "seccomp"),
         (TargetKind.RuntimeConfig, "runtime-config"),
+        (TargetKind.DockerDaemonConfig, "docker-daemon"),
+        (TargetKind.ContainerdConfig, "containerd"),
+        (TargetKind.CrioConfig, "crio"),
         (TargetKind.SourceTree, "project"),
         (TargetKind.File, "file"),
         (TargetKind.Unknown, "unknown"),
@@ -44,7 +56,8 @@ public static class TargetKindNames
 
     /// <summary>Kinds that are one file each; given a directory (<c>k8s:DIR</c>), every file of the kind under it is scanned.</summary>
     public static bool IsFileKind(this TargetKind kind) =>
-        kind is TargetKind.Dockerfile or TargetKind.KubernetesManifest or TargetKind.SeccompProfile or TargetKind.RuntimeConfig;
+        kind is TargetKind.Dockerfile or TargetKind.KubernetesManifest or TargetKind.SeccompProfile or TargetKind.RuntimeConfig
+            or TargetKind.DockerDaemonConfig or TargetKind.ContainerdConfig or TargetKind.CrioConfig;
 
     public static bool TryParse(string text, out TargetKind kind)
     {

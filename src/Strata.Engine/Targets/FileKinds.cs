@@ -10,7 +10,7 @@ using Strata.Core.Targets;
 using Strata.Secrets;
 
 /// <summary>What a file is to Strata, as told by <see cref="FileKinds.Classify"/>.</summary>
-/// <param name="Kind">A file kind with its own scanner (Dockerfile, Kubernetes manifest, seccomp profile, runtime config), or <see cref="TargetKind.File"/>.</param>
+/// <param name="Kind">A file kind with its own scanner (Dockerfile, Kubernetes manifest, seccomp profile, runtime config, engine config), or <see cref="TargetKind.File"/>.</param>
 /// <param name="What">For <see cref="TargetKind.File"/>: what Strata recognised it as (e.g. "a Helm values file"); null when nothing.</param>
 /// <param name="Hint">How to have it checked properly, e.g. rendering a Helm chart first; null when there is nothing to do.</param>
 public sealed record FileClass(TargetKind Kind, string? What = null, string? Hint = null)
@@ -54,6 +54,20 @@ public static partial class FileKinds
         }
 
         var extension = Path.GetExtension(name).ToLowerInvariant();
+        if (extension == ".conf" && Path.GetFileName(Path.GetDirectoryName(path)) == "crio.conf.d")
+        {
+            return new FileClass(TargetKind.CrioConfig);
+        }
+
+        if (extension is ".toml" or ".conf")
+        {
+            // containerd names its plugins io.containerd.…; CRI-O keeps everything under [crio…] tables.
+            var toml = ReadHead(path);
+            return toml.Contains("io.containerd.", StringComparison.Ordinal) ? new FileClass(TargetKind.ContainerdConfig)
+                : CrioTablePattern().IsMatch(toml) ? new FileClass(TargetKind.CrioConfig)
+                : new FileClass(TargetKind.File);
+        }
+
         var structured = extension is ".yaml" or ".yml" or ".json";
         if (!structured && !sniffAnyName)
         {
@@ -95,6 +109,16 @@ public static partial class FileKinds
         if (IsDockerfileName(name))
         {
             return new FileClass(TargetKind.Dockerfile);
+        }
+
+        if (name == "daemon.json")
+        {
+            return new FileClass(TargetKind.DockerDaemonConfig);
+        }
+
+        if (name == "crio.conf")
+        {
+            return new FileClass(TargetKind.CrioConfig);
         }
 
         if (name is "Chart.yaml" or "Chart.lock" || (name.StartsWith("values", StringComparison.Ordinal) && name.EndsWith(".yaml", StringComparison.Ordinal)))
@@ -189,6 +213,9 @@ public static partial class FileKinds
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
+
+    [GeneratedRegex(@"^\s*\[crio(\.[a-z_.]+)?\]", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex CrioTablePattern();
 
     [GeneratedRegex(@"^\s*apiVersion\s*:", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex YamlApiVersionPattern();

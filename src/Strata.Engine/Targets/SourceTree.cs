@@ -173,7 +173,7 @@ public static class SourceTree
                     targets.Add(FileTarget(tree, fileClass.Kind, name, path, reportedSecrets));
 
                     // Dockerfiles and manifests get the secret rules from their own scanners; profiles and configs do not.
-                    if (fileClass.Kind is TargetKind.SeccompProfile or TargetKind.RuntimeConfig)
+                    if (fileClass.Kind is not (TargetKind.Dockerfile or TargetKind.KubernetesManifest))
                     {
                         others.Add(path);
                         reportedSecrets.Add(Path.Combine(root, path));

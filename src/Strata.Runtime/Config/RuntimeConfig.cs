@@ -40,6 +40,49 @@ public sealed class RuntimeConfig
         return current;
     }
 
+    /// <summary>The array at <paramref name="dottedPath"/>, or null when absent; any other type fails the target, naming file, line and path.</summary>
+    public JsonElement? ArrayAt(string dottedPath) => Typed(dottedPath, JsonValueKind.Array, "an array");
+
+    /// <summary>The object at <paramref name="dottedPath"/>, or null when absent; any other type fails the target.</summary>
+    public JsonElement? ObjectAt(string dottedPath) => Typed(dottedPath, JsonValueKind.Object, "an object");
+
+    /// <summary>The strings of the array at <paramref name="dottedPath"/> with their indexes; an element of another type fails the target.</summary>
+    public IEnumerable<(string Value, int Index)> StringsAt(string dottedPath)
+    {
+        if (ArrayAt(dottedPath) is not { } array)
+        {
+            yield break;
+        }
+
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            if (element.ValueKind != JsonValueKind.String)
+            {
+                throw WrongType($"$.{dottedPath}[{index}]", "a string", element.ValueKind);
+            }
+
+            yield return (element.GetString()!, index++);
+        }
+    }
+
+    /// <summary>A location for an element of an array, e.g. <c>$.mounts[3].source</c>.</summary>
+    public Location AtPath(string jsonPath, string? subject = null) =>
+        new() { File = File, JsonPath = jsonPath, Line = Source.LineOf(jsonPath), Subject = subject };
+
+    public StrataException WrongType(string jsonPath, string expected, JsonValueKind found) =>
+        StrataException.BadInput($"{File}:{Source.LineOf(jsonPath) ?? 1}: {jsonPath}: expected {expected}, found {found.ToString().ToLowerInvariant()}.");
+
+    private JsonElement? Typed(string dottedPath, JsonValueKind kind, string expected)
+    {
+        if (Get(dottedPath) is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return element.ValueKind == kind ? element : throw WrongType("$." + dottedPath, expected, element.ValueKind);
+    }
+
     /// <summary>A location for the value at <paramref name="dottedPath"/>, or its nearest existing parent's line.</summary>
     public Location At(string dottedPath, string? subject = null)
     {

@@ -19,6 +19,13 @@ public sealed class RuntimeConfigScanner : ITargetScanner
         new NoSeccomp(),
         new WritableRootFilesystem(),
         new HostNamespaceShared(),
+        new PrivilegedEquivalentConfig(),
+        new UserOrCgroupNamespaceMissing(),
+        new SensitiveHostPathBindMounted(),
+        new KernelPathsUnmasked(),
+        new NoPidsLimit(),
+        new HostDevicesAllowed(),
+        new UnsafeSysctlSet(),
         new DangerousCapabilitiesGranted(),
         new NoMandatoryAccessControl(),
     ];

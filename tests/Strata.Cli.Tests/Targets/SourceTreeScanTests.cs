@@ -108,7 +108,7 @@ public sealed class SourceTreeScanTests
         var result = await CliRunner.RunAsync("scan", containerfile, values, notes, "--format", "json", "--no-progress");
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.Contains($"warning: {values}: a Helm values file; render the chart with `helm template CHART > rendered.yaml` and scan rendered.yaml; only the secret rules ran.", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains($"warning: {notes}: cannot tell what kind of target this is; only the secret rules ran; name its kind with a prefix (dockerfile:, k8s:, seccomp:, runtime-config:) or --kind.", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"warning: {notes}: cannot tell what kind of target this is; only the secret rules ran; name its kind with a prefix (dockerfile:, k8s:, seccomp:, runtime-config:, docker-daemon:, containerd:, crio:) or --kind.", result.StdErr, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(result.StdOut);
         var targets = json.RootElement.GetProperty("targets").EnumerateArray().ToList();
         Assert.Equal(["dockerfile", "file", "file"], targets.Select(t => t.GetProperty("kind").GetString()));

@@ -22,7 +22,7 @@ public sealed class TargetErrorTests
     {
         var result = await CliRunner.RunAsync("scan", "ocii:/x", "--no-progress");
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("strata: ocii:/x: no such file or directory, and 'ocii:' is neither an image transport nor a target kind; did you mean oci:? transports: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], dir:DIR, docker://REF; kinds: image:, rootfs:, dockerfile:, k8s:, seccomp:, runtime-config:, project:, file:.", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("strata: ocii:/x: no such file or directory, and 'ocii:' is neither an image transport nor a target kind; did you mean oci:? transports: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], dir:DIR, docker://REF; kinds: image:, rootfs:, dockerfile:, k8s:, seccomp:, runtime-config:, docker-daemon:, containerd:, crio:, project:, file:.", result.StdErr, StringComparison.Ordinal);
 
         var image = await CliRunner.RunAsync("image", "inspect", "ocii:/x");
         Assert.Equal(2, image.ExitCode);

@@ -50,6 +50,19 @@ public sealed class TargetResolverTests
     }
 
     [Fact]
+    public void Engine_configurations_are_recognised_by_name_and_content()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(TargetKind.DockerDaemonConfig, TargetResolver.Resolve(dir.WriteFile("etc/docker/daemon.json", "{\"icc\": false}")).Kind);
+        Assert.Equal(TargetKind.ContainerdConfig, TargetResolver.Resolve(dir.WriteFile("etc/containerd/config.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n")).Kind);
+        Assert.Equal(TargetKind.CrioConfig, TargetResolver.Resolve(dir.WriteFile("etc/crio/crio.conf", "# empty\n")).Kind);
+        Assert.Equal(TargetKind.CrioConfig, TargetResolver.Resolve(dir.WriteFile("etc/crio/crio.conf.d/10-caps.conf", "# drop-in\n")).Kind);
+        Assert.Equal(TargetKind.CrioConfig, TargetResolver.Resolve(dir.WriteFile("crio-node.toml", "[crio.runtime]\nselinux = true\n")).Kind);
+        Assert.Equal(TargetKind.File, TargetResolver.Resolve(dir.WriteFile("pyproject.toml", "[project]\nname = \"x\"\n")).Kind);
+        Assert.Equal(TargetKind.ContainerdConfig, TargetResolver.Resolve("containerd:" + dir.WriteFile("any-name", "version = 3\n")).Kind);
+    }
+
+    [Fact]
     public void A_directory_is_a_root_filesystem_only_when_shaped_like_one()
     {
         using var dir = new TempDirectory();
