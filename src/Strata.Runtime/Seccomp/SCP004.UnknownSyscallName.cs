@@ -13,7 +13,7 @@ public sealed class UnknownSyscallName : Check<SeccompProfile>
         Title = "Seccomp profile names a syscall its architectures do not have",
         Severity = Severity.Low,
         Layer = StackLayer.Runtime,
-        Explanation = "Runtimes skip syscall names libseccomp cannot resolve for the filter's architectures, silently. A misspelt name in an allow rule leaves the application failing with EPERM at run time; in a deny rule (on a default-allow profile) it leaves the syscall open. Names are checked against the syscall tables of the architectures the profile lists (x86_64, x86, aarch64, arm, riscv64, s390x and ppc64le are known; all of them when the profile lists none).",
+        Explanation = "Runtimes skip syscall names libseccomp cannot resolve for the filter's architectures, silently. A misspelt name in an allow rule leaves the application failing with EPERM at run time; in a deny rule (on a default-allow profile) it leaves the syscall open. Names are checked against the syscall tables of the architectures the profile lists (x86_64, x86, aarch64, arm, riscv64, s390x and ppc64le are known); against all of them when the profile lists none or is written for several native architectures, as Docker's default is.",
         Remediation = "Correct the name (see `strata seccomp resolve` and the syscall tables in man 2 syscalls), or remove it; when the name belongs to an architecture the profile should support, add that architecture (archMap or architectures).",
         References = ["https://man7.org/linux/man-pages/man2/syscalls.2.html", "https://github.com/seccomp/libseccomp"],
         Examples =
@@ -28,8 +28,11 @@ public sealed class UnknownSyscallName : Check<SeccompProfile>
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(context);
+        // A profile for several native architectures (moby's default) shares one name list between them: a name of any
+        // architecture belongs there. A profile for one (with its sub-architectures) is checked against that one.
+        var natives = subject.ArchMap.Count > 0 ? subject.ArchMap.Count : subject.Architectures.Count(a => SyscallTable.Find(a) is { SubArchitectures.Count: > 0 });
         var tables = subject.AllArchitectures.Select(SyscallTable.Find).OfType<SyscallTable>().ToList();
-        if (tables.Count == 0)
+        if (tables.Count == 0 || natives > 1)
         {
             tables = [.. SyscallTable.All];
         }

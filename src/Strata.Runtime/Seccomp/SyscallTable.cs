@@ -55,21 +55,41 @@ public sealed record SyscallTable(string Name, string ScmpArch, string GoArch, I
 
     private static SyscallTable Read(string name, string scmp, string go, IReadOnlyList<string> subs)
     {
-        using var stream = typeof(SyscallTable).Assembly.GetManifestResourceStream($"Strata.Runtime.Seccomp.Syscalls.{name}.tsv")
-            ?? throw new InvalidOperationException($"The syscall table of {name} is not embedded.");
-        using var reader = new StreamReader(stream);
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
-        while (reader.ReadLine() is { } line)
+        foreach (var fields in Lines($"{name}.tsv"))
         {
-            var tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (line.Length == 0 || line[0] == '#' || tab < 0)
-            {
-                continue;
-            }
+            byName[fields[0]] = int.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture);
+        }
 
-            byName[line[..tab]] = int.Parse(line.AsSpan(tab + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+        foreach (var fields in Newer)
+        {
+            if (fields[2] == "*" || fields[2].Split(',').Contains(name, StringComparer.Ordinal))
+            {
+                byName.TryAdd(fields[0], int.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture));
+            }
         }
 
         return new SyscallTable(name, scmp, go, subs, byName);
+    }
+
+    /// <summary>Syscalls newer than the libseccomp the tables come from: name, number, architectures (* for all).</summary>
+    internal static IReadOnlyList<string[]> Newer => Lines("newer.txt");
+
+    /// <summary>The tab-separated fields of each line of an embedded table, comments and blank lines left out.</summary>
+    internal static IReadOnlyList<string[]> Lines(string resource)
+    {
+        using var stream = typeof(SyscallTable).Assembly.GetManifestResourceStream("Strata.Runtime.Seccomp.Syscalls." + resource)
+            ?? throw new InvalidOperationException($"The syscall table {resource} is not embedded.");
+        using var reader = new StreamReader(stream);
+        var lines = new List<string[]>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                lines.Add(line.Split('\t'));
+            }
+        }
+
+        return lines;
     }
 }
