@@ -141,7 +141,7 @@ public sealed class SeccompCommandTests
         var configPath = bundle.Combine("config.json");
         var config = JsonNode.Parse(await File.ReadAllTextAsync(configPath))!.AsObject();
         config["process"]!["terminal"] = false;
-        config["process"]!["args"] = new JsonArray("/bin/sh", "-c", script + " 2>&1");
+        config["process"]!["args"] = new JsonArray("/bin/sh", "-c", "exec 2>&1; " + script);
         config["linux"]!["seccomp"] = seccomp;
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
         var state = bundle.Combine("state");
