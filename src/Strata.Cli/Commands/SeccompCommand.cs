@@ -36,7 +36,7 @@ internal static class SeccompCommand
             Description = "The host kernel version minKernel conditions are compared with (5.10, 6.1.0-13-amd64), or latest. Default: the running kernel.",
         };
 
-        var input = new Argument<string>("profile") { Description = "A seccomp profile: moby/Docker or OCI JSON, an OCI config.json (its linux.seccomp), or a security-profiles-operator SeccompProfile (YAML or JSON); - reads standard input." };
+        var input = new Argument<string>("profile") { Description = "A seccomp profile: moby/Docker or OCI JSON, an OCI config.json (its linux.seccomp), or a security-profiles-operator SeccompProfile (YAML or JSON); /dev/stdin reads standard input." };
         var to = new Option<string>("--to") { HelpName = "format", Description = "docker, oci or spo.", Required = true };
         to.AcceptOnlyFromAmong("docker", "oci", "spo");
         var output = new Option<string?>("--output", "-o") { HelpName = "file", Description = "Write the profile to FILE instead of standard output." };
@@ -97,7 +97,7 @@ internal static class SeccompCommand
             var threshold = parse.GetValue(failOn) is { } text
                 ? SeverityNames.TryParse(text, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(text)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
                 : Severity.Info;
-            var path = file == "-" ? file : Path.GetFullPath(file, io.WorkingDirectory);
+            var path = Path.GetFullPath(file, io.WorkingDirectory);
             var findings = await new SeccompScanner().ScanAsync(new ScanTarget(TargetKind.SeccompProfile, file, path), new ScanContext { Limits = parse.GetValue(shared.Limits) ?? Limits.Default }, ct);
             await Write(io, Json(parse, format) ? FindingsJson(file, findings) : FindingsText(file, findings), ct);
             return findings.Any(f => f.Severity >= threshold) ? ExitCode.Findings : ExitCode.Clean;
@@ -129,7 +129,7 @@ internal static class SeccompCommand
     }
 
     private static SeccompProfile Load(string file, ParseResult parse, SharedOptions shared, CliIo io) =>
-        SeccompProfileReader.Load(file == "-" ? file : Path.GetFullPath(file, io.WorkingDirectory), parse.GetValue(shared.Limits) ?? Limits.Default);
+        SeccompProfileReader.Load(Path.GetFullPath(file, io.WorkingDirectory), parse.GetValue(shared.Limits) ?? Limits.Default);
 
     private static Task Write(CliIo io, string text, CancellationToken ct) => io.Out.WriteAsync(Encoding.UTF8.GetBytes(text), ct).AsTask();
 
@@ -188,7 +188,7 @@ internal static class SeccompCommand
 
     private static string SpoName(string file)
     {
-        var stem = file == "-" ? "profile" : Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
+        var stem = Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
         var cleaned = new string([.. stem.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
         return cleaned.Length == 0 ? "profile" : cleaned;
     }
