@@ -44,7 +44,8 @@ public sealed class SeccompTests
               ]
             }
             """);
-        var findings = await ScanAsync(path);
+        // SCP-005 (no architectures) and SCP-006 (clone3 gets EPERM) apply too; this test is about the other two.
+        var findings = (await ScanAsync(path)).Where(f => f.RuleId is "SCP-002" or "SCP-003").ToList();
         Assert.Equal(["SCP-002", "SCP-003"], findings.Select(f => f.RuleId).Order().ToArray());
         Assert.All(findings, f => Assert.Equal(4, f.Location.Line));
         Assert.Equal("unshare", findings.Single(f => f.RuleId == "SCP-002").Location.Subject);

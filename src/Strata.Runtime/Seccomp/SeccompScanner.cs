@@ -7,11 +7,11 @@ using Strata.Core.Rules;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 
-/// <summary>Scans a seccomp profile file.</summary>
+/// <summary>Scans a seccomp profile file: moby or OCI JSON, or a security-profiles-operator object.</summary>
 public sealed class SeccompScanner : ITargetScanner
 {
     /// <summary>Every seccomp check, in rule order; the runtime config scanner runs them on embedded profiles too.</summary>
-    public IReadOnlyList<Check<SeccompProfile>> Checks { get; } = [new DefaultAllow(), new DangerousSyscallsAllowed(), new UnfilteredClone()];
+    public IReadOnlyList<Check<SeccompProfile>> Checks { get; } = [new DefaultAllow(), new DangerousSyscallsAllowed(), new UnfilteredClone(), new UnknownSyscallName(), new NoArchitectures(), new Clone3NotEnosys()];
 
     public string Name => "seccomp";
 
@@ -23,8 +23,7 @@ public sealed class SeccompScanner : ITargetScanner
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(context);
-        using var source = JsonSource.Load(target.Locator, context.Limits);
-        var profile = SeccompProfile.Parse(source);
+        var profile = SeccompProfileReader.Load(target.Locator, context.Limits);
         return Task.FromResult(CheckRunner.Run(Checks, profile, context.ChecksOf(target.Name), context.Logger, cancellationToken));
     }
 }
