@@ -315,7 +315,8 @@ public static class CapabilityReport
         w.WriteEndArray();
     }
 
-    private static string Json(Action<Utf8JsonWriter> write)
+    /// <summary>Indented JSON text written by <paramref name="write"/>, with a final newline (also `strata inside`'s).</summary>
+    internal static string Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

@@ -116,8 +116,7 @@ public static class ContainmentReport
 
     private static string Json(ContainmentView view, IReadOnlyList<Finding> findings, IReadOnlyList<SyscallResult>? syscalls)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        return CapabilityReport.Json(w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("inContainer", view.InContainer);
@@ -236,9 +235,7 @@ public static class ContainmentReport
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+        });
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
