@@ -10,14 +10,15 @@ using Strata.Core.Findings;
 using Strata.Core.Scanning;
 using Strata.Core.Targets;
 using Strata.Kernel.Capabilities;
+using Strata.Runtime.Recording;
 using Strata.Runtime.Seccomp;
 
-/// <summary><c>strata seccomp convert|resolve|lint|diff</c>: seccomp profiles in the moby, OCI and security-profiles-operator formats.</summary>
+/// <summary><c>strata seccomp convert|resolve|lint|diff|record</c>: seccomp profiles in the moby, OCI and security-profiles-operator formats.</summary>
 internal static class SeccompCommand
 {
     public static Command Create(SharedOptions shared, CliIo io)
     {
-        var command = new Command("seccomp", "Seccomp profiles in Docker/moby, OCI runtime-spec (linux.seccomp) and security-profiles-operator (SeccompProfile YAML) form: convert, resolve, lint, diff.");
+        var command = new Command("seccomp", "Seccomp profiles in Docker/moby, OCI runtime-spec (linux.seccomp) and security-profiles-operator (SeccompProfile YAML) form: convert, resolve, lint, diff, and record from a real run.");
         var format = new Option<string>("--format", "-f") { HelpName = "format", Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var arch = new Option<string?>("--arch")
@@ -115,11 +116,92 @@ internal static class SeccompCommand
             return differences.Count > 0 ? ExitCode.Findings : ExitCode.Clean;
         });
 
+        var record = CreateRecord(shared, io, name, caps, kernel);
+
         command.Subcommands.Add(convert);
         command.Subcommands.Add(resolve);
         command.Subcommands.Add(lint);
         command.Subcommands.Add(diff);
+        command.Subcommands.Add(record);
         return command;
+    }
+
+    private static Command CreateRecord(SharedOptions shared, CliIo io, Option<string?> name, Option<string?> caps, Option<string?> kernel)
+    {
+        var sources = new RecordingSources();
+        var output = new Option<string?>("--output", "-o") { HelpName = "file", Description = "Write the profile to FILE (required when a command is recorded: its own output goes to standard output)." };
+        var recordTo = new Option<string>("--to") { HelpName = "format", Description = "oci (default; Docker and Podman read it too), docker or spo.", DefaultValueFactory = _ => "oci" };
+        recordTo.AcceptOnlyFromAmong("docker", "oci", "spo");
+        var baseline = new Option<string>("--baseline")
+        {
+            HelpName = "runtime",
+            Description = $"Add the syscalls the runtime's init makes after installing the filter ({string.Join(", ", RuntimeBaseline.Known)}), or none. Default: runc.",
+            DefaultValueFactory = _ => "runc",
+        };
+        var merge = new Option<string[]>("--merge") { HelpName = "profile", Description = "Join the syscalls another recorded profile allows (any format). Repeatable." };
+        var fromAudit = new Option<string[]>("--from-audit") { HelpName = "log", Description = "Read type=SECCOMP audit records (audit.log, or type=1326 kernel, syslog or journal lines) of a container run with an SCMP_ACT_LOG profile. Repeatable." };
+        var pid = new Option<int[]>("--pid") { HelpName = "pid", Description = "Take only audit records of these processes. Repeatable." };
+        var exe = new Option<string[]>("--exe") { HelpName = "path", Description = "Take only audit records of these executables (exe=). Repeatable." };
+        var record = new Command("record", "Record the minimal allowlist profile of a program: run it with every child traced (strace -f), read strace logs or seccomp audit records, join recorded profiles. Default action SCMP_ACT_ERRNO (EPERM), this machine's architecture with its sub-architectures, the syscalls sorted, plus --baseline's.")
+        {
+            output, recordTo, name, baseline, merge, fromAudit, pid, exe, caps, kernel,
+        };
+        sources.AddTo(record);
+        Add(record, shared, io, async (parse, ct) =>
+        {
+            var outputPath = parse.GetValue(output);
+            var runtime = parse.GetValue(baseline)!;
+            var extra = runtime == "none" ? [] : RuntimeBaseline.For(runtime) ?? throw StrataException.Usage($"--baseline '{Redaction.Quote(runtime, 40)}': expected {string.Join(", ", RuntimeBaseline.Known)} or none.");
+            var merged = parse.GetValue(merge) ?? [];
+            var audits = parse.GetValue(fromAudit) ?? [];
+            if (sources.HasCommand(parse) && outputPath is null)
+            {
+                throw StrataException.Usage("Give --output FILE when recording a command: the command writes to standard output too.");
+            }
+
+            if (!sources.HasCommand(parse) && merged.Length == 0 && audits.Length == 0 && (parse.GetValue(sources.FromStrace) ?? []).Length == 0)
+            {
+                throw StrataException.Usage("Nothing to record: give a command after --, or --from-strace, --from-audit or --merge.");
+            }
+
+            var table = sources.Table(parse);
+            var recording = await sources.GatherAsync(parse, io, ct);
+            var filter = new AuditLog.Filter(new HashSet<int>(parse.GetValue(pid) ?? []), new HashSet<string>(parse.GetValue(exe) ?? [], StringComparer.Ordinal));
+            foreach (var audit in audits)
+            {
+                using var reader = RecordingSources.OpenText(audit, Path.GetFullPath(audit, io.WorkingDirectory));
+                var taken = await AuditLog.ReadAsync(reader, filter, recording, ct);
+                await io.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: {Safe(audit)}: {taken} seccomp records taken"));
+            }
+
+            var names = new SortedSet<string>(recording.Syscalls.Keys, StringComparer.Ordinal);
+            var target = new SeccompTarget(table, Capabilities(parse.GetValue(caps) ?? "docker"), Kernel(parse.GetValue(kernel)));
+            foreach (var file in merged)
+            {
+                names.UnionWith(SeccompRecorder.AllowedNames(Load(file, parse, shared, io), target));
+            }
+
+            var recorded = names.Count;
+            names.UnionWith(extra);
+            await RecordingSources.WarnAsync(io, recording);
+            var (profile, unknown) = SeccompRecorder.Build(names, table);
+            if (unknown.Count > 0)
+            {
+                await io.Error.WriteLineAsync($"strata: left out {unknown.Count} names no {table.Name} table knows: {string.Join(", ", unknown.Select(n => Redaction.Quote(n, 64)))}");
+            }
+
+            var format = parse.GetValue(recordTo) switch { "docker" => SeccompFormat.Docker, "spo" => SeccompFormat.Spo, _ => SeccompFormat.Oci };
+            if (format == SeccompFormat.Spo)
+            {
+                profile = profile with { Spo = new SpoMetadata(parse.GetValue(name) ?? (outputPath is null ? "recorded" : SpoName(outputPath)), null, null, null) };
+            }
+
+            var text = SeccompProfileWriter.Write(profile, format);
+            await ReportOutput.WriteAsync(io, outputPath, stream => stream.WriteAsync(Encoding.UTF8.GetBytes(text.EndsWith('\n') ? text : text + "\n"), ct).AsTask());
+            await io.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"strata: {profile.Rules.Sum(r => r.Names.Count)} syscalls allowed ({recorded} recorded{(runtime == "none" ? string.Empty : $", {extra.Count} in the {runtime} baseline")}); everything else fails with EPERM{(outputPath is null ? string.Empty : "; wrote " + Safe(outputPath))}"));
+            return ExitCode.Clean;
+        });
+        return record;
     }
 
     private static void Add(Command command, SharedOptions shared, CliIo io, Func<ParseResult, CancellationToken, Task<ExitCode>> body)
