@@ -23,6 +23,7 @@ public sealed class HostScanner(KernelCveTable? kernelCves = null) : ITargetScan
         new CgroupV1ReleaseAgent(),
         new NfTablesReachable(),
         new HostWithoutMandatoryAccessControl(),
+        new ContainerRunsUnconfined(),
         new SeccompUnavailable(),
         new RuntimeEscapeCve(),
         new ContainerWithDangerousCapabilities(),

@@ -67,6 +67,37 @@ public sealed class HostExposureTests
         Assert.Equal(flagged, (await ScanAsync(root)).Any(f => f.RuleId == "KRN-022"));
     }
 
+    [Fact]
+    public async Task Each_unconfined_container_is_reported_once_with_its_engine_and_id()
+    {
+        const string docker = "4b825dc642cb6eb9a060e54bf8d69288fbee4904e6f7a2a6e6f1d3d1e3f1a2b3";
+        const string containerd = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        const string confined = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        using var root = new TempDirectory();
+        root.WriteFile("sys/kernel/security/lsm", "lockdown,capability,yama,apparmor");
+        void Process(int pid, string cgroup, string label)
+        {
+            root.WriteFile($"proc/{pid}/cgroup", cgroup + "\n");
+            root.WriteFile($"proc/{pid}/attr/current", label + "\n");
+        }
+
+        Process(1, "0::/init.scope", "unconfined");
+        Process(300, $"0::/system.slice/docker-{docker}.scope", "unconfined");
+        Process(301, $"0::/system.slice/docker-{docker}.scope", "unconfined");
+        Process(400, $"0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-{containerd}.scope", "cri-containerd.apparmor.d (complain)");
+        Process(500, $"0::/system.slice/docker-{confined}.scope", "docker-default (enforce)");
+
+        var findings = (await ScanAsync(root)).Where(f => f.RuleId == "KRN-025").ToList();
+        Assert.Equal(["docker 4b825dc642cb", "containerd 9f86d081884c"], findings.Select(f => f.Location.Subject));
+        Assert.Contains("(pid 300)", findings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("'cri-containerd.apparmor.d (complain)'", findings[1].Message, StringComparison.Ordinal);
+
+        // SELinux permissive: KRN-022's finding, not one per container.
+        root.WriteFile("sys/kernel/security/lsm", "capability,selinux");
+        root.WriteFile("sys/fs/selinux/enforce", "0");
+        Assert.DoesNotContain(await ScanAsync(root), f => f.RuleId == "KRN-025");
+    }
+
     [Theory]
     [InlineData("Name:\tstrata\nSeccomp:\t0\nSeccomp_filters:\t0\n", "kill_process kill_thread trap errno user_notif trace log allow", false)]
     [InlineData("Name:\tstrata\n", null, true)]

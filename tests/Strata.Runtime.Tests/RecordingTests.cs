@@ -180,23 +180,14 @@ public sealed class RecordingTests
         Assert.Contains("  capability chown,\n", profile, StringComparison.Ordinal);
         Assert.DoesNotContain("bad", profile, StringComparison.Ordinal);
         Assert.Contains(recording.Warnings, w => w.Contains("control characters", StringComparison.Ordinal));
-        await AssertParsesAsync(profile);
+        await AppArmorParser.AssertParsesAsync(profile);
 
         var rooted = AppArmorProfileGenerator.Generate(recording, new AppArmorOptions("strata-rooted", "/data") { KernelInterfaceDenials = false });
         Assert.Contains("  \"/a b,c#d.txt\" r,\n", rooted, StringComparison.Ordinal);
         Assert.DoesNotContain("my server\" mrix", rooted, StringComparison.Ordinal);
         Assert.DoesNotContain("deny", rooted, StringComparison.Ordinal);
-        await AssertParsesAsync(rooted);
+        await AppArmorParser.AssertParsesAsync(rooted);
 
         Assert.Throws<Core.StrataException>(() => AppArmorProfileGenerator.Generate(recording, new AppArmorOptions("bad name {")));
-    }
-
-    /// <summary>apparmor_parser -Q (parse and compile, no kernel load) -K (no cache): exit 0 for a valid profile.</summary>
-    internal static async Task AssertParsesAsync(string profile)
-    {
-        using var dir = new TempDirectory("strata-apparmor");
-        var path = dir.WriteFile("profile", profile);
-        var result = await ExternalTool.RunAsync("apparmor_parser", ["-Q", "-K", path]);
-        Assert.True(result.ExitCode == 0, $"apparmor_parser exited {result.ExitCode}: {result.StdErr}\n{profile}");
     }
 }

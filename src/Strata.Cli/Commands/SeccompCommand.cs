@@ -135,7 +135,7 @@ internal static class SeccompCommand
         var baseline = new Option<string>("--baseline")
         {
             HelpName = "runtime",
-            Description = $"Add the syscalls the runtime's init makes after installing the filter ({string.Join(", ", RuntimeBaseline.Known)}), or none. Default: runc.",
+            Description = $"Add the syscalls the runtime's init makes after installing the filter ({string.Join(", ", RuntimeBaseline.Known)}), or none.",
             DefaultValueFactory = _ => "runc",
         };
         var merge = new Option<string[]>("--merge") { HelpName = "profile", Description = "Join the syscalls another recorded profile allows (any format). Repeatable." };

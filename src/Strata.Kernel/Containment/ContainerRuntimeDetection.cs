@@ -173,11 +173,31 @@ public sealed partial record ContainerRuntimeDetection(string? Engine, bool Kube
     private static string? Variable(string? environ, string name) =>
         environ?.Split('\0').FirstOrDefault(v => v.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
 
+    /// <summary>
+    /// The engine and container ID a process's /proc/PID/cgroup places it in (a 64-hex-digit ID in a docker, libpod,
+    /// crio, cri-containerd or kubepods path), or null for a process outside any container.
+    /// </summary>
+    public static (string Engine, string Id)? ContainerOf(string cgroups)
+    {
+        ArgumentNullException.ThrowIfNull(cgroups);
+        if (ContainerId().Match(cgroups) is not { Success: true } id)
+        {
+            return null;
+        }
+
+        var engine = CgroupMarks.FirstOrDefault(m => m.Pattern.IsMatch(cgroups)).Engine
+            ?? (cgroups.Contains("kubepods", StringComparison.Ordinal) ? "kubernetes" : "container");
+        return (engine, id.Groups[1].Value);
+    }
+
     private static string FirstField(string text, string key) =>
         text.Split('\n').FirstOrDefault(l => l.StartsWith(key + "=", StringComparison.Ordinal)) is { } line ? Trim(line) : key + " unknown";
 
     /// <summary>Text from the inspected machine, shortened for one report line (a container ID is 64 hex digits).</summary>
     private static string Trim(string text) => Strata.Core.Findings.Redaction.Quote(text.Trim(), 100).Trim('\'');
+
+    [GeneratedRegex(@"(?:/docker/|docker-|libpod-|crio-|cri-containerd-|/k8s\.io/|kubepods[^\n]*/)([0-9a-f]{64})(?:\.scope)?(?:/|\n|$)")]
+    private static partial Regex ContainerId();
 
     [GeneratedRegex(@"(/docker/[0-9a-f]{12,64}|docker-[0-9a-f]{12,64}\.scope|/actions_job/[0-9a-f]{12,64})")]
     private static partial Regex DockerCgroup();

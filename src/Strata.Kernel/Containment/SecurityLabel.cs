@@ -13,12 +13,15 @@ public sealed record SecurityLabel(string? Module, string? Label, bool Confined,
 {
     private static readonly string[] UnconfinedSelinuxTypes = ["spc_t", "unconfined_t", "kernel_t", "initrc_t", "unconfined_service_t"];
 
-    public static SecurityLabel Read(HostSnapshot host)
+    public static SecurityLabel Read(HostSnapshot host) => Read(host, "self");
+
+    /// <summary>The label of process <paramref name="pid"/> ("self" for this one).</summary>
+    public static SecurityLabel Read(HostSnapshot host, string pid)
     {
         ArgumentNullException.ThrowIfNull(host);
         var active = host.Read("/sys/kernel/security/lsm")?.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        var apparmor = Clean(host.Read("/proc/self/attr/apparmor/current"));
-        var current = Clean(host.Read("/proc/self/attr/current"));
+        var apparmor = Clean(host.Read($"/proc/{pid}/attr/apparmor/current"));
+        var current = Clean(host.Read($"/proc/{pid}/attr/current"));
         if (apparmor is not null)
         {
             return AppArmor(apparmor, active);
