@@ -106,6 +106,21 @@ public sealed class SeccompCommandTests
     }
 
     [Fact]
+    public async Task A_seccomp_profile_object_is_scanned_as_a_profile_and_in_a_stream_as_a_manifest()
+    {
+        using var dir = new TempDirectory();
+        const string spo = "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\nmetadata:\n  name: open\nspec:\n  defaultAction: SCMP_ACT_ALLOW\n";
+        var single = dir.WriteFile("profile.yaml", spo);
+        var alone = await CliRunner.RunAsync("scan", "--format", "json", single);
+        Assert.Contains("\"kind\": \"seccomp\"", alone.StdOut, StringComparison.Ordinal);
+        Assert.Contains("SCP-001", alone.StdOut, StringComparison.Ordinal);
+
+        var stream = dir.WriteFile("stream.yaml", spo + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+        var mixed = await CliRunner.RunAsync("scan", "--format", "json", stream);
+        Assert.Contains("\"kind\": \"k8s\"", mixed.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Converted_moby_default_loads_in_runc_and_a_syscall_left_out_fails_with_eperm()
     {
         var converted = await CliRunner.RunAsync("seccomp", "convert", MobyDefault, "--to", "oci", "--caps", "runc");

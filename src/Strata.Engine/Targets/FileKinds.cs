@@ -82,6 +82,13 @@ public static partial class FileKinds
 
         if (YamlApiVersionPattern().IsMatch(head) && extension is not ".json")
         {
+            // One security-profiles-operator SeccompProfile object is a seccomp profile; in a stream of other objects it is a manifest.
+            if (SpoSeccompKindPattern().IsMatch(head) && head.Contains("security-profiles-operator.x-k8s.io", StringComparison.Ordinal)
+                && !DocumentSeparatorPattern().IsMatch(head.TrimStart().TrimStart('-')))
+            {
+                return new FileClass(TargetKind.SeccompProfile);
+            }
+
             return head.Contains("{{", StringComparison.Ordinal)
                 ? new FileClass(TargetKind.File, "a template (Helm or Go), not a manifest", HelmHint) { IsHelm = true }
                 : new FileClass(TargetKind.KubernetesManifest);
@@ -219,6 +226,12 @@ public static partial class FileKinds
 
     [GeneratedRegex(@"^\s*apiVersion\s*:", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex YamlApiVersionPattern();
+
+    [GeneratedRegex(@"^kind\s*:\s*[""']?SeccompProfile[""']?\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex SpoSeccompKindPattern();
+
+    [GeneratedRegex(@"^---", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex DocumentSeparatorPattern();
 
     [GeneratedRegex(@"^\s*FROM\s+\S", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DockerfileInstructionPattern();

@@ -18,7 +18,7 @@ public sealed class RootIsHostRoot : ContainerCheck
         Explanation = "The process runs as UID 0 and no user namespace maps that UID to an unprivileged one on the host (uid_map '0 0 4294967295'). Every other layer of isolation then stands between a compromised process and host root: a file reachable through a mount, a kernel bug, a runtime bug such as CVE-2019-5736 (overwriting the host's runc) all act as real root. With a user namespace (Docker's userns-remap, Podman rootless, Kubernetes hostUsers: false) the same escape lands as an unprivileged host user.",
         Remediation = "Run the workload as a non-root user (USER in the image; runAsNonRoot and runAsUser in Kubernetes), and where the runtime supports it, in a user namespace: Docker --userns-remap, Podman rootless or --userns=auto, Kubernetes hostUsers: false.",
         References = ["https://man7.org/linux/man-pages/man7/user_namespaces.7.html", "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/"],
-        Equivalents = ["amicontained (user namespace)", "docker-bench-security 2.10 (userns-remap)"],
+        Equivalents = ["amicontained (user namespace)", "docker-bench-security 2.9 (user namespace support)"],
         Examples =
         [
             new RuleExample(DockerMark + "/proc/self/status = Uid:\t0\t0\t0\t0\n/proc/self/uid_map = 0 0 4294967295", true, "root, no user namespace"),

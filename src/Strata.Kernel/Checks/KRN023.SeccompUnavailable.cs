@@ -19,7 +19,7 @@ public sealed class SeccompUnavailable : Check<HostSnapshot>
         Explanation = "The article's runtime hardening rests on seccomp allowlists: the Docker, containerd and CRI-O default profiles block some 50 system calls (unshare of user namespaces, keyctl, bpf, userfaultfd, mount, kexec…) that most kernel escapes start with. A kernel built without CONFIG_SECCOMP_FILTER cannot apply them; some runtimes then start containers without a filter and only log a warning.",
         Remediation = "Run a kernel built with CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER (every major distribution kernel is); check that `grep Seccomp /proc/self/status` shows the field and /proc/sys/kernel/seccomp/actions_avail lists `kill_process kill_thread trap errno user_notif trace log allow`.",
         References = ["https://www.kernel.org/doc/html/latest/userspace-api/seccomp_filter.html", "https://docs.docker.com/engine/security/seccomp/"],
-        Equivalents = ["docker-bench-security 5.21 (default seccomp profile, related)"],
+        Equivalents = ["docker-bench-security 5.22 (default seccomp profile, related)"],
         Examples =
         [
             new RuleExample("/proc/self/status = Name:\tstrata\\nUid:\t0\t0\t0\t0", true, "no Seccomp field: a kernel without CONFIG_SECCOMP"),

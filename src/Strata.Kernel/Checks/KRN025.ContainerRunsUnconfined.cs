@@ -29,7 +29,7 @@ public sealed class ContainerRunsUnconfined : Check<HostSnapshot>
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
             "https://github.com/docker/docker-bench-security",
         ],
-        Equivalents = ["docker-bench-security 5.1 (AppArmor profile enabled), 5.2 (SELinux security options set)"],
+        Equivalents = ["docker-bench-security 5.2 (AppArmor profile enabled), 5.3 (SELinux security options set)"],
         Examples =
         [
             new RuleExample("/sys/kernel/security/lsm = capability,yama,apparmor\n/proc/4242/cgroup = 0::/system.slice/docker-4b825dc642cb6eb9a060e54bf8d69288fbee4904e6f7a2a6e6f1d3d1e3f1a2b3.scope\n/proc/4242/attr/current = unconfined", true, "Docker container started with apparmor=unconfined"),

@@ -15,7 +15,7 @@ public sealed class KernelPathsUnmasked : Check<RuntimeConfig>
         Explanation = "runc's template masks /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and others (linux.maskedPaths) and mounts /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs read-only (linux.readonlyPaths). Each one left out exposes kernel memory, key material, timing side channels, or lets a process with the capability reconfigure or crash the host kernel.",
         Remediation = "Keep at least runc's default maskedPaths and readonlyPaths (`runc spec` prints them); Docker and containerd add the same ones unless the container is privileged or uses unmasked /proc (Kubernetes procMount: Unmasked).",
         References = ["https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#masked-paths", "https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#readonly-paths"],
-        Equivalents = ["kubescape C-0268 (procMount)"],
+        Equivalents = ["Pod Security Standards baseline procMount"],
         Examples =
         [
             new RuleExample("""{"linux": {"maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}}""", true),

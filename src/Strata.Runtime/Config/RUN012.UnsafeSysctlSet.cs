@@ -17,7 +17,7 @@ public sealed class UnsafeSysctlSet : Check<RuntimeConfig>
         Explanation = "linux.sysctl sets kernel parameters for the container. Outside Kubernetes' safe set, even a namespaced one (net.core.somaxconn, kernel.msgmax) can starve or disturb the host; one that is not namespaced (kernel.*, vm.*, fs.* other than fs.mqueue) changes the whole host and is reported as high.",
         Remediation = "Keep to the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_unprivileged_port_start, …); set others on dedicated hosts only.",
         References = ["https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/", "https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#sysctl"],
-        Equivalents = ["kubescape C-0075 (unsafe sysctls)"],
+        Equivalents = ["Pod Security Standards baseline sysctls"],
         Examples =
         [
             new RuleExample("""{"linux": {"sysctl": {"kernel.core_pattern": "|/tmp/x"}}}""", true, "not namespaced"),

@@ -16,7 +16,7 @@ public sealed class CrioUnsafeDefaultSysctls : Check<EngineConfig>
         Explanation = "default_sysctls applies to every container. A sysctl outside Kubernetes' safe set can starve or disturb the node even when namespaced (net.core.somaxconn, kernel.msgmax), and one that is not namespaced changes the whole host.",
         Remediation = "Keep default_sysctls to the safe set; let the pods that need others request them (kubelet --allowed-unsafe-sysctls on dedicated nodes).",
         References = ["https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/", "https://github.com/cri-o/cri-o/blob/main/docs/crio.conf.5.md"],
-        Equivalents = ["kubescape C-0075 (unsafe sysctls)"],
+        Equivalents = ["Pod Security Standards baseline sysctls"],
         Examples =
         [
             new RuleExample("[crio.runtime]\ndefault_sysctls = [\"net.core.somaxconn=4096\"]\n", true),
