@@ -27,36 +27,9 @@ public static class ReportSchema
     }
 
     /// <summary>The value, or JSON <c>null</c>: a field that does not apply is <c>null</c>, never missing.</summary>
-    public static void WriteNullable(Utf8JsonWriter json, string name, string? value)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
-    }
+    public static void WriteNullable(Utf8JsonWriter json, string name, string? value) => Core.Documents.JsonText.WriteNullable(json, name, value);
 
-    public static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string>? values)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        if (values is null)
-        {
-            json.WriteNull(name);
-            return;
-        }
-
-        json.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
-    }
+    public static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string>? values) => Core.Documents.JsonText.WriteStrings(json, name, values);
 
     public static void WriteNumbers(Utf8JsonWriter json, string name, IEnumerable<int> values)
     {

@@ -3,7 +3,6 @@ namespace Strata.Cli.Commands;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Strata.Core;
 using Strata.Core.Findings;
@@ -306,7 +305,7 @@ internal static class SeccompCommand
         return text.ToString();
     }
 
-    private static string FindingsJson(string file, IReadOnlyList<Finding> findings) => JsonText(writer =>
+    private static string FindingsJson(string file, IReadOnlyList<Finding> findings) => Core.Documents.JsonText.Render(relaxed: true, write: writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("profile", file);
@@ -350,7 +349,7 @@ internal static class SeccompCommand
         return text.ToString();
     }
 
-    private static string DiffJson(string a, string b, IReadOnlyList<SeccompDifference> differences) => JsonText(writer =>
+    private static string DiffJson(string a, string b, IReadOnlyList<SeccompDifference> differences) => Core.Documents.JsonText.Render(relaxed: true, write: writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("a", a);
@@ -368,15 +367,4 @@ internal static class SeccompCommand
         writer.WriteEndArray();
         writer.WriteEndObject();
     });
-
-    private static string JsonText(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            write(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
 }

@@ -316,14 +316,5 @@ public static class CapabilityReport
     }
 
     /// <summary>Indented JSON text written by <paramref name="write"/>, with a final newline (also `strata inside`'s).</summary>
-    internal static string Json(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            write(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
+    internal static string Json(Action<Utf8JsonWriter> write) => Core.Documents.JsonText.Render(write);
 }

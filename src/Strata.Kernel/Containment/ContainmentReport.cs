@@ -3,6 +3,7 @@ namespace Strata.Kernel.Containment;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Kernel.Capabilities;
 
@@ -121,19 +122,19 @@ public static class ContainmentReport
             w.WriteStartObject();
             w.WriteBoolean("inContainer", view.InContainer);
             w.WriteStartObject("runtime");
-            WriteNullable(w, "engine", view.Runtime.Engine);
+            JsonText.WriteNullable(w, "engine", view.Runtime.Engine);
             w.WriteBoolean("kubernetes", view.Runtime.Kubernetes);
-            WriteStrings(w, "evidence", view.Runtime.Evidence);
+            JsonText.WriteStrings(w, "evidence", view.Runtime.Evidence);
             w.WriteEndObject();
             w.WriteBoolean("privileged", view.Privileged);
-            WriteStrings(w, "privilegeReasons", view.PrivilegeReasons);
+            JsonText.WriteStrings(w, "privilegeReasons", view.PrivilegeReasons);
             w.WriteStartArray("namespaces");
             foreach (var ns in view.Namespaces)
             {
                 w.WriteStartObject();
                 w.WriteString("type", ns.Type);
-                WriteNumber(w, "inode", ns.Inode);
-                WriteNumber(w, "pid1Inode", ns.Pid1Inode);
+                JsonText.WriteNullable(w, "inode", ns.Inode);
+                JsonText.WriteNullable(w, "pid1Inode", ns.Pid1Inode);
                 w.WriteString("verdict", ns.Verdict);
                 w.WriteEndObject();
             }
@@ -160,21 +161,21 @@ public static class ContainmentReport
                 {
                     w.WriteStartObject(name);
                     w.WriteString("mask", set.ToHex());
-                    WriteStrings(w, "names", [.. set.Names]);
+                    JsonText.WriteStrings(w, "names", [.. set.Names]);
                     w.WriteEndObject();
                 }
 
                 var docker = CapabilityAssessment.Of(caps.Effective, CapabilityCatalog.DefaultOf("docker")!, view.LastCap);
-                WriteStrings(w, "beyondDockerDefault", [.. docker.Added.Names]);
-                WriteStrings(w, "escapeCapable", [.. docker.EscapeCapable.Select(c => c.Name)]);
+                JsonText.WriteStrings(w, "beyondDockerDefault", [.. docker.Added.Names]);
+                JsonText.WriteStrings(w, "escapeCapable", [.. docker.EscapeCapable.Select(c => c.Name)]);
             }
 
             w.WriteNumber("lastCap", view.LastCap);
             w.WriteBoolean("all", view.AllCapabilities);
             w.WriteEndObject();
             w.WriteStartObject("seccomp");
-            WriteNumber(w, "mode", view.SeccompMode is { } mode ? (ulong)mode : null);
-            WriteNumber(w, "filters", view.SeccompFilters is { } filters ? (ulong)filters : null);
+            JsonText.WriteNullable(w, "mode", view.SeccompMode is { } mode ? (ulong)mode : null);
+            JsonText.WriteNullable(w, "filters", view.SeccompFilters is { } filters ? (ulong)filters : null);
             w.WriteString("description", view.SeccompDescription);
             w.WriteEndObject();
             if (view.NoNewPrivs is { } nnp)
@@ -187,11 +188,11 @@ public static class ContainmentReport
             }
 
             w.WriteStartObject("lsm");
-            WriteNullable(w, "module", view.Label.Module);
-            WriteNullable(w, "label", view.Label.Label);
-            WriteNullable(w, "mode", view.Label.Mode);
+            JsonText.WriteNullable(w, "module", view.Label.Module);
+            JsonText.WriteNullable(w, "label", view.Label.Label);
+            JsonText.WriteNullable(w, "mode", view.Label.Mode);
             w.WriteBoolean("confined", view.Label.Confined);
-            WriteStrings(w, "active", view.Label.ActiveModules);
+            JsonText.WriteStrings(w, "active", view.Label.ActiveModules);
             w.WriteEndObject();
             w.WriteStartArray("exposures");
             foreach (var exposure in view.Exposures)
@@ -204,7 +205,7 @@ public static class ContainmentReport
             }
 
             w.WriteEndArray();
-            WriteStrings(w, "hostNetworkInterfaces", view.HostNetwork);
+            JsonText.WriteStrings(w, "hostNetworkInterfaces", view.HostNetwork);
             if (syscalls is not null)
             {
                 w.WriteStartArray("syscalls");
@@ -215,7 +216,7 @@ public static class ContainmentReport
                     w.WriteNumber("number", call.Number);
                     w.WriteString("outcome", JsonNamingPolicy.KebabCaseLower.ConvertName(call.Outcome.ToString()));
                     w.WriteNumber("errno", call.Errno);
-                    WriteNullable(w, "missingCapability", call.MissingCapability);
+                    JsonText.WriteNullable(w, "missingCapability", call.MissingCapability);
                     w.WriteEndObject();
                 }
 
@@ -236,41 +237,6 @@ public static class ContainmentReport
             w.WriteEndArray();
             w.WriteEndObject();
         });
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    private static void WriteNumber(Utf8JsonWriter w, string name, ulong? value)
-    {
-        if (value is { } number)
-        {
-            w.WriteNumber(name, number);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
     }
 
     private static void WriteMappings(Utf8JsonWriter w, string name, IReadOnlyList<IdMapping> mappings)
