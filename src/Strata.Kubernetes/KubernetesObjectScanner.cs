@@ -26,7 +26,7 @@ public sealed class KubernetesObjectScanner(SecretScannerProvider secrets) : ITa
     public IReadOnlyList<Check<PodSpecView>> PodChecks { get; } =
     [
         new ResourceLimitsMissing(),
-        new WritableRootFilesystem(),
+        new ContainerRootFilesystemWritable(),
         new SensitiveHostPathMount(),
         new HostAliasesSet(),
         new UnconfinedSeccompOrAppArmor(),

@@ -6,7 +6,7 @@ using Strata.Core.Findings;
 using Strata.Core.Rules;
 
 /// <summary>A container whose root filesystem is writable (readOnlyRootFilesystem not true).</summary>
-public sealed class WritableRootFilesystem : Check<PodSpecView>
+public sealed class ContainerRootFilesystemWritable : Check<PodSpecView>
 {
     public override Rule Rule { get; } = new()
     {
