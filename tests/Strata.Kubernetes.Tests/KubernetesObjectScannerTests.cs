@@ -336,6 +336,29 @@ public sealed class KubernetesObjectScannerTests
     }
 
     [Fact]
+    public async Task A_cluster_wide_binding_to_a_built_in_role_not_in_the_input_is_followed()
+    {
+        const string binding = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: argo-edit
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: edit
+            subjects:
+            - kind: ServiceAccount
+              name: argo
+              namespace: argo
+            """;
+        var findings = await ScanAsync(binding);
+
+        var path = Assert.Single(findings, f => f.RuleId == "K8S-020");
+        Assert.Contains("ServiceAccount argo/argo → ClusterRoleBinding/argo-edit → ClusterRole edit → the built-in ClusterRole edit", path.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rbac_rules_name_the_power_and_skip_kubernetes_own_roles()
     {
         const string roles = """

@@ -46,7 +46,11 @@ public sealed class ServiceAccountClusterAdminPath : Check<ManifestSummary>
 
             var clusterWide = binding.ClusterWide || binding.BindingNamespace == "kube-system";
             var reach = clusterWide ? RbacPowers.TakeoverClusterWide : RbacPowers.Takeover;
-            var grants = subject.GrantsOf(ManifestSummary.RoleKey(binding.RoleKind, binding.BindingNamespace, binding.RoleName));
+            // A ClusterRole not in the input may be one of Kubernetes' own (admin, edit), whose grants are known.
+            var grants = subject.GrantsOf(ManifestSummary.RoleKey(binding.RoleKind, binding.BindingNamespace, binding.RoleName))
+                ?? (binding.RoleKind == "ClusterRole" && RbacPowers.OfBuiltInClusterRole(binding.RoleName) is var builtIn && builtIn != RbacPower.None
+                    ? [new RoleGrant(builtIn, $"the built-in ClusterRole {binding.RoleName}", 0)]
+                    : null);
             if (grants is null)
             {
                 continue;
