@@ -1,5 +1,6 @@
 namespace Strata.Kubernetes.Workloads;
 
+using System.Diagnostics.CodeAnalysis;
 using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
@@ -23,8 +24,16 @@ public sealed class ContainerRootFilesystemWritable : Check<PodSpecView>
             new RuleExample("containers:\n- name: web\n  image: nginx:1.25", true, "not set"),
             new RuleExample("containers:\n- name: web\n  image: nginx:1.25\n  securityContext:\n    readOnlyRootFilesystem: false", true),
             new RuleExample("containers:\n- name: web\n  image: nginx:1.25\n  securityContext:\n    readOnlyRootFilesystem: true", false),
+            new RuleExample("os:\n  name: windows\ncontainers:\n- name: web\n  image: mcr.microsoft.com/windows/nanoserver:ltsc2022", false, "a Windows pod: the check does not apply"),
         ],
     };
+
+    public override bool AppliesTo(PodSpecView subject, [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = subject.IsWindows ? $"{subject.ObjectName} runs on Windows (spec.os.name), which has no read-only root filesystem setting" : null;
+        return reason is null;
+    }
 
     public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
     {

@@ -1,5 +1,6 @@
 namespace Strata.Kubernetes.Workloads;
 
+using System.Diagnostics.CodeAnalysis;
 using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Core.Findings;
@@ -36,6 +37,13 @@ public sealed class UnconfinedSeccompOrAppArmor : Check<PodSpecView>
             new RuleExample("containers:\n- name: web\n  image: nginx:1.25", false, "no profile: the restricted level's concern"),
         ],
     };
+
+    public override bool AppliesTo(PodSpecView subject, [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        reason = subject.IsWindows ? $"{subject.ObjectName} runs on Windows (spec.os.name), which has neither seccomp nor AppArmor" : null;
+        return reason is null;
+    }
 
     public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
     {
