@@ -55,6 +55,7 @@ public sealed class ScannerRegistry
             EngineConfigScanner.Crio(),
             new SeccompScanner(),
             new KubernetesManifestScanner(secrets),
+            new KubernetesObjectScanner(secrets),
             new SourceTreeSecretScanner(secrets),
         ]);
     }

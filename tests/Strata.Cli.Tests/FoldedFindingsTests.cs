@@ -100,7 +100,7 @@ public sealed class FoldedFindingsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pod_with_a_million_empty_containers_scanned_anyway_folds_two_million_findings_with_flat_memory()
+    public async Task A_pod_with_a_million_empty_containers_scanned_anyway_folds_four_million_findings_with_flat_memory()
     {
         var pod = temp.WriteFile("pod.yaml", MillionContainerPod());
         var (exit, peak, report, stderr) = await RunMeasuredAsync(["scan", "k8s:" + pod, "--format", "json", "--no-progress", "--limits", "document-nodes=2M"]);
@@ -108,7 +108,8 @@ public sealed class FoldedFindingsTests : IDisposable
         Assert.True(report < MaxReportBytes, $"a {report}-byte report");
         Assert.True(peak < MaxResidentBytes, $"peak resident memory {peak >> 20} MiB");
         using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(temp.Combine("report")));
-        Assert.Equal(1_999_800, document.RootElement.GetProperty("summary").GetProperty("folded").GetInt64());
+        // 999,900 folded of each of PSS-003, PSS-004, K8S-002 (no resources) and K8S-003 (writable root).
+        Assert.Equal(3_999_600, document.RootElement.GetProperty("summary").GetProperty("folded").GetInt64());
         Assert.Contains(document.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("message").GetString()!.StartsWith("and 999,900 more PSS-003 findings", StringComparison.Ordinal));
     }
 
@@ -124,7 +125,8 @@ public sealed class FoldedFindingsTests : IDisposable
         Assert.True(report < MaxReportBytes, $"a {report}-byte report");
         Assert.True(peak < MaxResidentBytes, $"peak resident memory {peak >> 20} MiB");
         var text = await File.ReadAllTextAsync(temp.Combine("report"));
-        Assert.Contains(format == "json" ? "\"folded\": 299700" : "299,700 more folded into 3 summary findings", text, StringComparison.Ordinal);
+        // 99,900 folded of each of PSS-003, PSS-004, K8S-001 to K8S-003, K8S-008 and K8S-009.
+        Assert.Contains(format == "json" ? "\"folded\": 699300" : "699,300 more folded into 7 summary findings", text, StringComparison.Ordinal);
     }
 
     /// <summary>Runs strata in a child process: exit code, peak resident bytes, report bytes, stderr.</summary>
@@ -141,7 +143,9 @@ public sealed class FoldedFindingsTests : IDisposable
         var text = new StringBuilder("apiVersion: v1\nkind: Pod\nmetadata:\n  name: many\nspec:\n  containers:\n");
         for (var i = 0; i < containers; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  - name: c{i}\n    image: registry.example.com/app@sha256:{new string('a', 64)}\n");
+            // Hardened for the K8S- checks (read-only root, resources), so that only PSS-003 and PSS-004 fire per container.
+            text.Append(CultureInfo.InvariantCulture, $"  - name: c{i}\n    image: registry.example.com/app@sha256:{new string('a', 64)}\n")
+                .Append("    securityContext: {readOnlyRootFilesystem: true}\n    resources: {limits: {cpu: 100m, memory: 64Mi}, requests: {cpu: 100m, memory: 64Mi}}\n");
         }
 
         return text.ToString();

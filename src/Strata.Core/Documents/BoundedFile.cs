@@ -12,6 +12,9 @@ public static class BoundedFile
 
     private const int FirstChunk = 64 * 1024;
 
+    private static readonly Lock StandardInputLock = new();
+    private static byte[]? standardInput;
+
     /// <summary>The key of <see cref="Limits.MaxDocumentBytes"/>, named when a document is refused.</summary>
     public const string DocumentBytesKey = "document-bytes";
 
@@ -24,12 +27,39 @@ public static class BoundedFile
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            using var stream = allowStandardInput && path == StandardInput ? Console.OpenStandardInput() : FileNodes.OpenRegular(path);
+            if (allowStandardInput && path == StandardInput)
+            {
+                return ReadStandardInput(maxBytes ?? Limits.Default.MaxDocumentBytes, what, maxBytes is null ? DocumentBytesKey : limitKey);
+            }
+
+            using var stream = FileNodes.OpenRegular(path);
             return ReadAll(stream, maxBytes ?? Limits.Default.MaxDocumentBytes, path, what, maxBytes is null ? DocumentBytesKey : limitKey);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw StrataException.Usage($"{path}: cannot read: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Standard input, read once per process and kept: a pipe can be read only once, and several scanners read the same
+    /// target (<c>k8s:/dev/stdin</c> goes to the Pod Security Standards scanner and the object scanner).
+    /// </summary>
+    private static byte[] ReadStandardInput(long maxBytes, string what, string? limitKey)
+    {
+        lock (StandardInputLock)
+        {
+            if (standardInput is null)
+            {
+                using var stream = Console.OpenStandardInput();
+                standardInput = ReadAll(stream, maxBytes, StandardInput, what, limitKey);
+            }
+            else if (standardInput.Length > maxBytes)
+            {
+                throw StrataException.BadInput($"{StandardInput}: more than the {maxBytes} bytes allowed for {what}.");
+            }
+
+            return standardInput;
         }
     }
 

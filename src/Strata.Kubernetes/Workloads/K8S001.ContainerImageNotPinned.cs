@@ -26,7 +26,7 @@ public sealed class ContainerImageNotPinned : Check<PodSpecView>
             "https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy",
             "https://docs.kubelinter.io/#/generated/checks?id=latest-tag",
         ],
-        Equivalents = ["kube-linter latest-tag", "kubescape C-0075 (latest without imagePullPolicy: Always)", "Trivy KSV013", "Checkov CKV_K8S_14", "Checkov CKV_K8S_43"],
+        Equivalents = ["kube-linter latest-tag", "kubescape C-0075 (latest without imagePullPolicy: Always)", "kubescape C-0306", "Polaris tagNotSpecified", "Trivy KSV013", "Checkov CKV_K8S_14", "Checkov CKV_K8S_43"],
         Examples =
         [
             new RuleExample("containers:\n- name: web\n  image: nginx", true, "no tag: latest"),

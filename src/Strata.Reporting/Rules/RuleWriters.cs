@@ -42,6 +42,7 @@ public sealed class RuleListJsonWriter(ReportSettings settings) : IReportWriter<
         {
             json.WriteStartObject();
             RuleJsonWriter.WriteSummary(json, rule);
+            ReportSchema.WriteStrings(json, "equivalents", rule.Equivalents);
             json.WriteEndObject();
         }
 
