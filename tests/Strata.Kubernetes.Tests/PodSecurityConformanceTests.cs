@@ -60,6 +60,47 @@ public sealed class PodSecurityConformanceTests
         Assert.All(PodSecurityEvaluator.Default.Checks, check => Assert.Contains(check.UpstreamId.ToLowerInvariant(), names));
     }
 
+    [Fact]
+    public void Workload_kinds_expose_their_pod_spec_with_paths_and_lines()
+    {
+        var source = YamlSource.Parse("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly, namespace: ops}
+            spec:
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      containers:
+                      - name: job
+                        securityContext:
+                          privileged: true
+            ---
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: p}
+              spec:
+                hostIPC: true
+                containers: [{name: c}]
+            """, "m.yaml");
+        var pods = PodSpecView.FindAll(source).ToList();
+        Assert.Equal(["CronJob/ops/nightly", "Pod/p"], pods.Select(p => p.ObjectName).ToArray());
+        var privileged = Assert.Single(new Privileged().Evaluate(pods[0], new Core.Checks.CheckContext("m.yaml")));
+        Assert.Equal("$.spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged", privileged.Location.JsonPath);
+        Assert.Equal(12, privileged.Location.Line);
+        Assert.Single(new HostNamespaces().Evaluate(pods[1], new Core.Checks.CheckContext("m.yaml")));
+    }
+    [Fact]
+    public void Malformed_yaml_names_file_and_line()
+    {
+        var error = Assert.Throws<Core.StrataException>(() => YamlSource.Parse("kind: Pod\nspec:\n  containers: [\n", "bad.yaml"));
+        Assert.StartsWith("bad.yaml:", error.Message, StringComparison.Ordinal);
+    }
+
     private static bool Overrides(PodSecurityEvaluator evaluator, PodSecurityPolicy policy, PodSecurityCheck check, PodSecurityCheck replaced) =>
         evaluator.ChecksOf(policy).Any(a => a.Check == check && a.Version.Overrides.Contains(replaced.UpstreamId));
 }
