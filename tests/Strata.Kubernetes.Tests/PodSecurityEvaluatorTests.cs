@@ -272,3 +272,36 @@ public sealed class PodSecurityEvaluatorTests
     [InlineData("1.30", false)]
     public void Versions_parse_as_PSA_parses_them(string text, bool valid) => Assert.Equal(valid, PodSecurityVersion.TryParse(text, out _));
 }
+
+public sealed class PodSecurityYamlTests
+{
+    [Fact]
+    public void Anchors_and_merge_keys_are_read_as_the_API_reads_them()
+    {
+        var yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+              containers:
+              - name: a
+                securityContext: &hardened
+                  allowPrivilegeEscalation: false
+                  capabilities: {drop: [ALL]}
+              - name: b
+                securityContext:
+                  <<: *hardened
+                  privileged: true
+              - name: c
+                securityContext:
+                  <<: *hardened
+                  allowPrivilegeEscalation: true
+            """;
+        var pod = Assert.Single(PodSpecView.FindAll(YamlSource.Parse(yaml, "pod.yaml")));
+        var result = PodSecurityEvaluator.Default.Evaluate(pod, PodSecurityPolicy.Default);
+        Assert.Equal(
+            "violates PodSecurity \"restricted:latest\": privileged (container \"b\" must not set securityContext.privileged=true), allowPrivilegeEscalation != false (container \"c\" must set securityContext.allowPrivilegeEscalation=false)",
+            result.Message);
+    }
+}

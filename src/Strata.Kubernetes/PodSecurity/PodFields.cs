@@ -10,8 +10,14 @@ using YamlDotNet.RepresentationModel;
 /// </summary>
 internal static class PodFields
 {
-    /// <summary>The value of <paramref name="key"/> in a mapping; null when the key is absent, its value null, or the node no mapping.</summary>
-    public static YamlNode? Get(YamlNode? node, string key)
+    /// <summary>
+    /// The value of <paramref name="key"/> in a mapping; null when the key is absent, its value null, or the node no
+    /// mapping. A YAML merge key (<c>&lt;&lt;: *defaults</c>) is followed as the API's YAML decoder follows it: a key of
+    /// the mapping itself wins over a merged one, an earlier merged mapping over a later one.
+    /// </summary>
+    public static YamlNode? Get(YamlNode? node, string key) => Get(node, key, 0);
+
+    private static YamlNode? Get(YamlNode? node, string key, int merges)
     {
         if (node is not YamlMappingNode map)
         {
@@ -19,16 +25,44 @@ internal static class PodFields
         }
 
         var children = map.Children;
+        YamlNode? merged = null;
         for (int i = 0, count = children.Count; i < count; i++)
         {
             var pair = children[i];
-            if (pair.Key is YamlScalarNode { Value: { } name } && string.Equals(name, key, StringComparison.Ordinal))
+            if (pair.Key is YamlScalarNode { Value: { } name })
             {
-                return IsNull(pair.Value) ? null : pair.Value;
+                if (string.Equals(name, key, StringComparison.Ordinal))
+                {
+                    return IsNull(pair.Value) ? null : pair.Value;
+                }
+
+                if (name == "<<")
+                {
+                    merged = pair.Value;
+                }
             }
         }
 
-        return null;
+        // Bounded: an alias inside its own anchor would otherwise loop.
+        if (merged is null || merges >= 8)
+        {
+            return null;
+        }
+
+        if (merged is YamlSequenceNode sources)
+        {
+            foreach (var source in sources)
+            {
+                if (Get(source, key, merges + 1) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
+
+        return Get(merged, key, merges + 1);
     }
 
     /// <summary>A YAML null: <c>~</c>, <c>null</c> or nothing, unquoted.</summary>
