@@ -41,14 +41,14 @@ public sealed class HostProbesAndHostLifecycle : PodSecurityCheck
             var found = false;
             foreach (var probe in (ReadOnlySpan<string>)["livenessProbe", "readinessProbe", "startupProbe"])
             {
-                found |= Inspect(container, PodFields.Get(container.Node, probe), "." + probe);
+                found |= Inspect(container, PodFields.Get(container.Node, probe), probe);
             }
 
             var lifecycle = PodFields.Get(container.Node, "lifecycle");
             if (lifecycle is not null)
             {
-                found |= Inspect(container, PodFields.Get(lifecycle, "postStart"), ".lifecycle.postStart");
-                found |= Inspect(container, PodFields.Get(lifecycle, "preStop"), ".lifecycle.preStop");
+                found |= Inspect(container, PodFields.Get(lifecycle, "postStart"), "lifecycle.postStart");
+                found |= Inspect(container, PodFields.Get(lifecycle, "preStop"), "lifecycle.preStop");
             }
 
             if (found)
@@ -80,7 +80,7 @@ public sealed class HostProbesAndHostLifecycle : PodSecurityCheck
                 if (PodFields.Text(action, "host") is { Length: > 0 } host)
                 {
                     (hosts ??= []).Add(host);
-                    bad.Mark($"{container.PathUnder(pod.SpecPath)}{path}.{kind}.host", PodFields.Get(action, "host"));
+                    bad.Mark($"{container.PathUnder(pod.SpecPath)}.{path}.{kind}.host", PodFields.Get(action, "host"));
                     found = true;
                 }
             }

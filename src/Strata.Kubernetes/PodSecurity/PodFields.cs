@@ -109,7 +109,7 @@ internal static class PodFields
     public static bool InUserNamespace(PodSpecView pod) => Bool(pod.Spec, "hostUsers") == false;
 
     /// <summary>The items of a sequence field; empty when unset or not a sequence.</summary>
-    public static IList<YamlNode> Items(YamlNode? node, string key) => Get(node, key) is YamlSequenceNode sequence ? sequence.Children : [];
+    public static IList<YamlNode> Items(YamlNode? node, string key) => Get(node, key) is YamlSequenceNode sequence ? sequence.Children : Array.Empty<YamlNode>();
 
     /// <summary>Every container of the pod as PSA visits them: init, regular, then ephemeral containers.</summary>
     public static PodContainers Containers(PodSpecView pod) => new(pod.Spec);
