@@ -61,6 +61,6 @@ public sealed class HostPorts : PodSecurityCheck
         }
 
         var hostPorts = SortedSet(ports!);
-        return new(this, "hostPort", $"{Pluralize("container", "containers", bad.Count)} {JoinQuote(bad.Names!)} {Pluralize("uses", "use", bad.Count)} {Pluralize("hostPort", "hostPorts", hostPorts.Count)} {string.Join(", ", hostPorts)}", pod, bad.Path!, bad.Node);
+        return new(this, "hostPort", $"{Pluralize("container", "containers", bad.Count)} {JoinQuote(bad.Names!)} {Pluralize("uses", "use", bad.Count)} {Pluralize("hostPort", "hostPorts", hostPorts.Count)} {Join(hostPorts)}", pod, bad.Path!, bad.Node);
     }
 }

@@ -69,6 +69,6 @@ public sealed class Sysctls : PodSecurityCheck
             }
         }
 
-        return forbidden is null ? null : new(this, "forbidden sysctls", string.Join(", ", forbidden), pod, where.Path!, where.Node);
+        return forbidden is null ? null : new(this, "forbidden sysctls", PsaText.Join(forbidden), pod, where.Path!, where.Node);
     }
 }

@@ -174,8 +174,31 @@ internal static class PsaText
 {
     public static string Pluralize(string singular, string plural, int count) => count == 1 ? singular : plural;
 
-    /// <summary><c>"a", "b"</c>; empty for no items.</summary>
-    public static string JoinQuote(IReadOnlyList<string> items) => items.Count == 0 ? string.Empty : "\"" + string.Join("\", \"", items) + "\"";
+    /// <summary>Names a message lists before it counts the rest: a hostile pod of a million containers must not make megabyte messages.</summary>
+    public const int MaxListed = 100;
+
+    /// <summary>
+    /// <c>"a", "b"</c>; empty for no items. Past <see cref="MaxListed"/> items the rest are counted (<c>… and 999,900
+    /// more</c>): the one departure from PSA's text, for lists no API server would accept.
+    /// </summary>
+    public static string JoinQuote(IReadOnlyList<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        if (items.Count <= MaxListed)
+        {
+            return "\"" + string.Join("\", \"", items) + "\"";
+        }
+
+        return "\"" + string.Join("\", \"", items.Take(MaxListed)) + "\"" + string.Create(CultureInfo.InvariantCulture, $" and {items.Count - MaxListed:N0} more");
+    }
+
+    /// <summary><c>a, b</c>, with the same bound as <see cref="JoinQuote"/>.</summary>
+    public static string Join(IReadOnlyList<string> items) =>
+        items.Count <= MaxListed ? string.Join(", ", items) : string.Join(", ", items.Take(MaxListed)) + string.Create(CultureInfo.InvariantCulture, $" and {items.Count - MaxListed:N0} more");
 
     /// <summary>A set's sorted list (k8s <c>sets.String.List()</c>): sorted bytewise, duplicates removed, in place.</summary>
     public static List<string> SortedSet(List<string> items)
