@@ -23,9 +23,10 @@ public sealed class PodSpecView
         ["CronJob"] = ["spec", "jobTemplate", "spec", "template", "spec"],
     };
 
-    private PodSpecView(string file, string objectName, YamlMappingNode spec, string specPath, YamlNode? podMetadata)
+    private PodSpecView(string file, string objectName, YamlMappingNode spec, string specPath, YamlNode? podMetadata, string? objectNamespace = null)
     {
         File = file;
+        Namespace = objectNamespace;
         ObjectName = objectName;
         Spec = spec;
         SpecPath = specPath;
@@ -42,7 +43,11 @@ public sealed class PodSpecView
     /// <summary>e.g. <c>$.spec.template.spec</c>.</summary>
     public string SpecPath { get; }
 
+    /// <summary>The pod template's metadata (the Pod's own for a Pod): its annotations are what Pod Security Admission reads.</summary>
     public YamlNode? PodMetadata { get; }
+
+    /// <summary>The object's metadata.namespace, or null when the manifest names none.</summary>
+    public string? Namespace { get; }
 
     /// <summary>spec.os.name is windows: Linux-only checks do not apply (Pod Security Standards 1.25+).</summary>
     public bool IsWindows => string.Equals(YamlSource.Scalar(YamlSource.Child(Spec, "os"), "name"), "windows", StringComparison.OrdinalIgnoreCase);
@@ -133,7 +138,7 @@ public sealed class PodSpecView
             var ns = YamlSource.Scalar(meta, "namespace");
             var name = YamlSource.Scalar(meta, "name") ?? "(unnamed)";
             var objectName = ns is null ? $"{kind}/{name}" : $"{kind}/{ns}/{name}";
-            yield return new PodSpecView(file, objectName, spec, "$." + string.Join('.', path), kind == "Pod" ? meta : metadata);
+            yield return new PodSpecView(file, objectName, spec, "$." + string.Join('.', path), kind == "Pod" ? meta : metadata, ns);
         }
     }
 }

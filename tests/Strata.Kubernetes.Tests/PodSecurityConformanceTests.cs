@@ -1,72 +1,63 @@
 namespace Strata.Kubernetes.Tests;
 
-using Microsoft.Extensions.Logging.Abstractions;
-using Strata.Core.Checks;
 using Strata.Core.Documents;
 using Strata.Kubernetes.PodSecurity;
 using Strata.Testing;
 
 /// <summary>
-/// Runs each implemented check against the pod-security-admission conformance fixtures in
-/// ../shared/fixtures/pod-security: a fail pod named after the check must be flagged by it; a pass pod
-/// must not be flagged by any check that applies at that level and version.
+/// Evaluates every pod-security-admission conformance fixture of ../shared/fixtures/pod-security at its folder's level
+/// and version: every pass pod allowed, every fail pod denied, and, where the file name's prefix names a check, denied
+/// by that check (or by the restricted check that replaces it at that level and version).
 /// </summary>
 public sealed class PodSecurityConformanceTests
 {
-    /// <summary>The Pod Security Standards checks, as the scanner lists them.</summary>
-    private static readonly PodSecurityCheck[] Checks = [.. new KubernetesManifestScanner(BuiltInSecrets.Provider).Checks.OfType<PodSecurityCheck>()];
+    private static readonly string Root = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security");
 
-    public static TheoryData<string> Fixtures()
+    [Fact]
+    public void Every_fixture_is_allowed_or_denied_as_its_folder_says()
     {
-        var data = new TheoryData<string>();
-        var root = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security");
-        foreach (var file in Directory.EnumerateFiles(root, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var evaluator = PodSecurityEvaluator.Default;
+        var failures = new List<string>();
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(Root, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetRelativePath(root, file));
-        }
-
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(Fixtures))]
-    public void Fixture_outcome_matches_upstream(string relative)
-    {
-        var parts = relative.Split(Path.DirectorySeparatorChar);
-        var level = parts[0] == "restricted" ? PodSecurityLevel.Restricted : PodSecurityLevel.Baseline;
-        var version = Version.Parse(parts[1].TrimStart('v'));
-        var expectPass = parts[2] == "pass";
-        var name = Path.GetFileNameWithoutExtension(parts[3]);
-        var path = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security", relative);
-
-        var pods = PodSpecView.FindAll(YamlSource.Load(path)).ToList();
-        Assert.NotEmpty(pods);
-        var applicable = Checks.Where(c => c.Level <= level && c.MinimumVersion <= version).ToList();
-        var flaggedBy = applicable.Where(c => pods.Any(p => CheckRunner.Run(new Check<PodSpecView>[] { c }, p, new CheckContext(relative), NullLogger.Instance, CancellationToken.None).Count > 0)).Select(c => c.UpstreamId.ToLowerInvariant()).ToList();
-
-        if (expectPass)
-        {
-            Assert.Empty(flaggedBy);
-        }
-        else
-        {
-            var check = applicable.FirstOrDefault(c => name.StartsWith(c.UpstreamId.ToLowerInvariant(), StringComparison.Ordinal));
-            if (check is not null)
+            var relative = Path.GetRelativePath(Root, file);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            Assert.True(PodSecurityPolicy.TryParse(parts[0], parts[1], out var policy, out var error), error);
+            var expectAllowed = parts[2] == "pass";
+            var prefix = Path.GetFileNameWithoutExtension(parts[3]).TrimEnd("0123456789".ToCharArray());
+            var pods = PodSpecView.FindAll(YamlSource.Load(file)).ToList();
+            Assert.NotEmpty(pods);
+            foreach (var pod in pods)
             {
-                Assert.Contains(check.UpstreamId.ToLowerInvariant(), flaggedBy);
+                count++;
+                var result = evaluator.Evaluate(pod, policy);
+                if (result.Allowed != expectAllowed)
+                {
+                    failures.Add($"{relative}: expected {(expectAllowed ? "allowed" : "denied")}, got {(result.Allowed ? "allowed" : result.Message)}");
+                    continue;
+                }
+
+                var named = evaluator.Checks.FirstOrDefault(c => c.UpstreamId.Equals(prefix, StringComparison.OrdinalIgnoreCase));
+                if (!expectAllowed && named is not null && !result.Violations.Any(v => v.Check == named || Overrides(evaluator, policy, v.Check, named)))
+                {
+                    failures.Add($"{relative}: expected a {named.UpstreamId} violation, got {result.Message}");
+                }
             }
         }
+
+        Assert.True(count > 3000, $"only {count} fixtures");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} fixtures disagree with Pod Security Admission:\n" + string.Join('\n', failures.Take(50)));
     }
 
     [Fact]
-    public void Every_implemented_check_has_failing_fixtures()
+    public void Every_check_has_failing_fixtures()
     {
-        var root = Path.Combine(RepoPaths.Shared, "fixtures", "pod-security");
-        var names = Directory.EnumerateFiles(root, "*.yaml", SearchOption.AllDirectories).Where(f => f.Contains($"{Path.DirectorySeparatorChar}fail{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).Select(Path.GetFileName).ToList();
-        foreach (var check in Checks)
-        {
-            Assert.Contains(names, n => n!.StartsWith(check.UpstreamId.ToLowerInvariant(), StringComparison.Ordinal));
-        }
+        var names = Directory.EnumerateFiles(Root, "*.yaml", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}fail{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => Path.GetFileNameWithoutExtension(f).TrimEnd("0123456789".ToCharArray()))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.All(PodSecurityEvaluator.Default.Checks, check => Assert.Contains(check.UpstreamId.ToLowerInvariant(), names));
     }
 
     [Fact]
@@ -98,18 +89,20 @@ public sealed class PodSecurityConformanceTests
             """, "m.yaml");
         var pods = PodSpecView.FindAll(source).ToList();
         Assert.Equal(["CronJob/ops/nightly", "Pod/p"], pods.Select(p => p.ObjectName).ToArray());
-        var privileged = Assert.Single(new Privileged().Evaluate(pods[0], new CheckContext("m.yaml")));
+        var privileged = Assert.Single(new Privileged().Evaluate(pods[0], new Core.Checks.CheckContext("m.yaml")));
         Assert.Equal("$.spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged", privileged.Location.JsonPath);
         Assert.Equal(12, privileged.Location.Line);
-        Assert.Single(new HostNamespaces().Evaluate(pods[1], new CheckContext("m.yaml")));
+        Assert.Single(new HostNamespaces().Evaluate(pods[1], new Core.Checks.CheckContext("m.yaml")));
     }
-
     [Fact]
     public void Malformed_yaml_names_file_and_line()
     {
         var error = Assert.Throws<Core.StrataException>(() => YamlSource.Parse("kind: Pod\nspec:\n  containers: [\n", "bad.yaml"));
         Assert.StartsWith("bad.yaml:", error.Message, StringComparison.Ordinal);
     }
+
+    private static bool Overrides(PodSecurityEvaluator evaluator, PodSecurityPolicy policy, PodSecurityCheck check, PodSecurityCheck replaced) =>
+        evaluator.ChecksOf(policy).Any(a => a.Check == check && a.Version.Overrides.Contains(replaced.UpstreamId));
 }
 
 public sealed class ManifestSecretTests

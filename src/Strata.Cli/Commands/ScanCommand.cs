@@ -65,25 +65,44 @@ internal static class ScanCommand
             HelpName = "kind",
         };
 
+        var pssLevel = new Option<string>("--pss-level")
+        {
+            HelpName = "level",
+            Description = "The Pod Security Standards level Kubernetes manifests are evaluated at: privileged, baseline or restricted (default). A Namespace of the input labelled pod-security.kubernetes.io/enforce sets its own pods'.",
+            DefaultValueFactory = _ => "restricted",
+        };
+        pssLevel.AcceptOnlyFromAmong("privileged", "baseline", "restricted");
+        var pssVersion = new Option<string>("--pss-version")
+        {
+            HelpName = "v1.N|latest",
+            Description = "The Pod Security Standards version of that evaluation, as Pod Security Admission defines each: v1.0 to the newest, or latest (default).",
+            DefaultValueFactory = _ => "latest",
+        };
+
         var imageAccess = new ImageAccessArguments();
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, pssLevel, pssVersion };
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, parse.GetValue(targets) ?? [], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, parse.GetValue(targets) ?? [], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), new PodSecurityScanOptions(parse.GetValue(pssLevel) ?? "restricted", parse.GetValue(pssVersion) ?? "latest"), cancellationToken)));
 
         // `strata host`: the host audit alone, `strata scan host` with only the options that concern it.
         var hostReport = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
         var host = new Command("host", "Audit the host: kernel version against container-escape CVEs, kernel settings that widen the attack surface, cgroups, LSMs, seccomp, installed container runtimes against their CVEs, and (run in a container) how contained Strata is. The same as `strata scan host`.") { hostRoot, kernelCveData };
         hostReport.AddTo(host);
         SharedOptions.Add(host, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Quiet, shared.NoProgress, shared.Debug);
-        host.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, hostReport, io, ["host"], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, ImageOpenOptions.Default, cancellationToken)));
+        host.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, hostReport, io, ["host"], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, ImageOpenOptions.Default, PodSecurityScanOptions.Default, cancellationToken)));
         return (command, host);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, string[] texts, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, string[] texts, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, PodSecurityScanOptions podSecurity, CancellationToken cancellationToken)
     {
+        if (!Kubernetes.PodSecurity.PodSecurityPolicy.TryParse(podSecurity.Level, podSecurity.Version, out _, out var podSecurityError))
+        {
+            throw StrataException.Usage($"--pss-level/--pss-version: {podSecurityError}");
+        }
+
         var severities = ParseSeverities(parse.GetValue(shared.Severity));
         var failOn = parse.GetValue(shared.FailOn) is { } failOnText
             ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
@@ -135,6 +154,7 @@ internal static class ScanCommand
             HostRoot = parse.GetValue(hostRootOption) is { } root ? Path.GetFullPath(root, io.WorkingDirectory) : io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
             Limits = limits,
+            PodSecurity = podSecurity,
         };
 
         var kernelCves = parse.GetValue(kernelCveDataOption) is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;

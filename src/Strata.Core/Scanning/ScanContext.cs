@@ -21,6 +21,9 @@ public sealed class ScanContext
     /// <summary>The bounds of this run (<c>--limits</c>): document sizes, depths and node counts, findings per rule.</summary>
     public Limits Limits { get; init; } = Limits.Default;
 
+    /// <summary>The Pod Security Standards level and version manifests are evaluated at, unless a Namespace of the input labels its own.</summary>
+    public PodSecurityScanOptions PodSecurity { get; init; } = PodSecurityScanOptions.Default;
+
     /// <summary>The context checks of <paramref name="target"/> run with: its name, and this run's findings cap.</summary>
     public CheckContext ChecksOf(string target) => new(target) { MaxFindingsPerRule = Limits.MaxFindingsPerRule };
 

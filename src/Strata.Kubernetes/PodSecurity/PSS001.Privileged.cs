@@ -1,17 +1,18 @@
 namespace Strata.Kubernetes.PodSecurity;
 
-using Strata.Core.Checks;
-using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using static Strata.Kubernetes.PodSecurity.PsaText;
 
 public sealed class Privileged : PodSecurityCheck
 {
+    public Privileged() => Versions = [new(0, Evaluate1_0)];
+
     public override string UpstreamId => "privileged";
 
-    public override Version MinimumVersion { get; } = new(1, 0);
-
     public override PodSecurityLevel Level => PodSecurityLevel.Baseline;
+
+    public override IReadOnlyList<PodSecurityCheckVersion> Versions { get; }
 
     public override Rule Rule { get; } = new()
     {
@@ -19,7 +20,7 @@ public sealed class Privileged : PodSecurityCheck
         Title = "Privileged container",
         Severity = Severity.Critical,
         Layer = StackLayer.Orchestrator,
-        Explanation = "securityContext.privileged: true gives the container every capability, every device of the host, and no seccomp or AppArmor confinement. Escaping to the host is then a matter of mounting its disk or loading a module. Pod Security Standards: forbidden from the baseline level up.",
+        Explanation = "securityContext.privileged: true gives the container every capability, every device of the host, and no seccomp or AppArmor confinement. Escaping to the host is then a matter of mounting its disk or loading a module. Pod Security Standards: forbidden from the baseline level up, in every version.",
         Remediation = "Remove privileged: true; grant only the specific capabilities or devices the workload needs.",
         References = ["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
         Equivalents = ["pod-security-admission privileged", "kubescape C-0057"],
@@ -30,17 +31,20 @@ public sealed class Privileged : PodSecurityCheck
         ],
     };
 
-    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
+    private PodSecurityViolation? Evaluate1_0(PodSpecView pod)
     {
-        ArgumentNullException.ThrowIfNull(subject);
-        ArgumentNullException.ThrowIfNull(context);
-        foreach (var (container, path, name) in subject.Containers())
+        var bad = default(Offenders);
+        foreach (var container in PodFields.Containers(pod))
         {
-            var securityContext = YamlSource.Child(container, "securityContext");
-            if (YamlSource.Boolean(securityContext, "privileged") == true)
+            var securityContext = container.SecurityContext;
+            if (PodFields.Bool(securityContext, "privileged") == true)
             {
-                yield return Finding.For(Rule, context.Target, subject.At(path + ".securityContext.privileged", YamlSource.Child(securityContext, "privileged")), $"Container {name} of {subject.ObjectName} is privileged.");
+                bad.Add(pod, container, ".securityContext.privileged", PodFields.Get(securityContext, "privileged"));
             }
         }
+
+        return bad.Any
+            ? new(this, "privileged", $"{Pluralize("container", "containers", bad.Count)} {JoinQuote(bad.Names!)} must not set securityContext.privileged=true", pod, bad.Path!, bad.Node)
+            : null;
     }
 }

@@ -1,18 +1,19 @@
 namespace Strata.Kubernetes.PodSecurity;
 
 using System.Diagnostics.CodeAnalysis;
-using Strata.Core.Checks;
-using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using static Strata.Kubernetes.PodSecurity.PsaText;
 
 public sealed class AllowPrivilegeEscalation : PodSecurityCheck
 {
+    public AllowPrivilegeEscalation() => Versions = [new(8, Evaluate1_8), new(25, Evaluate1_25) { ExemptsWindows = true }];
+
     public override string UpstreamId => "allowPrivilegeEscalation";
 
-    public override Version MinimumVersion { get; } = new(1, 8);
-
     public override PodSecurityLevel Level => PodSecurityLevel.Restricted;
+
+    public override IReadOnlyList<PodSecurityCheckVersion> Versions { get; }
 
     public override Rule Rule { get; } = new()
     {
@@ -20,7 +21,7 @@ public sealed class AllowPrivilegeEscalation : PodSecurityCheck
         Title = "Privilege escalation not disallowed",
         Severity = Severity.Medium,
         Layer = StackLayer.Orchestrator,
-        Explanation = "Unless allowPrivilegeEscalation is false, the container runs without no_new_privs and a process can gain privileges through setuid binaries or file capabilities. Pod Security Standards: must be false at the restricted level.",
+        Explanation = "Unless allowPrivilegeEscalation is false, the container runs without no_new_privs and a process can gain privileges through setuid binaries or file capabilities. Pod Security Standards: must be false at the restricted level from v1.8 (when the field was added); from v1.25 Windows pods (spec.os.name: windows) are exempt.",
         Remediation = "Set securityContext.allowPrivilegeEscalation: false on every container.",
         References = ["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
         Equivalents = ["pod-security-admission allowPrivilegeEscalation"],
@@ -35,22 +36,26 @@ public sealed class AllowPrivilegeEscalation : PodSecurityCheck
     public override bool AppliesTo(PodSpecView subject, [NotNullWhen(false)] out string? reason)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        reason = subject.IsWindows ? $"{subject.ObjectName} runs on Windows (spec.os.name), which has no privilege escalation control" : null;
+        reason = PodFields.IsWindows(subject) ? $"{subject.ObjectName} runs on Windows (spec.os.name), which has no privilege escalation control" : null;
         return reason is null;
     }
 
-    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
+    private PodSecurityViolation? Evaluate1_8(PodSpecView pod)
     {
-        ArgumentNullException.ThrowIfNull(subject);
-        ArgumentNullException.ThrowIfNull(context);
-        foreach (var (container, path, name) in subject.Containers())
+        var bad = default(Offenders);
+        foreach (var container in PodFields.Containers(pod))
         {
-            var securityContext = YamlSource.Child(container, "securityContext");
-            if (YamlSource.Boolean(securityContext, "allowPrivilegeEscalation") != false)
+            var securityContext = container.SecurityContext;
+            if (PodFields.Bool(securityContext, "allowPrivilegeEscalation") != false)
             {
-                var node = YamlSource.Child(securityContext, "allowPrivilegeEscalation") ?? securityContext ?? container;
-                yield return Finding.For(Rule, context.Target, subject.At(path + ".securityContext.allowPrivilegeEscalation", node), $"Container {name} of {subject.ObjectName} does not set allowPrivilegeEscalation: false.");
+                bad.Add(pod, container, ".securityContext.allowPrivilegeEscalation", PodFields.Get(securityContext, "allowPrivilegeEscalation") ?? securityContext);
             }
         }
+
+        return bad.Any
+            ? new(this, "allowPrivilegeEscalation != false", $"{Pluralize("container", "containers", bad.Count)} {JoinQuote(bad.Names!)} must set securityContext.allowPrivilegeEscalation=false", pod, bad.Path!, bad.Node)
+            : null;
     }
+
+    private PodSecurityViolation? Evaluate1_25(PodSpecView pod) => PodFields.IsWindows(pod) ? null : Evaluate1_8(pod);
 }

@@ -1,17 +1,18 @@
 namespace Strata.Kubernetes.PodSecurity;
 
-using Strata.Core.Checks;
-using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Rules;
+using static Strata.Kubernetes.PodSecurity.PsaText;
 
 public sealed class RunAsNonRoot : PodSecurityCheck
 {
+    public RunAsNonRoot() => Versions = [new(0, Evaluate1_0), new(35, Evaluate1_35)];
+
     public override string UpstreamId => "runAsNonRoot";
 
-    public override Version MinimumVersion { get; } = new(1, 0);
-
     public override PodSecurityLevel Level => PodSecurityLevel.Restricted;
+
+    public override IReadOnlyList<PodSecurityCheckVersion> Versions { get; }
 
     public override Rule Rule { get; } = new()
     {
@@ -19,7 +20,7 @@ public sealed class RunAsNonRoot : PodSecurityCheck
         Title = "Containers may run as root",
         Severity = Severity.Medium,
         Layer = StackLayer.Orchestrator,
-        Explanation = "Without runAsNonRoot: true (on the pod or on every container), the kubelet starts containers as whatever user the image names, often root. Pod Security Standards: required at the restricted level.",
+        Explanation = "Without runAsNonRoot: true (on the pod, or on every container), the kubelet starts containers as whatever user the image names, often root. Pod Security Standards: required at the restricted level; from v1.35 a pod in a user namespace (hostUsers: false) is exempt, its root being unprivileged on the node.",
         Remediation = "Set securityContext.runAsNonRoot: true on the pod (and runAsUser to a non-zero uid if the image has no USER).",
         References = ["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"],
         Equivalents = ["pod-security-admission runAsNonRoot"],
@@ -27,24 +28,55 @@ public sealed class RunAsNonRoot : PodSecurityCheck
         [
             new RuleExample("spec:\n  containers:\n  - name: app", true),
             new RuleExample("spec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app", false),
+            new RuleExample("spec:\n  hostUsers: false\n  containers:\n  - name: app", false, "a user-namespaced pod (v1.35+)"),
         ],
     };
 
-    public override IEnumerable<Finding> Evaluate(PodSpecView subject, CheckContext context)
+    private PodSecurityViolation? Evaluate1_35(PodSpecView pod) => PodFields.InUserNamespace(pod) ? null : Evaluate1_0(pod);
+
+    private PodSecurityViolation? Evaluate1_0(PodSpecView pod)
     {
-        ArgumentNullException.ThrowIfNull(subject);
-        ArgumentNullException.ThrowIfNull(context);
-        var podContext = YamlSource.Child(subject.Spec, "securityContext");
-        var podLevel = YamlSource.Boolean(podContext, "runAsNonRoot");
-        foreach (var (container, path, name) in subject.Containers())
+        var podContext = PodFields.Get(pod.Spec, "securityContext");
+        var podValue = PodFields.Bool(podContext, "runAsNonRoot");
+        var explicitly = default(Offenders);
+        var implicitly = default(Offenders);
+        if (podValue == false)
         {
-            var securityContext = YamlSource.Child(container, "securityContext");
-            var value = YamlSource.Boolean(securityContext, "runAsNonRoot") ?? podLevel;
-            if (value != true)
+            explicitly.Mark(pod.SpecPath + ".securityContext.runAsNonRoot", PodFields.Get(podContext, "runAsNonRoot"));
+        }
+
+        foreach (var container in PodFields.Containers(pod))
+        {
+            var securityContext = container.SecurityContext;
+            var value = PodFields.Bool(securityContext, "runAsNonRoot");
+            if (value == false)
             {
-                var node = YamlSource.Child(securityContext, "runAsNonRoot") ?? container;
-                yield return Finding.For(Rule, context.Target, subject.At(path + ".securityContext.runAsNonRoot", node), value == false ? $"Container {name} of {subject.ObjectName} sets runAsNonRoot: false." : $"Neither {subject.ObjectName} nor its container {name} sets runAsNonRoot: true.");
+                explicitly.Add(pod, container, ".securityContext.runAsNonRoot", PodFields.Get(securityContext, "runAsNonRoot"));
+            }
+            else if (value is null && podValue != true)
+            {
+                implicitly.Add(pod, container, ".securityContext.runAsNonRoot", securityContext);
             }
         }
+
+        if (explicitly.Any)
+        {
+            var setters = new List<string>(2);
+            if (podValue == false)
+            {
+                setters.Add("pod");
+            }
+
+            if (explicitly.Count > 0)
+            {
+                setters.Add($"{Pluralize("container", "containers", explicitly.Count)} {JoinQuote(explicitly.Names!)}");
+            }
+
+            return new(this, "runAsNonRoot != true", $"{string.Join(" and ", setters)} must not set securityContext.runAsNonRoot=false", pod, explicitly.Path!, explicitly.Node);
+        }
+
+        return implicitly.Any
+            ? new(this, "runAsNonRoot != true", $"pod or {Pluralize("container", "containers", implicitly.Count)} {JoinQuote(implicitly.Names!)} must set securityContext.runAsNonRoot=true", pod, implicitly.Path!, implicitly.Node)
+            : null;
     }
 }
