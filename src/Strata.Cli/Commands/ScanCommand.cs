@@ -84,17 +84,12 @@ internal static class ScanCommand
 
     private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, string[] texts, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, CancellationToken cancellationToken)
     {
-        var severities = ParseSeverities(parse.GetValue(shared.Severity));
-        var failOn = parse.GetValue(shared.FailOn) is { } failOnText
-            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
-            : (Severity?)null;
         EvidenceKind? minimumEvidence = null;
         if (parse.GetValue(failOnEvidenceOption) is { } evidenceText)
         {
             minimumEvidence = EvidenceKindNames.TryParse(evidenceText, out var evidenceKind)
                 ? evidenceKind
                 : throw StrataException.Usage($"--fail-on-evidence '{Redaction.Quote(evidenceText)}': expected one of {EvidenceKindNames.All}.");
-            failOn ??= Severity.Low;
         }
 
         TargetKind? forced = null;
@@ -111,6 +106,36 @@ internal static class ScanCommand
             resolved = WithBuildContext(resolved, contextDirectory);
         }
 
+        var run = new ScanRun
+        {
+            HostRoot = parse.GetValue(hostRootOption),
+            KernelCveData = parse.GetValue(kernelCveDataOption),
+            SecretConfig = parse.GetValue(secretConfigOption),
+            DockerfileConfig = parse.GetValue(dockerfileConfigOption),
+            MinimumEvidence = minimumEvidence,
+            ImageOpenOptions = imageOpenOptions,
+        };
+        return await ScanAndReportAsync(parse, shared, reportOptions, io, resolved, run, cancellationToken);
+    }
+
+    /// <summary>
+    /// Scans resolved targets and writes the report: severities, ignores, secret and Dockerfile configuration,
+    /// --fail-on, exit codes. <c>strata scan</c> and <c>strata k8s scan</c> both end here.
+    /// </summary>
+    internal static async Task<int> ScanAndReportAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, IReadOnlyList<ScanTarget> resolved, ScanRun run, CancellationToken cancellationToken)
+    {
+        var severities = ParseSeverities(parse.GetValue(shared.Severity));
+        var failOn = parse.GetValue(shared.FailOn) is { } failOnText
+            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
+            : (Severity?)null;
+        var minimumEvidence = run.MinimumEvidence;
+        if (minimumEvidence is not null)
+        {
+            failOn ??= Severity.Low;
+        }
+
+        var imageOpenOptions = run.ImageOpenOptions;
+        var limits = imageOpenOptions.Limits;
         var ignorePath = parse.GetValue(shared.IgnoreFile);
         IReadOnlyList<IgnoreEntry> ignores = [];
         if (ignorePath is not null)
@@ -123,8 +148,8 @@ internal static class ScanCommand
             ignores = IgnoreFile.Load(Path.Combine(io.WorkingDirectory, IgnoreFile.DefaultName));
         }
 
-        var (secrets, secretConfigPath) = SecretsOfRun(io, parse.GetValue(secretConfigOption));
-        var dockerfileConfig = DockerfileConfigOfRun(io, parse.GetValue(dockerfileConfigOption));
+        var (secrets, secretConfigPath) = SecretsOfRun(io, run.SecretConfig);
+        var dockerfileConfig = DockerfileConfigOfRun(io, run.DockerfileConfig);
 
         using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(shared.Quiet), parse.GetValue(shared.Debug));
         var logger = loggers.CreateLogger("strata");
@@ -132,12 +157,12 @@ internal static class ScanCommand
         var context = new ScanContext
         {
             Logger = logger,
-            HostRoot = parse.GetValue(hostRootOption) is { } root ? Path.GetFullPath(root, io.WorkingDirectory) : io.HostRoot,
+            HostRoot = run.HostRoot is { } root ? Path.GetFullPath(root, io.WorkingDirectory) : io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
             Limits = limits,
         };
 
-        var kernelCves = parse.GetValue(kernelCveDataOption) is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;
+        var kernelCves = run.KernelCveData is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;
         var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets, dockerfileConfig, kernelCves);
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
@@ -152,6 +177,10 @@ internal static class ScanCommand
             },
             context,
             cancellationToken);
+        if (run.Adjust is { } adjust)
+        {
+            report = adjust(report);
+        }
 
         foreach (var warning in report.Warnings)
         {
@@ -287,4 +316,25 @@ internal static class ScanCommand
 
         return targets;
     }
+}
+
+/// <summary>What a scan run reads besides its targets and the shared options (<see cref="ScanCommand.ScanAndReportAsync"/>).</summary>
+internal sealed record ScanRun
+{
+    /// <summary>--root: the host audited under this directory.</summary>
+    public string? HostRoot { get; init; }
+
+    public string? KernelCveData { get; init; }
+
+    public string? SecretConfig { get; init; }
+
+    public string? DockerfileConfig { get; init; }
+
+    /// <summary>--fail-on-evidence; implies --fail-on LOW when --fail-on is not given.</summary>
+    public EvidenceKind? MinimumEvidence { get; init; }
+
+    public ImageOpenOptions ImageOpenOptions { get; init; } = ImageOpenOptions.Default;
+
+    /// <summary>Applied to the report before it is written, e.g. to name a temporary file as what it stands for.</summary>
+    public Func<ScanReport, ScanReport>? Adjust { get; init; }
 }
