@@ -102,6 +102,11 @@ public sealed class K8sScanTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.DoesNotContain(SecretValue, result.StdOut + result.StdErr, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(result.StdOut);
+        var secret = Assert.Single(report.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("location").TryGetProperty("jsonPath", out var p) && p.GetString() == "$.data.password");
+        Assert.StartsWith("SEC-", secret.GetProperty("ruleId").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Secret/shop/db", secret.GetProperty("location").GetProperty("subject").GetString());
+        Assert.Contains("cluster:test-ctx Secret/shop/db", secret.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("/api/v1/namespaces/shop/secrets?limit=500", server.Requests.Select(r => r.Target));
         Assert.Contains("/api/v1/namespaces/shop", server.Requests.Select(r => r.Target));
         Assert.DoesNotContain("/api/v1/pods?limit=500", server.Requests.Select(r => r.Target));

@@ -1,6 +1,8 @@
 namespace Strata.Cli.Commands;
 
 using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Strata.Core;
 using Strata.Core.Findings;
 using Strata.Core.Scanning;
@@ -120,7 +122,7 @@ internal static class K8sCommand
                         MaxDocumentsPerFile = Math.Max(limits.MaxDocumentsPerFile, listed.Objects + 1),
                     },
                 },
-                Adjust = report => AsCluster(report, name, path, problems),
+                Adjust = report => AsCluster(report, name, path, listed, problems),
             };
             return await ScanCommand.ScanAndReportAsync(parse, shared, reportOptions, io, [new ScanTarget(TargetKind.KubernetesManifest, name, path)], run, cancellationToken);
         }
@@ -131,15 +133,30 @@ internal static class K8sCommand
     }
 
     /// <summary>
-    /// The report as the cluster's: lines of the temporary stream mean nothing to the user (the object and JSON path
-    /// say where), the temporary path is named as the cluster, and what could not be listed is a warning.
+    /// The report as the cluster's: a line of the temporary stream means nothing to the user, so a finding names the
+    /// object on that line instead (its subject, and in its message); the temporary path is named as the cluster; what
+    /// could not be listed is a warning.
     /// </summary>
-    private static ScanReport AsCluster(ScanReport report, string name, string path, List<string> problems)
+    private static ScanReport AsCluster(ScanReport report, string name, string path, ClusterSnapshotResult listed, List<string> problems)
     {
         string Named(string text) => text.Replace(path, name, StringComparison.Ordinal);
+        var lineInMessage = new Regex(Regex.Escape(name) + @":(\d+)(?::\d+)?", RegexOptions.CultureInvariant);
+        Finding AsObject(Finding finding)
+        {
+            if (finding.Target != name)
+            {
+                return finding;
+            }
+
+            var location = finding.Location;
+            var subject = location.Subject ?? (location.Line is int line ? listed.ObjectAt(line) : null);
+            var message = lineInMessage.Replace(finding.Message, m => listed.ObjectAt(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)) is { } named ? $"{name} {named}" : name);
+            return finding with { Message = message, Location = location with { Line = null, Column = null, Subject = subject } };
+        }
+
         return report with
         {
-            Findings = ScanReport.Order(report.Findings.Select(f => f.Target == name ? f with { Location = f.Location with { Line = null, Column = null } } : f)),
+            Findings = ScanReport.Order(report.Findings.Select(AsObject)),
             Targets = [.. report.Targets.Select(t => t with { Target = t.Target with { Locator = name }, Error = t.Error is null ? null : Named(t.Error) })],
             Warnings = [.. problems.Select(p => $"{name}: {p}"), .. report.Warnings.Select(Named)],
         };

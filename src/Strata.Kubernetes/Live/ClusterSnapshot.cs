@@ -22,8 +22,14 @@ public sealed record ClusterSnapshotOptions
     public long MaxResponseBytes { get; init; } = Limits.Default.MaxDocumentBytes;
 }
 
-/// <summary>What was written: objects kept, and objects left out because a listed controller owns them.</summary>
-public sealed record ClusterSnapshotResult(int Objects, int OwnedSkipped);
+/// <summary>What was written: the objects kept (<c>Kind/ns/name</c>, in order), and how many a listed controller owns were left out.</summary>
+public sealed record ClusterSnapshotResult(IReadOnlyList<string> ObjectNames, int OwnedSkipped)
+{
+    public int Objects => ObjectNames.Count;
+
+    /// <summary>The object written on <paramref name="line"/> of the stream (each is one line after its <c>---</c>), or null.</summary>
+    public string? ObjectAt(int line) => line >= 2 && line % 2 == 0 && line / 2 - 1 < ObjectNames.Count ? ObjectNames[line / 2 - 1] : null;
+}
 
 /// <summary>
 /// Lists a cluster's objects (<see cref="ClusterResource.All"/>) page by page and writes them as one stream of YAML
@@ -70,7 +76,7 @@ public static class ClusterSnapshot
         }
 
         await output.FlushAsync(cancellationToken);
-        return new ClusterSnapshotResult(state.Objects, state.OwnedSkipped);
+        return new ClusterSnapshotResult(state.ObjectNames, state.OwnedSkipped);
     }
 
     private sealed class State(ClusterConnection connection, ClusterSnapshotOptions options, Stream output, Action<string> onProblem)
@@ -78,7 +84,7 @@ public static class ClusterSnapshot
         /// <summary>UIDs of the controllers listed so far: what they own is not listed again.</summary>
         private readonly HashSet<string> controllers = new(StringComparer.Ordinal);
 
-        public int Objects { get; private set; }
+        public List<string> ObjectNames { get; } = [];
 
         public int OwnedSkipped { get; private set; }
 
@@ -285,7 +291,9 @@ public static class ClusterSnapshot
             }
 
             await output.WriteAsync(Newline, cancellationToken);
-            Objects++;
+            var ns = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("namespace", out var space) && space.ValueKind == JsonValueKind.String ? space.GetString() : null;
+            var name = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("name", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null;
+            ObjectNames.Add(ns is null ? $"{resource.Kind}/{name ?? "(unnamed)"}" : $"{resource.Kind}/{ns}/{name ?? "(unnamed)"}");
         }
 
         private bool OwnedByListedController(JsonElement metadata)
