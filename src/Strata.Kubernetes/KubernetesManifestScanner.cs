@@ -58,7 +58,7 @@ public sealed class KubernetesManifestScanner(SecretScannerProvider secrets) : I
             {
                 // Whether these are a List's items is known only from the root's kind, which may follow them (kubectl
                 // writes items before kind): their findings wait, bounded, until the root is read.
-                Evaluate(unit.Node, items ??= new FindingCollector(limits.MaxFindingsPerRule));
+                Evaluate(unit.Node, items ??= new FindingCollector(limits.MaxFindingsPerRule), unit.RootKind);
                 return;
             }
 
@@ -68,14 +68,14 @@ public sealed class KubernetesManifestScanner(SecretScannerProvider secrets) : I
             }
 
             items = null;
-            Evaluate(unit.Node, findings);
+            Evaluate(unit.Node, findings, null);
         });
 
         return Task.FromResult(findings.ToList());
 
-        void Evaluate(YamlNode node, FindingCollector into)
+        void Evaluate(YamlNode node, FindingCollector into, string? listKind)
         {
-            foreach (var pod in PodSpecView.FromObject(target.Name, node))
+            foreach (var pod in PodSpecView.FromObject(target.Name, node, listKind))
             {
                 CheckRunner.Run(Checks, pod, checkContext, context.Logger, into, cancellationToken);
             }
