@@ -24,7 +24,7 @@ internal static class ScanCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({TargetResolver.KindPrefixes}) overrides detection; KIND:DIR scans every file of that kind under DIR. None: host and the bundled examples.",
+            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({TargetResolver.KindPrefixes}) overrides detection; KIND:DIR scans every file of that kind under DIR; KIND:- reads standard input (helm template … | strata scan k8s:-). None: host and the bundled examples.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var kind = new Option<string?>("--kind")
