@@ -137,6 +137,22 @@ public sealed class K8sScanTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecCredentialPluginGivesTheToken()
+    {
+        await using var server = new K8sRecordedApiServer(Cluster());
+        var plugin = directory.WriteFile("plugin.sh", $$$"""
+            printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{Token}}}"}}'
+            """);
+        var kubeconfig = Kubeconfig(server.Url, $"exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/sh\n      args: [{plugin}]\n      interactiveMode: Never");
+
+        var result = await CliRunner.RunAsync("k8s", "scan", "--kubeconfig", kubeconfig, "--format", "json");
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.All(server.Requests, r => Assert.Equal($"Bearer {Token}", r.Authorization));
+        Assert.DoesNotContain(Token, result.StdOut + result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExitCodesForBadConfigurationAndUnreachableOrRefusingServers()
     {
         await using var server = new K8sRecordedApiServer(new() { ["/api/v1/namespaces"] = (401, K8sRecordedApiServer.Status(401, "Unauthorized", "Unauthorized")) });

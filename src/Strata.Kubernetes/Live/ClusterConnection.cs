@@ -72,7 +72,15 @@ public sealed class ClusterConnection : IDisposable
 
         configuration.HttpClientTimeout = requestTimeout;
         configuration.UserAgent = "strata";
-        return new ClusterConnection(new Kubernetes(configuration), name);
+        try
+        {
+            return new ClusterConnection(new Kubernetes(configuration), name);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or KubeConfigException or FormatException)
+        {
+            // The client reads the CA and client certificate here.
+            throw StrataException.Usage($"kubeconfig context {Redaction.Quote(name, 100)}: cannot load its certificates: {Redaction.Quote(e.Message, 300)}");
+        }
     }
 
     public void Dispose() => Client.Dispose();

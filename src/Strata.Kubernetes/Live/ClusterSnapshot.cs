@@ -207,6 +207,11 @@ public static class ClusterSnapshot
             {
                 throw StrataException.BadInput($"{connection.Server}: no answer to {Redaction.Quote(PathOf(pathAndQuery), 200)} within {client.HttpClient.Timeout.TotalSeconds:0.#} s (--request-timeout).", e);
             }
+            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or k8s.Exceptions.KubernetesClientException)
+            {
+                // An exec credential plugin that failed or timed out, when the first request asked for a token.
+                throw StrataException.BadInput($"context {Redaction.Quote(connection.ContextName, 100)}: no credentials: {Redaction.Quote(e.Message, 300)}", e);
+            }
             catch (HttpRequestException e)
             {
                 throw StrataException.BadInput($"{connection.Server}: cannot reach the API server: {Redaction.Quote(Reason(e), 300)}", e);
