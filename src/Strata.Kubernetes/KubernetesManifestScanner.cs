@@ -73,7 +73,7 @@ public sealed partial class KubernetesManifestScanner(SecretScannerProvider secr
             {
                 // Whether these are a List's items is known only from the root's kind, which may follow them (kubectl
                 // writes items before kind): their findings wait, bounded, until the root is read.
-                Evaluate(unit.Node, items ??= new FindingCollector(limits.MaxFindingsPerRule));
+                Evaluate(unit.Node, items ??= new FindingCollector(limits.MaxFindingsPerRule), unit.RootKind);
                 return;
             }
 
@@ -83,14 +83,14 @@ public sealed partial class KubernetesManifestScanner(SecretScannerProvider secr
             }
 
             items = null;
-            Evaluate(unit.Node, findings);
+            Evaluate(unit.Node, findings, null);
         });
 
         return Task.FromResult(findings.ToList());
 
-        void Evaluate(YamlNode node, FindingCollector into)
+        void Evaluate(YamlNode node, FindingCollector into, string? listKind)
         {
-            foreach (var pod in PodSpecView.FromObject(target.Name, node))
+            foreach (var pod in PodSpecView.FromObject(target.Name, node, listKind))
             {
                 var policy = namespaces.For(pod.Namespace).Enforce;
                 var result = evaluator.Evaluate(pod, policy);

@@ -89,14 +89,24 @@ public sealed class PodSpecView
         }
     }
 
+    /// <summary>The kind of a typed list's items (<c>PodList</c>: <c>Pod</c>); null for a v1 <c>List</c>, whose items name their own.</summary>
+    private static string? ItemKind(string? listKind) =>
+        listKind is { Length: > 4 } && listKind.EndsWith("List", StringComparison.Ordinal) ? listKind[..^4] : null;
+
     /// <summary>A List object (v1 List, PodList, …): its <c>items</c> are objects of their own.</summary>
     public static bool IsList(YamlNode node) =>
         YamlSource.Scalar(node, "kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && YamlSource.Child(node, "items") is YamlSequenceNode;
 
     /// <summary>The pod specs of one object: a workload's one, or those of a List's items; <paramref name="file"/> is what findings name.</summary>
-    public static IEnumerable<PodSpecView> FromObject(string file, YamlNode node)
+    public static IEnumerable<PodSpecView> FromObject(string file, YamlNode node) => FromObject(file, node, null);
+
+    /// <summary>
+    /// As <see cref="FromObject(string, YamlNode)"/>, for an item of a list whose kind is <paramref name="listKind"/>: an
+    /// item of a typed list (<c>PodList</c>, as an API server returns it) has no kind of its own and is of the list's.
+    /// </summary>
+    public static IEnumerable<PodSpecView> FromObject(string file, YamlNode node, string? listKind)
     {
-        var kind = YamlSource.Scalar(node, "kind");
+        var kind = YamlSource.Scalar(node, "kind") ?? ItemKind(listKind);
         if (kind is null)
         {
             yield break;
@@ -106,7 +116,7 @@ public sealed class PodSpecView
         {
             foreach (var item in items)
             {
-                foreach (var view in FromObject(file, item))
+                foreach (var view in FromObject(file, item, kind))
                 {
                     yield return view;
                 }

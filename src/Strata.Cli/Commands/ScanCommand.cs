@@ -24,7 +24,7 @@ internal static class ScanCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({TargetResolver.KindPrefixes}) overrides detection; KIND:DIR scans every file of that kind under DIR. None: host and the bundled examples.",
+            Description = $"Images ({ImageTransports.Syntaxes} or a bare REF), Dockerfiles, Kubernetes manifests, seccomp profiles, OCI runtime config.json files, root filesystems, source directories (every file of those kinds in them, the secret rules over the rest), other files (the secret rules), or the word host. A KIND: prefix ({TargetResolver.KindPrefixes}) overrides detection; KIND:DIR scans every file of that kind under DIR; KIND:- reads standard input (helm template … | strata scan k8s:-). None: host and the bundled examples.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var kind = new Option<string?>("--kind")
@@ -103,17 +103,12 @@ internal static class ScanCommand
             throw StrataException.Usage($"--pss-level/--pss-version: {podSecurityError}");
         }
 
-        var severities = ParseSeverities(parse.GetValue(shared.Severity));
-        var failOn = parse.GetValue(shared.FailOn) is { } failOnText
-            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
-            : (Severity?)null;
         EvidenceKind? minimumEvidence = null;
         if (parse.GetValue(failOnEvidenceOption) is { } evidenceText)
         {
             minimumEvidence = EvidenceKindNames.TryParse(evidenceText, out var evidenceKind)
                 ? evidenceKind
                 : throw StrataException.Usage($"--fail-on-evidence '{Redaction.Quote(evidenceText)}': expected one of {EvidenceKindNames.All}.");
-            failOn ??= Severity.Low;
         }
 
         TargetKind? forced = null;
@@ -130,6 +125,37 @@ internal static class ScanCommand
             resolved = WithBuildContext(resolved, contextDirectory);
         }
 
+        var run = new ScanRun
+        {
+            HostRoot = parse.GetValue(hostRootOption),
+            KernelCveData = parse.GetValue(kernelCveDataOption),
+            SecretConfig = parse.GetValue(secretConfigOption),
+            DockerfileConfig = parse.GetValue(dockerfileConfigOption),
+            MinimumEvidence = minimumEvidence,
+            ImageOpenOptions = imageOpenOptions,
+            PodSecurity = podSecurity,
+        };
+        return await ScanAndReportAsync(parse, shared, reportOptions, io, resolved, run, cancellationToken);
+    }
+
+    /// <summary>
+    /// Scans resolved targets and writes the report: severities, ignores, secret and Dockerfile configuration,
+    /// --fail-on, exit codes. <c>strata scan</c> and <c>strata k8s scan</c> both end here.
+    /// </summary>
+    internal static async Task<int> ScanAndReportAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, IReadOnlyList<ScanTarget> resolved, ScanRun run, CancellationToken cancellationToken)
+    {
+        var severities = ParseSeverities(parse.GetValue(shared.Severity));
+        var failOn = parse.GetValue(shared.FailOn) is { } failOnText
+            ? SeverityNames.TryParse(failOnText, out var parsed) ? parsed : throw StrataException.Usage($"--fail-on '{Redaction.Quote(failOnText)}': expected CRITICAL, HIGH, MEDIUM, LOW or INFO.")
+            : (Severity?)null;
+        var minimumEvidence = run.MinimumEvidence;
+        if (minimumEvidence is not null)
+        {
+            failOn ??= Severity.Low;
+        }
+
+        var imageOpenOptions = run.ImageOpenOptions;
+        var limits = imageOpenOptions.Limits;
         var ignorePath = parse.GetValue(shared.IgnoreFile);
         IReadOnlyList<IgnoreEntry> ignores = [];
         if (ignorePath is not null)
@@ -142,8 +168,8 @@ internal static class ScanCommand
             ignores = IgnoreFile.Load(Path.Combine(io.WorkingDirectory, IgnoreFile.DefaultName));
         }
 
-        var (secrets, secretConfigPath) = SecretsOfRun(io, parse.GetValue(secretConfigOption));
-        var dockerfileConfig = DockerfileConfigOfRun(io, parse.GetValue(dockerfileConfigOption));
+        var (secrets, secretConfigPath) = SecretsOfRun(io, run.SecretConfig);
+        var dockerfileConfig = DockerfileConfigOfRun(io, run.DockerfileConfig);
 
         using var loggers = StrataCli.CreateLoggerFactory(io, parse.GetValue(shared.Quiet), parse.GetValue(shared.Debug));
         var logger = loggers.CreateLogger("strata");
@@ -151,13 +177,13 @@ internal static class ScanCommand
         var context = new ScanContext
         {
             Logger = logger,
-            HostRoot = parse.GetValue(hostRootOption) is { } root ? Path.GetFullPath(root, io.WorkingDirectory) : io.HostRoot,
+            HostRoot = run.HostRoot is { } root ? Path.GetFullPath(root, io.WorkingDirectory) : io.HostRoot,
             Progress = showProgress ? new TerminalProgress(io.Error) : null,
             Limits = limits,
-            PodSecurity = podSecurity,
+            PodSecurity = run.PodSecurity,
         };
 
-        var kernelCves = parse.GetValue(kernelCveDataOption) is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;
+        var kernelCves = run.KernelCveData is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;
         var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets, dockerfileConfig, kernelCves);
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
@@ -172,6 +198,10 @@ internal static class ScanCommand
             },
             context,
             cancellationToken);
+        if (run.Adjust is { } adjust)
+        {
+            report = adjust(report);
+        }
 
         foreach (var warning in report.Warnings)
         {
@@ -307,4 +337,28 @@ internal static class ScanCommand
 
         return targets;
     }
+}
+
+/// <summary>What a scan run reads besides its targets and the shared options (<see cref="ScanCommand.ScanAndReportAsync"/>).</summary>
+internal sealed record ScanRun
+{
+    /// <summary>--root: the host audited under this directory.</summary>
+    public string? HostRoot { get; init; }
+
+    public string? KernelCveData { get; init; }
+
+    public string? SecretConfig { get; init; }
+
+    public string? DockerfileConfig { get; init; }
+
+    /// <summary>--fail-on-evidence; implies --fail-on LOW when --fail-on is not given.</summary>
+    public EvidenceKind? MinimumEvidence { get; init; }
+
+    public ImageOpenOptions ImageOpenOptions { get; init; } = ImageOpenOptions.Default;
+
+    /// <summary>The Pod Security Standards level and version manifests are checked at (namespace labels override them).</summary>
+    public PodSecurityScanOptions PodSecurity { get; init; } = PodSecurityScanOptions.Default;
+
+    /// <summary>Applied to the report before it is written, e.g. to name a temporary file as what it stands for.</summary>
+    public Func<ScanReport, ScanReport>? Adjust { get; init; }
 }

@@ -9,7 +9,11 @@ using YamlDotNet.RepresentationModel;
 /// <summary>A node of a YAML file read on its own: a document's root, or one item of a sequence the reader streams.</summary>
 /// <param name="Document">The zero-based index of its document in the file.</param>
 /// <param name="IsItem">True for an item of the streamed sequence; its document's root follows its items, without them.</param>
-public sealed record YamlUnit(YamlNode Node, int Document, bool IsItem);
+public sealed record YamlUnit(YamlNode Node, int Document, bool IsItem)
+{
+    /// <summary>For an item: the root mapping's <c>kind</c> when it came before the streamed sequence (an API server's <c>PodList</c>, whose items have no kind of their own), else null.</summary>
+    public string? RootKind { get; init; }
+}
 
 /// <summary>
 /// A YAML file of one or more documents, read with bounds (<see cref="Limits"/>: nesting depth, nodes per document,
@@ -61,7 +65,7 @@ public sealed class YamlSource
             {
                 source.MoveNext();
                 var index = document;
-                var items = streamedKey is null ? null : new Diversion(streamedKey, item => Deliver(onUnit, new YamlUnit(item, index, true)));
+                var items = streamedKey is null ? null : new Diversion(streamedKey, (item, rootKind) => Deliver(onUnit, new YamlUnit(item, index, true) { RootKind = rootKind }));
                 var root = LoadNode(source, items);
                 source.MoveNext();
                 if (root is not YamlScalarNode { Value: null or "" or "~" or "null" })
@@ -147,7 +151,7 @@ public sealed class YamlSource
     }
 
     /// <summary>A sequence under <paramref name="Key"/> of the root mapping whose items go to <paramref name="OnItem"/> instead of into the tree.</summary>
-    private sealed record Diversion(string Key, Action<YamlNode> OnItem);
+    private sealed record Diversion(string Key, Action<YamlNode, string?> OnItem);
 
     /// <summary>Wraps what a consumer threw while the parser was on the stack.</summary>
     private sealed class ConsumerFailure(Exception inner) : Exception(inner.Message, inner);
@@ -227,6 +231,8 @@ public sealed class YamlSource
         private bool rootIsMapping;
         private int rootChildren;
         private bool divertNext;
+        private bool kindNext;
+        private string? rootKind;
         private bool diverting;
         private HashSet<string>? anchors;
 
@@ -301,6 +307,12 @@ public sealed class YamlSource
             {
                 var isKey = rootChildren % 2 == 0;
                 divertNext = isKey && current is Scalar { Value: var key } && key == items?.Key;
+                if (!isKey && kindNext && current is Scalar { Value: var kind })
+                {
+                    rootKind = kind;
+                }
+
+                kindNext = isKey && current is Scalar { Value: "kind" };
                 rootChildren++;
             }
         }
@@ -316,7 +328,7 @@ public sealed class YamlSource
                 // The item's first event was counted for the root; the item is counted on its own.
                 var rootNodes = source.Nodes - 1;
                 source.Nodes = 1;
-                items!.OnItem(LoadNode(source, null));
+                items!.OnItem(LoadNode(source, null), rootKind);
                 source.Nodes = rootNodes;
             }
         }

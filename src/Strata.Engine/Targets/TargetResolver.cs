@@ -2,6 +2,7 @@ namespace Strata.Engine.Targets;
 
 using System.Text.RegularExpressions;
 using Strata.Core;
+using Strata.Core.Documents;
 using Strata.Core.Findings;
 using Strata.Core.Targets;
 using Strata.Oci.Transports;
@@ -35,6 +36,12 @@ public static partial class TargetResolver
         if (string.Equals(text, "host", StringComparison.Ordinal))
         {
             return new ScanTarget(TargetKind.Host, "host", "/");
+        }
+
+        if (string.Equals(text, "-", StringComparison.Ordinal) && forcedKind is null)
+        {
+            // What a pipe holds cannot be sniffed without consuming it: its kind is named.
+            throw StrataException.Usage("-: standard input is scanned with its kind named: k8s:- (helm template … | strata scan k8s:-), dockerfile:-, seccomp:-, or --kind KIND -.");
         }
 
         // Before the text is used as a target's name anywhere: it would carry the password into every message.
@@ -128,6 +135,8 @@ public static partial class TargetResolver
 
     private static ScanTarget ResolveAs(TargetKind kind, string path, string name) => kind switch
     {
+        // KIND:- reads standard input (a pipe: helm template … | strata scan k8s:-).
+        _ when path == "-" && kind.IsFileKind() => new ScanTarget(kind, name, BoundedFile.StandardInput),
         TargetKind.Host => throw StrataException.Usage($"'{Redaction.Quote(name, 200)}': the host target takes no path."),
         TargetKind.Image => new ScanTarget(TargetKind.Image, name, ImageTransports.Locate(path)),
         TargetKind.RootFs or TargetKind.SourceTree => Directory.Exists(path)
