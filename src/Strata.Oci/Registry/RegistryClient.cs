@@ -403,7 +403,7 @@ public sealed partial class RegistryClient : IDisposable
         }
 
         var challenge = AuthChallenge.From(response.Headers.WwwAuthenticate);
-        if (challenge is null || !authenticator.Learn(request.Reference, challenge, scope, header))
+        if (challenge is null || !await authenticator.LearnAsync(request.Reference, challenge, scope, header, cancellationToken))
         {
             return response;
         }
@@ -555,7 +555,7 @@ public sealed partial class RegistryClient : IDisposable
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             // Refused access (even forever) is a target Strata could not read: exit 3, not a usage error.
-            return StrataException.BadInput($"{message}; {authenticator.DescribeCredentials(request.Reference)}.");
+            return StrataException.BadInput($"{message}; {await authenticator.DescribeCredentialsAsync(request.Reference, cancellationToken)}.");
         }
 
         // A missing tag or repository is the user's to fix; a missing blob of an existing image is a broken image.
