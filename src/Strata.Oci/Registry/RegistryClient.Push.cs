@@ -181,11 +181,15 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>The repository's tags (GET tags/list, following Link pages), sorted; an unknown repository has none.</summary>
-    public async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference reference, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ListTagsAsync(ImageReference reference, CancellationToken cancellationToken) =>
+        ListTagsAsync(reference, null, cancellationToken);
+
+    /// <param name="pageSize">Tags asked for per page (<c>?n=</c>); the registry's own page size when null.</param>
+    internal async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference reference, int? pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var tags = new SortedSet<string>(StringComparer.Ordinal);
-        var path = $"/v2/{reference.Repository}/tags/list";
+        string? path = $"/v2/{reference.Repository}/tags/list" + (pageSize is int n ? $"?n={n}" : string.Empty);
         var visited = new HashSet<string>(StringComparer.Ordinal);
         for (var page = 1; path is not null; page++)
         {
