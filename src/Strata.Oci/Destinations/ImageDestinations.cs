@@ -5,51 +5,43 @@ using Strata.Core.Findings;
 using Strata.Oci.Registry;
 using Strata.Oci.Transports;
 
-/// <summary>Opens a destination from a reference: <c>oci:DIR[:TAG]</c>, or <c>docker://REF</c> (a bare <c>REF</c> means a registry).</summary>
+/// <summary>
+/// Opens a destination from a reference through the transport table (<see cref="ImageTransports"/>): <c>oci:DIR[:TAG]</c>,
+/// or <c>docker://REF</c> (a bare <c>REF</c> means a registry). Transports without a destination opener are read-only.
+/// </summary>
 public static class ImageDestinations
 {
-    /// <summary>The syntaxes for help text.</summary>
-    public const string Syntaxes = "oci:DIR[:TAG], docker://REF";
+    /// <summary>The syntaxes of the writable transports, for help text and messages.</summary>
+    public static string Syntaxes => string.Join(", ", ImageTransports.All.Where(t => t.OpenDestination is not null).Select(t => t.Syntax));
 
     public static IImageDestination Open(string reference, RegistryOptions options)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(options);
-        if (reference.StartsWith(ImageTransports.Oci.Prefix, StringComparison.Ordinal))
+        var transport = ImageTransports.ByPrefix(reference);
+        var text = reference;
+        if (transport is null)
         {
-            var remainder = reference[ImageTransports.Oci.Prefix.Length..];
-            var at = remainder.LastIndexOf('@');
-            Digest? digest = null;
-            if (at > 0 && Digest.TryParse(remainder[(at + 1)..], out var parsed))
-            {
-                digest = parsed;
-                remainder = remainder[..at];
-            }
-
-            // As containers/image: the path ends at the first ':'.
-            var colon = remainder.IndexOf(':', StringComparison.Ordinal);
-            var path = colon < 0 ? remainder : remainder[..colon];
-            var tag = colon < 0 || colon == remainder.Length - 1 ? null : remainder[(colon + 1)..];
-            if (path.Length == 0)
-            {
-                throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': no directory; expected oci:DIR[:TAG].");
-            }
-
-            DestinationChecks.Tag(tag, reference);
-            return new OciLayoutDestination(path, tag, digest, reference);
+            transport = ImageTransports.IsBareReference(reference)
+                ? ImageTransports.Docker
+                : throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': not a destination; expected {Syntaxes}.");
+            text = transport.Prefix + reference;
         }
 
-        var text = reference.StartsWith(RegistryImageSource.Transport, StringComparison.Ordinal) ? reference[RegistryImageSource.Transport.Length..] : reference;
-        if (ImageTransports.ByPrefix(reference) is { } other && other != ImageTransports.Docker)
+        if (transport.OpenDestination is not { } open)
         {
-            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': {other.Name} is not a destination Strata writes; expected {Syntaxes}.");
+            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': {transport.Name} is not a destination Strata writes; expected {Syntaxes}.");
         }
 
-        if (text.Length == 0)
+        var remainder = text[transport.Prefix.Length..];
+        var path = remainder.Split(':')[0];
+        if (remainder.Length == 0 || (transport == ImageTransports.Oci && (path.Length == 0 || path.StartsWith('@'))))
         {
-            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': expected {Syntaxes}.");
+            throw StrataException.Usage($"'{Redaction.Quote(reference, 200)}': nothing to write to; expected {transport.Syntax}.");
         }
 
-        return new RegistryDestination(ImageReference.Parse(text), options);
+        var destination = open(text, remainder, options);
+        DestinationChecks.Tag(destination.Tag, reference);
+        return destination;
     }
 }

@@ -7,14 +7,17 @@ using Strata.Oci.Sources;
 /// <param name="remainder">What follows the transport's prefix, e.g. <c>/images/app:1.0</c>; never empty.</param>
 public delegate Task<IImageSource> ImageSourceOpener(string reference, string remainder, ImageOpenOptions options, CancellationToken cancellationToken);
 
+/// <summary>Opens a destination (an image store to write to) through one transport; <paramref name="remainder"/> as for <see cref="ImageSourceOpener"/>.</summary>
+public delegate Destinations.IImageDestination ImageDestinationOpener(string reference, string remainder, Registry.RegistryOptions options);
+
 /// <summary>
 /// One way to reach an image, as in containers-transports(5): its prefix, the syntax users write after it, how a local
 /// path given without the prefix is recognised, and how the image is opened for reading. Every list of transports (the
 /// target resolver, <c>strata image</c>, <c>--help</c>) reads <see cref="ImageTransports.All"/>.
 /// </summary>
 /// <remarks>
-/// Writing (registry pushes and OCI layouts as destinations for signing and encryption) will be a second opener beside
-/// <see cref="OpenSource"/>; a transport that does not offer it is read-only.
+/// Writing (registry pushes and OCI layouts as destinations for signing and encryption) is the second opener,
+/// <see cref="OpenDestination"/>; a transport that does not offer it is read-only.
 /// </remarks>
 public sealed record ImageTransport
 {
@@ -37,6 +40,9 @@ public sealed record ImageTransport
     public Func<string, bool>? Recognises { get; init; }
 
     public required ImageSourceOpener OpenSource { get; init; }
+
+    /// <summary>Opens the image store for writing; null for a read-only transport.</summary>
+    public ImageDestinationOpener? OpenDestination { get; init; }
 
     public override string ToString() => Syntax;
 }

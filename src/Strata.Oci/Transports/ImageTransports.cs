@@ -3,6 +3,7 @@ namespace Strata.Oci.Transports;
 using System.Formats.Tar;
 using Strata.Core;
 using Strata.Core.Findings;
+using Strata.Oci.Destinations;
 using Strata.Oci.Registry;
 using Strata.Oci.Sources;
 
@@ -27,6 +28,11 @@ public static class ImageTransports
         {
             var (path, tag, digest) = SplitLayoutReference(reference, remainder);
             return Task.FromResult<IImageSource>(OciLayoutSource.OpenDirectory(reference, path, tag, digest));
+        },
+        OpenDestination = (reference, remainder, options) =>
+        {
+            var (path, tag, digest) = SplitLayoutReference(reference, remainder);
+            return new OciLayoutDestination(path, tag, digest, reference);
         },
     };
 
@@ -79,6 +85,7 @@ public static class ImageTransports
         Description = "an image in a registry",
         DetectedBy = "the prefix, or a bare REF such as alpine:3.20",
         OpenSource = (reference, remainder, options, cancellationToken) => Task.FromResult<IImageSource>(RegistryImageSource.Open(reference, options.Registry with { MaxManifestBytes = options.Limits.MaxManifestBytes })),
+        OpenDestination = (reference, remainder, options) => new RegistryDestination(ImageReference.Parse(remainder), options),
     };
 
     /// <summary>Every transport, in the order paths are tried and help lists them.</summary>
