@@ -76,7 +76,9 @@ public sealed partial class RegistryClient
     /// <summary>
     /// Uploads a blob: a session (POST), then the whole body with <c>?digest=</c> (PUT). The body is hashed and counted
     /// as it is sent; content that differs from the descriptor ends the upload with an error saying so, and the
-    /// session is cancelled. A stream that can seek is sent again after a transient failure; any other is sent once.
+    /// session is cancelled. A stream that can seek is sent again after a transient failure. A stream that cannot,
+    /// larger than <see cref="UploadChunkBytes"/>, goes in chunks (PATCH with Content-Range, then PUT with the
+    /// digest), each held in memory so that a chunk, not the whole blob, is sent again; a smaller one is sent once.
     /// </summary>
     public async Task PushBlobAsync(ImageReference reference, Descriptor descriptor, Stream content, CancellationToken cancellationToken)
     {
@@ -85,6 +87,11 @@ public sealed partial class RegistryClient
         ArgumentNullException.ThrowIfNull(content);
         var what = $"blob {descriptor.Digest}";
         var context = $"docker://{reference}: {what}";
+        if (!content.CanSeek && descriptor.Size > UploadChunkBytes)
+        {
+            await PushBlobInChunksAsync(reference, descriptor, content, context, cancellationToken);
+            return;
+        }
         var start = content.CanSeek ? content.Position : 0;
         for (var attempt = 1; ; attempt++)
         {
@@ -257,6 +264,93 @@ public sealed partial class RegistryClient
 
             return new ReferrerList(true, referrers);
         }, cancellationToken);
+    }
+
+    /// <summary>Largest chunk of a chunked upload (and the size from which a stream that cannot seek is chunked).</summary>
+    internal int UploadChunkBytes { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// A chunked upload: each chunk read (and hashed) from the stream into memory, sent with PATCH and Content-Range
+    /// to the session's latest Location, retried on its own; then the PUT with the digest and no body.
+    /// </summary>
+    private async Task PushBlobInChunksAsync(ImageReference reference, Descriptor descriptor, Stream content, string context, CancellationToken cancellationToken)
+    {
+        var session = await StartUploadAsync(reference, descriptor.Digest, cancellationToken);
+        try
+        {
+            await using var verifying = new VerifyingStream(content, descriptor.Digest, descriptor.Size, context, leaveOpen: true);
+            var buffer = new byte[(int)Math.Min(UploadChunkBytes, descriptor.Size)];
+            long sent = 0;
+            while (true)
+            {
+                var filled = 0;
+                int read;
+                while (filled < buffer.Length && (read = await verifying.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+                {
+                    filled += read;
+                }
+
+                if (filled == 0)
+                {
+                    break;
+                }
+
+                var chunk = buffer.AsMemory(0, filled).ToArray();
+                var first = sent;
+                var request = new RegistryRequest(
+                    HttpMethod.Patch,
+                    reference,
+                    string.Empty,
+                    $"blob {descriptor.Digest} (bytes {first}-{first + filled - 1})",
+                    [],
+                    null,
+                    Location: session,
+                    Content: () =>
+                    {
+                        var body = new ByteArrayContent(chunk);
+                        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                        body.Headers.TryAddWithoutValidation("Content-Range", $"{first}-{first + chunk.Length - 1}");
+                        return body;
+                    },
+                    Scope: PushScope(reference),
+                    Budget: UploadBudget(filled));
+                var chunkContext = Context(request);
+                session = await retry.RunAsync(chunkContext, async attempt =>
+                {
+                    using var response = await AttemptAsync(request, chunkContext, attempt, cancellationToken);
+                    if (response.StatusCode != HttpStatusCode.Accepted)
+                    {
+                        throw StrataException.BadInput($"{chunkContext}: the registry answered HTTP {(int)response.StatusCode} to a chunk, not 202 Accepted.");
+                    }
+
+                    return UploadLocation(response, chunkContext, throwIfMissing: false) ?? session;
+                }, cancellationToken);
+                sent += filled;
+            }
+
+            // The stream ended at its declared size with the right digest (the verifying stream checked both).
+            var target = new UriBuilder(session);
+            var digestParameter = "digest=" + Uri.EscapeDataString(descriptor.Digest.ToString());
+            target.Query = target.Query.Length > 1 ? target.Query[1..] + "&" + digestParameter : digestParameter;
+            var finish = new RegistryRequest(HttpMethod.Put, reference, string.Empty, $"blob {descriptor.Digest}", [], null, Location: target.Uri, Content: EmptyBody, Scope: PushScope(reference));
+            await retry.RunAsync(context, async attempt =>
+            {
+                using var response = await AttemptAsync(finish, context, attempt, cancellationToken);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw StrataException.BadInput($"{context}: the registry answered the upload with HTTP {(int)response.StatusCode}, not 201 Created.");
+                }
+
+                return ContentDigestHeader(response, context) is { } stored && stored != descriptor.Digest
+                    ? throw StrataException.BadInput($"{context}: the registry stored the upload as {stored}, not as the digest sent.")
+                    : true;
+            }, cancellationToken);
+        }
+        catch
+        {
+            await CancelUploadAsync(reference, session, context, CancellationToken.None);
+            throw;
+        }
     }
 
     private static string PushScope(ImageReference reference) => $"repository:{reference.Repository}:pull,push";

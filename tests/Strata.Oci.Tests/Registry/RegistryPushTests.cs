@@ -141,6 +141,39 @@ public sealed class RegistryPushTests(RegistryFixture registries)
     }
 
     [Fact]
+    public async Task A_large_stream_that_cannot_seek_goes_in_chunks_and_is_still_verified()
+    {
+        using var client = new RegistryClient(Isolated()) { UploadChunkBytes = 256 * 1024 };
+        await using var destination = new RegistryDestination(ImageReference.Parse($"{registries.Open.HostPort}/push/chunked"), client);
+        var layer = registries.Layout.Amd64.Layers.MaxBy(l => l.Size)!;
+        var bytes = registries.Layout.Blob(layer.Digest);
+        Assert.True(bytes.Length > 4 * client.UploadChunkBytes);
+
+        await using (var stream = new OneWayStream(bytes))
+        {
+            await destination.PutBlobAsync(layer, stream, CancellationToken.None);
+        }
+
+        Assert.True(await destination.BlobExistsAsync(layer.Digest, CancellationToken.None));
+        await using (var back = await client.OpenVerifiedBlobAsync(destination.ImageReference, layer, CancellationToken.None))
+        {
+            await back.DrainAsync(CancellationToken.None);
+        }
+
+        var wrong = bytes.ToArray();
+        wrong[^1] ^= 0xff;
+        var claimed = layer with { Digest = Digest.Sha256Of(wrong.AsSpan(0, wrong.Length - 1)) };
+        await using (var stream = new OneWayStream(wrong))
+        {
+            var error = await Assert.ThrowsAsync<StrataException>(() => destination.PutBlobAsync(claimed, stream, CancellationToken.None));
+            Assert.Contains("digest mismatch", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.False(await destination.BlobExistsAsync(claimed.Digest, CancellationToken.None));
+        Assert.False(await destination.BlobExistsAsync(Digest.Sha256Of(wrong), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_manifest_whose_blobs_are_missing_is_refused_naming_registry_and_repository()
     {
         await using var destination = new RegistryDestination(ImageReference.Parse($"{registries.Open.HostPort}/push/missing"), Isolated());
