@@ -7,18 +7,17 @@ public sealed class AuthFileTarget : IFuzzTarget
 {
     public string Name => "authfile";
 
-    public string Covers => "Oci/Registry/CredentialStore (auths keys and their normalisation, auth/username/password/identitytoken, credHelpers/credsStore notes), JsonStrings";
+    public string Covers => "Oci/Registry/CredentialStore (auths keys and their normalisation, auth/username/password/identitytoken, credHelpers/credsStore names, helpers never run), JsonStrings";
 
-    public ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
+    public async ValueTask RunAsync(byte[] input, CancellationToken cancellationToken)
     {
         // The same bytes read as config.json and as .dockercfg (the bare auths map), for a Docker Hub image and another.
-        foreach (var name in (ReadOnlySpan<string>)["config.json", ".dockercfg"])
+        // No PATH: a credential helper the input names is never run, only looked for.
+        foreach (var name in new[] { "config.json", ".dockercfg" })
         {
-            var store = new CredentialStore([ScratchDirectory.Write(name, input)], explicitFile: true);
-            store.Find("docker.io", "library/alpine");
-            store.Find("registry.example:5000", "team/app");
+            var store = new CredentialStore([ScratchDirectory.Write(name, input)], explicitFile: true, environmentVariable: _ => null);
+            await store.FindAsync("docker.io", "library/alpine", cancellationToken);
+            await store.FindAsync("registry.example:5000", "team/app", cancellationToken);
         }
-
-        return ValueTask.CompletedTask;
     }
 }
