@@ -74,6 +74,56 @@ public sealed class SkopeoSimpleSigningTests
     }
 
     [Fact]
+    public async Task Revoked_and_expired_keys_are_refused_as_gpg_refuses_them()
+    {
+        await using var home = await SimpleSigningGnuPgHome.CreateAsync();
+        using var temp = new TempDirectory();
+        var payload = new SignaturePayload(Identity, Digest.Parse(ImageManifestDigest, "test"), SignaturePayload.AtomicType);
+
+        // A key that expired long ago: gpg made it (and the signature) at a faked time in 2020.
+        await home.RunCheckedAsync("gpg", "--batch", "--faked-system-time", "20200101T000000", "--passphrase", "", "--quick-gen-key", "Expired <expired@example.invalid>", "ed25519", "sign", "1d");
+        var expiredFingerprint = await FingerprintAsync(home, "expired@example.invalid");
+        var expiredSignature = temp.Combine("expired.sig");
+        await System.IO.File.WriteAllTextAsync(temp.Combine("payload.json"), System.Text.Encoding.UTF8.GetString(payload.ToJson()));
+        await home.RunCheckedAsync("gpg", "--batch", "--faked-system-time", "20200101T000100", "-u", expiredFingerprint, "-o", expiredSignature, "--sign", temp.Combine("payload.json"));
+        var expiredKeyring = await ExportAsync(home, temp, expiredFingerprint);
+        var expired = Assert.Throws<SignatureException>(() => SimpleSignatureVerifier.Verify(System.IO.File.ReadAllBytes(expiredSignature), expiredKeyring, out _));
+        Assert.Contains($"key {expiredFingerprint} expired on 2020-01-02", expired.Message, StringComparison.Ordinal);
+
+        // A key signed with, then revoked with the revocation certificate gpg keeps for it.
+        await home.RunCheckedAsync("gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Revoked <revoked@example.invalid>", "ed25519", "sign", "never");
+        var revokedFingerprint = await FingerprintAsync(home, "revoked@example.invalid");
+        var secret = temp.Combine("revoked-secret.asc");
+        await System.IO.File.WriteAllTextAsync(secret, (await home.RunAsync("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--armor", "--export-secret-keys", revokedFingerprint)).StdOut);
+        var signature = SimpleSigner.Load(secret, null, "").Sign(payload);
+        var certificate = System.IO.File.ReadAllText(Path.Combine(home.Path, "openpgp-revocs.d", revokedFingerprint + ".rev")).Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal);
+        await System.IO.File.WriteAllTextAsync(temp.Combine("revocation.asc"), certificate);
+        await home.RunCheckedAsync("gpg", "--batch", "--import", temp.Combine("revocation.asc"));
+        var revokedKeyring = await ExportAsync(home, temp, revokedFingerprint);
+        var revoked = Assert.Throws<SignatureException>(() => SimpleSignatureVerifier.Verify(signature, revokedKeyring, out _));
+        Assert.Contains($"key {revokedFingerprint} is revoked", revoked.Message, StringComparison.Ordinal);
+        var skopeo = await home.RunAsync("skopeo", "standalone-verify", File("image.manifest.json"), Identity, revokedFingerprint, WriteTo(temp.Combine("revoked.sig"), signature));
+        Assert.NotEqual(0, skopeo.ExitCode);
+    }
+
+    private static string WriteTo(string path, byte[] bytes)
+    {
+        System.IO.File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static async Task<string> FingerprintAsync(SimpleSigningGnuPgHome home, string email) =>
+        (await home.RunCheckedAsync("gpg", "--batch", "--with-colons", "--list-keys", email))
+            .Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+
+    private static async Task<OpenPgpKeyring> ExportAsync(SimpleSigningGnuPgHome home, TempDirectory temp, string fingerprint)
+    {
+        var path = temp.Combine(fingerprint + ".asc");
+        await System.IO.File.WriteAllTextAsync(path, await home.RunCheckedAsync("gpg", "--armor", "--export", fingerprint));
+        return OpenPgpKeyring.Load(path);
+    }
+
+    [Fact]
     public async Task Tampering_is_rejected_saying_which()
     {
         using var temp = new TempDirectory();

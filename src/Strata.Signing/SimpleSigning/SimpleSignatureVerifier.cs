@@ -128,7 +128,7 @@ public static class SimpleSignatureVerifier
     }
 
     /// <summary>What gpg would refuse about the signing key: a revoked or expired primary key, or a subkey that is unbound, revoked, expired or not for signing.</summary>
-    private static string? KeyProblem(PgpPublicKey primary, PgpPublicKey signingKey, DateTime signatureCreated, DateTimeOffset now)
+    internal static string? KeyProblem(PgpPublicKey primary, PgpPublicKey signingKey, DateTime signatureCreated, DateTimeOffset now)
     {
         var primaryFingerprint = OpenPgpKeyring.FingerprintOf(primary);
         if (HasValidRevocation(primary, primary, PgpSignature.KeyRevocation))

@@ -57,6 +57,13 @@ public sealed class SimpleSigner
         var rings = ReadSecretRings(secretKeyring, origin);
         var (ring, secretKey) = Select(rings, fingerprint, origin);
         var primary = ring.GetPublicKey();
+        var now = DateTimeOffset.UtcNow;
+        if (SimpleSignatureVerifier.KeyProblem(primary, secretKey.PublicKey, now.UtcDateTime, now) is { } problem)
+        {
+            // gpg refuses such keys too ("unusable secret key"); their signatures would not verify.
+            throw new SignatureException($"{origin}: cannot sign: {problem}");
+        }
+
         PgpPrivateKey? privateKey;
         try
         {
