@@ -36,6 +36,7 @@ public sealed class SimpleSigningSignerTests
         var content = SimpleSignatureVerifier.VerifyMessage(signer.Sign("content"u8), OpenPgpKeyring.Load(File("pubring.gpg")), DateTimeOffset.UtcNow, out var fingerprint);
         Assert.Equal("content", Encoding.UTF8.GetString(content));
         Assert.Equal(TestKeyFingerprintWithPassphrase, fingerprint);
+        Assert.Equal(TestKeyFingerprintWithPassphrase, SimpleSigner.Load(File("secring.gpg"), TestKeyFingerprintWithPassphrase, Encoding.UTF8.GetBytes(TestPassphrase)).Fingerprint);
     }
 
     [Fact]

@@ -50,7 +50,22 @@ public sealed class SimpleSigner
         return FromBytes(File.ReadAllBytes(secretKeyPath), secretKeyPath, fingerprint, passphrase);
     }
 
-    /// <summary>As <see cref="Load"/>, from bytes; <paramref name="origin"/> names them in errors.</summary>
+    /// <summary>As <see cref="Load(string, string?, ReadOnlySpan{char})"/>, with the passphrase as UTF-8 bytes (as <c>PassphraseSource.Get</c> returns it).</summary>
+    public static SimpleSigner Load(string secretKeyPath, string? fingerprint, byte[] passphraseUtf8)
+    {
+        ArgumentNullException.ThrowIfNull(passphraseUtf8);
+        var chars = System.Text.Encoding.UTF8.GetChars(passphraseUtf8);
+        try
+        {
+            return Load(secretKeyPath, fingerprint, chars);
+        }
+        finally
+        {
+            Array.Clear(chars);
+        }
+    }
+
+    /// <summary>As <see cref="Load(string, string?, ReadOnlySpan{char})"/>, from bytes; <paramref name="origin"/> names them in errors.</summary>
     public static SimpleSigner FromBytes(byte[] secretKeyring, string origin, string? fingerprint, ReadOnlySpan<char> passphrase)
     {
         ArgumentNullException.ThrowIfNull(secretKeyring);
@@ -67,7 +82,15 @@ public sealed class SimpleSigner
         PgpPrivateKey? privateKey;
         try
         {
-            privateKey = secretKey.ExtractPrivateKeyUtf8(passphrase.ToArray());
+            var chars = passphrase.ToArray();
+            try
+            {
+                privateKey = secretKey.ExtractPrivateKeyUtf8(chars);
+            }
+            finally
+            {
+                Array.Clear(chars);
+            }
         }
         catch (PgpException)
         {
