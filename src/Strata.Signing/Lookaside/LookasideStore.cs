@@ -76,6 +76,17 @@ public sealed class LookasideStore : IDisposable
         }
 
         var directory = Path.GetDirectoryName(SignatureUrl(repositoryBase, manifestDigest, 1).LocalPath)!;
+        return new Uri(await WriteNextAsync(directory, signature, cancellationToken));
+    }
+
+    /// <summary>
+    /// Writes <c>signature-N</c> with the lowest free N in a directory (lookaside or a skopeo dir: copy): a temporary file
+    /// renamed into place without replacing anything, so concurrent writers and readers never see a partial or lost
+    /// signature. Returns the full path written.
+    /// </summary>
+    public static async Task<string> WriteNextAsync(string directory, byte[] signature, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".signature-{Guid.NewGuid():N}.tmp");
         await File.WriteAllBytesAsync(temporary, signature, cancellationToken);
@@ -83,18 +94,18 @@ public sealed class LookasideStore : IDisposable
         {
             for (var number = 1; number <= RegistriesConfiguration.MaxLookasideSignatures; number++)
             {
-                var url = SignatureUrl(repositoryBase, manifestDigest, number);
-                if (File.Exists(url.LocalPath))
+                var path = Path.GetFullPath(Path.Combine(directory, "signature-" + number.ToString(CultureInfo.InvariantCulture)));
+                if (File.Exists(path))
                 {
                     continue;
                 }
 
                 try
                 {
-                    File.Move(temporary, url.LocalPath, overwrite: false);
-                    return url;
+                    File.Move(temporary, path, overwrite: false);
+                    return path;
                 }
-                catch (IOException) when (File.Exists(url.LocalPath))
+                catch (IOException) when (File.Exists(path))
                 {
                     // Another writer took this number first: try the next.
                 }

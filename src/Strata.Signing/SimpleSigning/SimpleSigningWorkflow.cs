@@ -84,7 +84,7 @@ public static class SimpleSigningWorkflow
         var payload = new SignaturePayload(identity, target.ManifestDigest, SignaturePayload.AtomicType, options.Creator, options.Clock.GetUtcNow().ToUnixTimeSeconds());
         var signature = signer.Sign(payload, options.Clock.GetUtcNow());
         var location = target.DirPath is { } dir
-            ? await WriteDirSignatureAsync(dir, signature, cancellationToken)
+            ? new Uri(await LookasideStore.WriteNextAsync(dir, signature, cancellationToken))
             : await LookasideStore.WriteAsync(target.LookasideBase!, target.ManifestDigest, signature, cancellationToken);
         return new SimpleSigningResult(target.ManifestDigest, identity, signer.Fingerprint, location);
     }
@@ -265,39 +265,6 @@ public static class SimpleSigningWorkflow
         }
 
         return result;
-    }
-
-    private static async Task<Uri> WriteDirSignatureAsync(string dir, byte[] signature, CancellationToken cancellationToken)
-    {
-        var temporary = Path.Combine(dir, $".signature-{Guid.NewGuid():N}.tmp");
-        await File.WriteAllBytesAsync(temporary, signature, cancellationToken);
-        try
-        {
-            for (var number = 1; number <= RegistriesConfiguration.MaxLookasideSignatures; number++)
-            {
-                var path = Path.Combine(dir, $"signature-{number}");
-                if (File.Exists(path))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    File.Move(temporary, path, overwrite: false);
-                    return new Uri(Path.GetFullPath(path));
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    // Taken by a concurrent writer: try the next number.
-                }
-            }
-
-            throw new SignatureException($"{dir}: already holds {RegistriesConfiguration.MaxLookasideSignatures} signatures");
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 
     private sealed record ImageTarget(byte[]? ManifestBytes, Uri? LookasideBase, string? DirPath, ImageReference? RegistryReference, Digest ManifestDigest);
