@@ -1,6 +1,7 @@
 namespace Strata.Signing.Tests;
 
 using Strata.Oci;
+using Strata.Signing.Lookaside;
 using Strata.Signing.SimpleSigning;
 using Strata.Testing;
 using static Strata.Signing.Tests.SimpleSigningFixtures;
@@ -70,5 +71,20 @@ public sealed class SimpleSigningWorkflowTests
         var result = await SimpleSigningWorkflow.VerifyAsync("dir:" + dir, OpenPgpKeyring.Load(File("public-key.gpg")), ExactIdentity("testing/manifest:latest"), Options, CancellationToken.None);
         Assert.Equal(2, result.Signatures.Count(s => s.Accepted));
         await Assert.ThrowsAsync<Strata.Core.StrataException>(() => SimpleSigningWorkflow.SignAsync("dir:" + dir, signer, null, Options, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Oci_layout_signs_into_an_explicit_lookaside_location()
+    {
+        using var temp = new TempDirectory();
+        var layout = Strata.Testing.Images.OciLayoutWriter.WriteSingle(temp.Combine("layout"), Strata.Testing.Images.OciLayoutWriter.Gzip(Strata.Testing.Images.OciLayoutWriter.Tar(w => Strata.Testing.Images.OciLayoutWriter.AddFile(w, "a.txt", "a\n"))));
+        var options = new SimpleSigningOptions { Lookaside = new Uri("file://" + temp.Combine("sigs", "team", "app")) };
+        var signer = SimpleSigner.Load(File("secring.gpg"), TestKeyFingerprint, "");
+        var signed = await SimpleSigningWorkflow.SignAsync(layout, signer, "registry.example/team/app:1.0", options, CancellationToken.None);
+        Assert.Equal(LookasideStore.SignatureUrl(options.Lookaside, signed.ManifestDigest, 1), signed.Location);
+        var result = await SimpleSigningWorkflow.VerifyAsync(layout, OpenPgpKeyring.Load(File("public-key.gpg")), ExactIdentity("registry.example/team/app:1.0"), options, CancellationToken.None);
+        Assert.True(result.Accepted, result.Summary);
+        var usage = await Assert.ThrowsAsync<Strata.Core.StrataException>(() => SimpleSigningWorkflow.SignAsync(layout, signer, "registry.example/team/app:1.0", new SimpleSigningOptions(), CancellationToken.None));
+        Assert.Contains("lookaside", usage.Message, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,10 @@ public sealed record SimpleSigningOptions
     /// <summary>How images are opened (registry credentials, TLS, limits).</summary>
     public ImageOpenOptions Image { get; init; } = ImageOpenOptions.Default;
 
-    /// <summary>A lookaside top-level URL that overrides registries.d (the repository path is appended to it).</summary>
+    /// <summary>
+    /// A lookaside URL that overrides registries.d: for docker:// images the top level (the repository path is appended),
+    /// for other transports (no repository) the directory the <c>&lt;repo&gt;@sha256=&lt;hex&gt;</c> folders would be in, taken as is.
+    /// </summary>
     public Uri? Lookaside { get; init; }
 
     /// <summary>The registries.d configuration; null reads it from the default directories.</summary>
@@ -227,7 +230,11 @@ public static class SimpleSigningWorkflow
         if (options.Lookaside is { } explicitBase)
         {
             var builder = new UriBuilder(explicitBase);
-            builder.Path = builder.Path.TrimEnd('/') + "/" + (registryReference?.Repository ?? "image");
+            if (registryReference is not null)
+            {
+                builder.Path = builder.Path.TrimEnd('/') + "/" + registryReference.Repository;
+            }
+
             lookaside = builder.Uri;
         }
         else if (registryReference is not null)
