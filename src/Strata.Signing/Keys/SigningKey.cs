@@ -124,7 +124,7 @@ public sealed class SigningKey
         catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidOperationException or IOException or SecurityUtilityException or Org.BouncyCastle.Asn1.Asn1Exception)
         {
             // The exception text describes the structure, never the key bytes.
-            throw StrataException.BadInput($"private key {source}: not a valid {block.Label} ({e.GetType().Name}).");
+            throw StrataException.BadInput($"private key {source}: not a valid {block.Label} ({e.GetType().Name}).", e);
         }
         finally
         {
@@ -154,7 +154,7 @@ public sealed class SigningKey
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
         var signer = SignerUtilities.GetSigner(PublicKeyMaterial.SignatureAlgorithm(key));
-        signer.Init(true, new ParametersWithRandom(key, new SecureRandom()));
+        signer.Init(true, key is Ed25519PrivateKeyParameters ? key : new ParametersWithRandom(key, new SecureRandom()));
         signer.BlockUpdate(data);
         return signer.GenerateSignature();
     }
