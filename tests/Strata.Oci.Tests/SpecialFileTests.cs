@@ -63,7 +63,7 @@ public sealed class SpecialFileTests : IDisposable
     {
         var fifo = await SpecialFiles.MakeFifoAsync(temp.Combine("auth.json"));
         var store = new CredentialStore([fifo], explicitFile: true);
-        var error = await Assert.ThrowsAsync<StrataException>(() => SpecialFiles.WithinHangLimit(() => store.Find("registry.example", "team/app")));
+        var error = await Assert.ThrowsAsync<StrataException>(() => SpecialFiles.WithinHangLimit(() => store.FindAsync("registry.example", "team/app", CancellationToken.None)));
         Assert.Contains($"{fifo}: is a FIFO", error.Message, StringComparison.Ordinal);
     }
 
@@ -72,7 +72,7 @@ public sealed class SpecialFileTests : IDisposable
     {
         // A character device reports length 0: the old length check let it be read until memory ran out.
         var store = new CredentialStore(["/dev/zero"], explicitFile: true);
-        var error = await Assert.ThrowsAsync<StrataException>(() => SpecialFiles.WithinHangLimit(() => store.Find("registry.example", "team/app")));
+        var error = await Assert.ThrowsAsync<StrataException>(() => SpecialFiles.WithinHangLimit(() => store.FindAsync("registry.example", "team/app", CancellationToken.None)));
         Assert.Contains("/dev/zero: is a character device", error.Message, StringComparison.Ordinal);
     }
 

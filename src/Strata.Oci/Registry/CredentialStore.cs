@@ -4,25 +4,35 @@ using System.Text;
 using System.Text.Json;
 using Strata.Core;
 using Strata.Core.Documents;
+using Strata.Core.Findings;
 
 /// <summary>What a credentials lookup found, and a note for error messages when it found nothing usable.</summary>
 public sealed record CredentialLookup(RegistryCredential? Credential, string Note);
 
 /// <summary>
 /// Registry credentials from containers <c>auth.json</c> files and docker's <c>config.json</c>, read in
-/// containers/image's order; the first file with an entry for the registry (most specific key first) wins.
-/// Credential helpers (<c>credsStore</c>, <c>credHelpers</c>) are not run: a lookup that meets one says so.
+/// containers/image's order; the first file with credentials for the registry wins. Within a file, as
+/// containers/image: a <c>credHelpers</c> entry for the registry runs that helper (not logged in: the next file;
+/// a helper missing or failing: an error), else the <c>auths</c> entries, most specific key first. Then, as docker
+/// does (containers/image ignores it), <c>credsStore</c> runs that helper for any registry; one that is missing
+/// or not logged in is noted and the search goes on.
 /// </summary>
 public sealed class CredentialStore
 {
     private const long MaxFileBytes = 1024 * 1024;
 
     private readonly bool explicitFile;
+    private readonly Func<string, string?> environmentVariable;
+    private readonly TimeSpan helperTimeout;
 
-    public CredentialStore(IReadOnlyList<string> files, bool explicitFile = false)
+    /// <param name="environmentVariable">Where PATH is read to find <c>docker-credential-*</c> helpers; the process environment unless given.</param>
+    /// <param name="helperTimeout">Longest run of a helper; 30 s unless given.</param>
+    public CredentialStore(IReadOnlyList<string> files, bool explicitFile = false, Func<string, string?>? environmentVariable = null, TimeSpan? helperTimeout = null)
     {
         Files = files;
         this.explicitFile = explicitFile;
+        this.environmentVariable = environmentVariable ?? Environment.GetEnvironmentVariable;
+        this.helperTimeout = helperTimeout ?? TimeSpan.FromSeconds(30);
     }
 
     /// <summary>The files searched, in order.</summary>
@@ -33,8 +43,8 @@ public sealed class CredentialStore
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.AuthFilePath is { } path
-            ? new CredentialStore([path], explicitFile: true)
-            : new CredentialStore(DefaultFiles(options.EnvironmentVariable));
+            ? new CredentialStore([path], explicitFile: true, options.EnvironmentVariable, options.Timeout)
+            : new CredentialStore(DefaultFiles(options.EnvironmentVariable), explicitFile: false, options.EnvironmentVariable, options.Timeout);
     }
 
     /// <summary>
@@ -79,12 +89,13 @@ public sealed class CredentialStore
         return files;
     }
 
-    /// <summary>Finds credentials for <paramref name="registry"/> (as in the reference, e.g. docker.io) and repository.</summary>
-    public CredentialLookup Find(string registry, string repository)
+    /// <summary>Finds credentials for <paramref name="registry"/> (as in the reference, e.g. docker.io) and repository, running credential helpers where the files name them.</summary>
+    public async Task<CredentialLookup> FindAsync(string registry, string repository, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(repository);
-        var keys = CandidateKeys(NormalizeRegistry(registry), repository);
+        var normalized = NormalizeRegistry(registry);
+        var keys = CandidateKeys(normalized, repository);
         var notes = new List<string>();
         var searched = new List<string>();
         foreach (var file in Files)
@@ -100,10 +111,39 @@ public sealed class CredentialStore
             }
 
             searched.Add(file);
-            var found = ReadFile(file, keys, notes);
-            if (found is not null)
+            var answer = ReadFile(file, keys);
+            if (answer.CredHelper is { } credHelper)
+            {
+                var executable = CredentialHelper.Locate(credHelper, environmentVariable("PATH"))
+                    ?? throw StrataException.BadInput($"{file}: credHelpers names docker-credential-{Redaction.Quote(credHelper, 60)} for {normalized}, which is not on PATH.");
+                if (await CredentialHelper.GetAsync(executable, normalized, $"credHelpers in {file}", helperTimeout, cancellationToken) is { } helped)
+                {
+                    return new CredentialLookup(helped, $"credentials for {helped}");
+                }
+
+                notes.Add($"docker-credential-{credHelper} (credHelpers in {file}) has no credentials for {normalized}");
+                continue;
+            }
+
+            if (answer.Credential is { } found)
             {
                 return new CredentialLookup(found, $"credentials for {found}");
+            }
+
+            if (answer.CredsStore is { } credsStore)
+            {
+                if (CredentialHelper.Locate(credsStore, environmentVariable("PATH")) is not { } executable)
+                {
+                    notes.Add($"{file} names credential helper docker-credential-{Redaction.Quote(credsStore, 60)} (credsStore), which is not on PATH");
+                    continue;
+                }
+
+                if (await CredentialHelper.GetAsync(executable, normalized, $"credsStore in {file}", helperTimeout, cancellationToken) is { } stored)
+                {
+                    return new CredentialLookup(stored, $"credentials for {stored}");
+                }
+
+                notes.Add($"docker-credential-{credsStore} (credsStore in {file}) has no credentials for {normalized}");
             }
         }
 
@@ -148,7 +188,10 @@ public sealed class CredentialStore
         return firstSlash < 0 ? NormalizeRegistry(key) : NormalizeRegistry(key[..firstSlash]) + key[firstSlash..];
     }
 
-    private static RegistryCredential? ReadFile(string file, List<string> keys, List<string> notes)
+    /// <summary>What one file says for the registry: credentials, or a helper to run.</summary>
+    private sealed record FileAnswer(RegistryCredential? Credential, string? CredHelper, string? CredsStore);
+
+    private static FileAnswer ReadFile(string file, List<string> keys)
     {
         var bytes = BoundedFile.ReadAllBytes(file, MaxFileBytes, "a credentials file");
         JsonDocument document;
@@ -174,6 +217,11 @@ public sealed class CredentialStore
 
             // ~/.dockercfg is the bare auths map.
             var isLegacy = Path.GetFileName(file) == ".dockercfg";
+            if (!isLegacy && HelperFor(file, root, "credHelpers", keys[^1]) is { } credHelper)
+            {
+                return new FileAnswer(null, credHelper, null);
+            }
+
             var auths = isLegacy ? root : root.TryGetProperty("auths", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
             if (auths.ValueKind == JsonValueKind.Object)
             {
@@ -187,13 +235,12 @@ public sealed class CredentialStore
                 {
                     if (entries.TryGetValue(key, out var entry) && ParseEntry(file, entry.Key, entry.Entry) is { } credential)
                     {
-                        return credential;
+                        return new FileAnswer(credential, null, null);
                     }
                 }
             }
 
-            NoteHelpers(file, root, keys[^1], notes);
-            return null;
+            return new FileAnswer(null, null, isLegacy ? null : HelperFor(file, root, "credsStore", keys[^1]));
         }
     }
 
@@ -244,28 +291,37 @@ public sealed class CredentialStore
                 ? value.GetString()
                 : throw StrataException.BadInput($"{file}: auths.\"{key}\".{name} is not a string.");
 
-    private static void NoteHelpers(string file, JsonElement root, string registry, List<string> notes)
+    /// <summary>The helper <c>credHelpers</c> names for the registry, or the <c>credsStore</c> helper; null when none.</summary>
+    private static string? HelperFor(string file, JsonElement root, string field, string registry)
     {
-        string? helper = null;
-        if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object)
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            foreach (var property in helpers.EnumerateObject())
+            return null;
+        }
+
+        string? name = null;
+        if (field == "credsStore")
+        {
+            name = value.ValueKind == JsonValueKind.String ? value.GetString() : throw StrataException.BadInput($"{file}: credsStore is not a string.");
+        }
+        else if (value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in value.EnumerateObject())
             {
-                if (NormalizeKey(property.Name) == registry && property.Value.ValueKind == JsonValueKind.String)
+                if (NormalizeKey(property.Name) == registry)
                 {
-                    helper = property.Value.GetString();
+                    name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : throw StrataException.BadInput($"{file}: credHelpers.\"{property.Name}\" is not a string.");
                 }
             }
         }
 
-        if (helper is null && root.TryGetProperty("credsStore", out var store) && store.ValueKind == JsonValueKind.String)
+        if (string.IsNullOrEmpty(name))
         {
-            helper = store.GetString();
+            return null;
         }
 
-        if (!string.IsNullOrEmpty(helper))
-        {
-            notes.Add($"{file} names credential helper docker-credential-{helper}, which Strata does not run");
-        }
+        return CredentialHelper.IsValidName(name)
+            ? name
+            : throw StrataException.BadInput($"{file}: {field} names '{Redaction.Quote(name, 60)}', not a credential helper name (one word: docker-credential-NAME is run from PATH).");
     }
 }

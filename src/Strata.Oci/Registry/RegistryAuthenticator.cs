@@ -51,7 +51,7 @@ internal sealed class RegistryAuthenticator
 
         if (challenge.IsBasic)
         {
-            return Credential(reference) is { Password.Length: > 0 } credential ? BasicHeader(credential) : null;
+            return await CredentialAsync(reference, cancellationToken) is { Password.Length: > 0 } credential ? BasicHeader(credential) : null;
         }
 
         var token = state.Tokens.TryGetValue(scope, out var cached) && cached.ValidUntil > DateTimeOffset.UtcNow
@@ -64,13 +64,13 @@ internal sealed class RegistryAuthenticator
     /// Learns from a 401's challenge. Returns true when sending again may succeed (new credentials or a new token
     /// to offer), false when what was sent is all there is.
     /// </summary>
-    public bool Learn(ImageReference reference, AuthChallenge challenge, string scope, AuthenticationHeaderValue? sent)
+    public async Task<bool> LearnAsync(ImageReference reference, AuthChallenge challenge, string scope, AuthenticationHeaderValue? sent, CancellationToken cancellationToken)
     {
         var state = State(reference);
         state.Challenge = challenge;
         if (challenge.IsBasic)
         {
-            return sent is null && Credential(reference) is { Password.Length: > 0 };
+            return sent is null && await CredentialAsync(reference, cancellationToken) is { Password.Length: > 0 };
         }
 
         // A rejected token is dropped so the retry fetches a fresh one; a token sent once is not retried twice.
@@ -79,9 +79,9 @@ internal sealed class RegistryAuthenticator
     }
 
     /// <summary>Why a request stayed unauthorized, for the error message: whose credentials, or where none were found.</summary>
-    public string DescribeCredentials(ImageReference reference)
+    public async Task<string> DescribeCredentialsAsync(ImageReference reference, CancellationToken cancellationToken)
     {
-        var lookup = Lookup(reference);
+        var lookup = await LookupAsync(reference, cancellationToken);
         return lookup.Credential is { } credential ? $"credentials of {credential} were not accepted" : lookup.Note;
     }
 
@@ -119,16 +119,25 @@ internal sealed class RegistryAuthenticator
 
     private RegistryState State(ImageReference reference) => registries.GetOrAdd(reference.Registry, _ => new RegistryState());
 
-    private RegistryCredential? Credential(ImageReference reference) => Lookup(reference).Credential;
+    private async Task<RegistryCredential?> CredentialAsync(ImageReference reference, CancellationToken cancellationToken) => (await LookupAsync(reference, cancellationToken)).Credential;
 
-    private CredentialLookup Lookup(ImageReference reference)
+    private async Task<CredentialLookup> LookupAsync(ImageReference reference, CancellationToken cancellationToken)
     {
         var state = State(reference);
         if (state.Lookup is null)
         {
-            state.Lookup = options.Credentials is { } given
-                ? new CredentialLookup(given, $"credentials for {given}")
-                : store.Find(reference.Registry, reference.Repository);
+            // Credential helpers are processes: run once per registry, however many requests ask at once.
+            await state.LookupGate.WaitAsync(cancellationToken);
+            try
+            {
+                state.Lookup ??= options.Credentials is { } given
+                    ? new CredentialLookup(given, $"credentials for {given}")
+                    : await store.FindAsync(reference.Registry, reference.Repository, cancellationToken);
+            }
+            finally
+            {
+                state.LookupGate.Release();
+            }
         }
 
         return state.Lookup;
@@ -145,7 +154,7 @@ internal sealed class RegistryAuthenticator
             throw StrataException.BadInput($"{context}: the registry's Bearer challenge has no usable realm ('{Echo(realmText ?? string.Empty)}').");
         }
 
-        var credential = Credential(reference);
+        var credential = await CredentialAsync(reference, cancellationToken);
         // Never the realm's user-info or query: either may hold a secret.
         var endpoint = $"{realm.Scheme}://{realm.Authority}{realm.AbsolutePath}";
         if (realm.Scheme == Uri.UriSchemeHttp && options.TlsVerify && credential is not null)
@@ -239,7 +248,12 @@ internal sealed class RegistryAuthenticator
             query.Add("service=" + Uri.EscapeDataString(service));
         }
 
-        query.Add("scope=" + Uri.EscapeDataString(scope));
+        // Several scopes (a cross-repository mount asks for two) go as one scope parameter each, as docker sends them.
+        foreach (var one in scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            query.Add("scope=" + Uri.EscapeDataString(one));
+        }
+
         request.Method = HttpMethod.Get;
         request.RequestUri = new Uri(realm + (realm.Query.Length > 0 ? "&" : "?") + string.Join('&', query));
         if (credential is { Password.Length: > 0 })
@@ -292,6 +306,8 @@ internal sealed class RegistryAuthenticator
         public AuthChallenge? Challenge { get; set; }
 
         public CredentialLookup? Lookup { get; set; }
+
+        public SemaphoreSlim LookupGate { get; } = new(1, 1);
 
         public ConcurrentDictionary<string, CachedToken> Tokens { get; } = new(StringComparer.Ordinal);
     }

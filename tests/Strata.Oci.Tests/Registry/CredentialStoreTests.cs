@@ -31,7 +31,7 @@ public sealed class CredentialStoreTests
     }
 
     [Fact]
-    public void Docker_hub_legacy_keys_match_docker_io_and_the_most_specific_key_wins()
+    public async Task Docker_hub_legacy_keys_match_docker_io_and_the_most_specific_key_wins()
     {
         using var temp = new TempDirectory();
         var file = temp.WriteFile("config.json", $$$$"""
@@ -42,47 +42,47 @@ public sealed class CredentialStoreTests
             """);
         var store = new CredentialStore([file]);
 
-        Assert.Equal("library", store.Find("docker.io", "library/alpine").Credential?.Username);
-        Assert.Equal("hub", store.Find("docker.io", "someone/tool").Credential?.Username);
-        Assert.Equal("hub", store.Find("index.docker.io", "someone/tool").Credential?.Username);
-        var quay = store.Find("quay.io", "a/b").Credential;
+        Assert.Equal("library", (await store.FindAsync("docker.io", "library/alpine", CancellationToken.None)).Credential?.Username);
+        Assert.Equal("hub", (await store.FindAsync("docker.io", "someone/tool", CancellationToken.None)).Credential?.Username);
+        Assert.Equal("hub", (await store.FindAsync("index.docker.io", "someone/tool", CancellationToken.None)).Credential?.Username);
+        var quay = (await store.FindAsync("quay.io", "a/b", CancellationToken.None)).Credential;
         Assert.Equal(("q", "p3", file), (quay?.Username, quay?.Password, quay?.Source));
-        var none = store.Find("ghcr.io", "x/y");
+        var none = await store.FindAsync("ghcr.io", "x/y", CancellationToken.None);
         Assert.Null(none.Credential);
         Assert.Contains("no credentials for ghcr.io", none.Note, StringComparison.Ordinal);
         Assert.Contains(file, none.Note, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Earlier_files_win_and_legacy_dockercfg_is_read()
+    public async Task Earlier_files_win_and_legacy_dockercfg_is_read()
     {
         using var temp = new TempDirectory();
         var first = temp.WriteFile("auth.json", $$$$"""{"auths":{"r.example":{"auth":"{{{{Auth("first", "a")}}}}"}}}""");
         var second = temp.WriteFile(".dockercfg", $$$$"""{"r.example":{"auth":"{{{{Auth("second", "b")}}}}"},"s.example":{"auth":"{{{{Auth("legacy", "c")}}}}"}}""");
         var store = new CredentialStore([temp.Combine("absent.json"), first, second]);
-        Assert.Equal("first", store.Find("r.example", "x").Credential?.Username);
-        Assert.Equal("legacy", store.Find("s.example", "x").Credential?.Username);
+        Assert.Equal("first", (await store.FindAsync("r.example", "x", CancellationToken.None)).Credential?.Username);
+        Assert.Equal("legacy", (await store.FindAsync("s.example", "x", CancellationToken.None)).Credential?.Username);
     }
 
     [Fact]
-    public void Malformed_files_fail_naming_the_file_and_key_but_never_the_secret()
+    public async Task Malformed_files_fail_naming_the_file_and_key_but_never_the_secret()
     {
         using var temp = new TempDirectory();
         const string Secret = "c2VjcmV0LXdpdGhvdXQtY29sb24";
         var noColon = temp.WriteFile("a.json", $$$$"""{"auths":{"r.example":{"auth":"{{{{Secret}}}}"}}}""");
-        var error = Assert.Throws<StrataException>(() => new CredentialStore([noColon]).Find("r.example", "x"));
+        var error = await Assert.ThrowsAsync<StrataException>(() => new CredentialStore([noColon]).FindAsync("r.example", "x", CancellationToken.None));
         Assert.Contains(noColon, error.Message, StringComparison.Ordinal);
         Assert.Contains("auths.\"r.example\".auth", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-without-colon", error.Message, StringComparison.Ordinal);
 
         var notBase64 = temp.WriteFile("b.json", """{"auths":{"r.example":{"auth":"%%%hunter2%%%"}}}""");
-        error = Assert.Throws<StrataException>(() => new CredentialStore([notBase64]).Find("r.example", "x"));
+        error = await Assert.ThrowsAsync<StrataException>(() => new CredentialStore([notBase64]).FindAsync("r.example", "x", CancellationToken.None));
         Assert.Contains("not base64", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
 
         var notJson = temp.WriteFile("c.json", "{\"auths\":\n{\"r.example\": {\"password\": \"hunter2\"");
-        error = Assert.Throws<StrataException>(() => new CredentialStore([notJson]).Find("r.example", "x"));
+        error = await Assert.ThrowsAsync<StrataException>(() => new CredentialStore([notJson]).FindAsync("r.example", "x", CancellationToken.None));
         Assert.Contains($"{notJson}: not valid JSON", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }

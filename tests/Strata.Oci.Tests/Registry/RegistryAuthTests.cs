@@ -98,7 +98,7 @@ public sealed class RegistryAuthTests(RegistryFixture fixture)
         home.WriteFile(".docker/config.json", $$$$"""{"auths":{"{{{{fixture.Basic.HostPort}}}}":{}},"credsStore":"desktop"}""");
         using var client = new RegistryClient(Isolated() with { EnvironmentVariable = name => name == "HOME" ? home.Path : null });
         var error = await Assert.ThrowsAsync<StrataException>(() => client.GetManifestAsync(Single(fixture.Basic.HostPort), CancellationToken.None));
-        Assert.Contains("docker-credential-desktop, which Strata does not run", error.Message, StringComparison.Ordinal);
+        Assert.Contains("docker-credential-desktop (credsStore), which is not on PATH", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

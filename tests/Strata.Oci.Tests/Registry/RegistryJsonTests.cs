@@ -31,12 +31,12 @@ public sealed class RegistryJsonTests
     }
 
     [Fact]
-    public void A_credentials_file_whose_string_is_not_text_is_bad_input_naming_the_file_and_no_secret()
+    public async Task A_credentials_file_whose_string_is_not_text_is_bad_input_naming_the_file_and_no_secret()
     {
         using var temp = new TempDirectory();
         var file = temp.Combine("auth.json");
         File.WriteAllBytes(file, Encoding.Latin1.GetBytes("{\"auths\":{\"docker.io\":{\"username\":\"u\",\n\"password\":\"s3cr\u00E9t-value\"}}}"));
-        var error = Assert.Throws<StrataException>(() => new CredentialStore([file], explicitFile: true).Find("docker.io", "library/alpine"));
+        var error = await Assert.ThrowsAsync<StrataException>(() => new CredentialStore([file], explicitFile: true).FindAsync("docker.io", "library/alpine", CancellationToken.None));
         Assert.Equal($"{file}: line 2: {JsonStrings.Undecodable}.", error.Message);
     }
 
