@@ -155,7 +155,7 @@ public static class CosignSignatureStore
     /// The config go-containerregistry computes for cosign's signature image: empty platform, zero times, one
     /// history entry and one diff_id (the payload digest) per layer.
     /// </summary>
-    private static byte[] ConfigFor(IReadOnlyList<Descriptor> layers)
+    private static byte[] ConfigFor(List<Descriptor> layers)
     {
         var json = new StringBuilder("{\"architecture\":\"\",\"created\":\"0001-01-01T00:00:00Z\",\"history\":[");
         json.AppendJoin(',', layers.Select(_ => "{\"created\":\"0001-01-01T00:00:00Z\"}"));
@@ -166,7 +166,7 @@ public static class CosignSignatureStore
     }
 
     /// <summary>The signature manifest as go-containerregistry writes it (field order of its structs).</summary>
-    private static byte[] ManifestFor(Descriptor config, IReadOnlyList<Descriptor> layers)
+    private static byte[] ManifestFor(Descriptor config, List<Descriptor> layers)
     {
         var json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"").Append(MediaTypes.OciManifest).Append("\",\"config\":");
         AppendDescriptor(json, config);
