@@ -16,6 +16,7 @@ public sealed class SigstoreSignedRequirement : PolicyRequirement
     internal const string TypeName = "sigstoreSigned";
 
     private static readonly string[] KeySources = ["keyPath", "keyPaths", "keyData", "keyDatas", "fulcio", "pki"];
+    private static readonly string[] CertificateSources = ["fulcio", "pki"];
     private static readonly string[] RekorSources = ["rekorPublicKeyPath", "rekorPublicKeyPaths", "rekorPublicKeyData", "rekorPublicKeyDatas"];
 
     private SigstoreSignedRequirement(string keySource, IReadOnlyList<string>? keyPaths, IReadOnlyList<byte[]>? keyDatas, string? rekorSource, SignedIdentity signedIdentity)
@@ -200,7 +201,7 @@ public sealed class SigstoreSignedRequirement : PolicyRequirement
             keySources.Add("keyDatas");
         }
 
-        keySources.AddRange(new[] { "fulcio", "pki" }.Where(n => fields.Element(n) is { ValueKind: not JsonValueKind.Null }));
+        keySources.AddRange(CertificateSources.Where(n => fields.Element(n) is { ValueKind: not JsonValueKind.Null }));
         if (keySources.Count != 1)
         {
             throw new PolicyFormatException($"{where}: exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio, and pki must be specified");
