@@ -12,7 +12,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 public static class SimpleSignatureVerifier
 {
     /// <summary>The payload type of GPG simple signatures.</summary>
-    public const string SignatureType = "atomic container signature";
+    public const string SignatureType = SignaturePayload.AtomicType;
 
     /// <summary>containers/image reads at most 4 MiB per signature; so do we, for the signature and its signed content.</summary>
     public const int MaxSignatureBytes = 4 * 1024 * 1024;
