@@ -57,7 +57,7 @@ public static class CosignImageVerifier
 
             if (identityCheck(payload.DockerReference) is { } reason)
             {
-                verdicts.Add(new Verdict(origin, false, key, payload, $"identity mismatch: {reason}"));
+                verdicts.Add(new Verdict(origin, false, key, payload, reason.StartsWith("identity mismatch", StringComparison.Ordinal) ? reason : $"identity mismatch: {reason}"));
                 continue;
             }
 
