@@ -28,6 +28,7 @@ public static partial class StrataCli
         root.Subcommands.Add(SeccompCommand.Create(shared, io));
         root.Subcommands.Add(AppArmorCommand.Create(shared, io));
         root.Subcommands.Add(K8sCommand.Create(shared, io));
+        root.Subcommands.Add(PolicyCommand.Create(shared, io));
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

@@ -8,6 +8,7 @@ using Strata.Oci.Model;
 using Strata.Oci.Registry;
 using Strata.Oci.Sources;
 using Strata.Signing.Cosign;
+using Strata.Signing.Lookaside;
 
 /// <summary>
 /// Reads what a policy needs of an image: its top manifest and its signatures, where containers/image finds them:
@@ -199,4 +200,23 @@ public sealed record PolicySignatureSources
 
     /// <summary>Whether sigstore attachments are read for an image (registries.d <c>use-sigstore-attachments</c>).</summary>
     public Func<ImageReference, bool> UseSigstoreAttachments { get; init; } = _ => false;
+
+    /// <summary>
+    /// As containers/image reads a registry image's signatures: the lookaside configured in registries.d (or the built-in
+    /// default), plus the sigstore attachments where <c>use-sigstore-attachments</c> is true.
+    /// </summary>
+    public static PolicySignatureSources From(RegistriesConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new PolicySignatureSources
+        {
+            Lookaside = async (image, digest, cancellationToken) =>
+            {
+                using var store = new LookasideStore();
+                var found = await store.ReadAsync(configuration.LookasideBaseFor(image, write: false), digest, cancellationToken).ConfigureAwait(false);
+                return [.. found.Select(s => new ImageSignatureBlob(s.Bytes, s.Location.ToString()))];
+            },
+            UseSigstoreAttachments = configuration.UseSigstoreAttachments,
+        };
+    }
 }
