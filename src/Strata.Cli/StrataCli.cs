@@ -31,6 +31,7 @@ public static partial class StrataCli
         root.Subcommands.Add(KeyCommand.Create(shared, io));
         root.Subcommands.Add(SignCommand.Create(shared, io));
         root.Subcommands.Add(VerifyCommand.Create(shared, io));
+        root.Subcommands.Add(PolicyCommand.Create(shared, io));
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

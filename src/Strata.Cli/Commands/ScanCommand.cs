@@ -81,11 +81,16 @@ internal static class ScanCommand
 
         var imageAccess = new ImageAccessArguments();
         var reportOptions = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
-        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, pssLevel, pssVersion };
+        var signaturePolicy = new Option<string?>("--policy")
+        {
+            HelpName = "file",
+            Description = "Check image signatures against this containers-policy.json (SIG- rules; registries.d from $HOME/.config/containers/registries.d or /etc/containers/registries.d).",
+        };
+        var command = new Command("scan", "Scan targets at every layer that applies and report findings.") { targets, kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, pssLevel, pssVersion, signaturePolicy };
         reportOptions.AddTo(command);
         SharedOptions.Add(command, shared.Severity, shared.FailOn, shared.IgnoreFile, shared.Limits, shared.Quiet, shared.NoProgress, shared.Debug);
         imageAccess.AddTo(command);
-        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, parse.GetValue(targets) ?? [], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), new PodSecurityScanOptions(parse.GetValue(pssLevel) ?? "restricted", parse.GetValue(pssVersion) ?? "latest"), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), () => RunAsync(parse, shared, reportOptions, io, parse.GetValue(targets) ?? [], kind, hostRoot, kernelCveData, secretConfig, dockerfileConfig, buildContext, failOnEvidence, imageAccess.Read(parse, parse.GetValue(shared.Limits) ?? Limits.Default), new PodSecurityScanOptions(parse.GetValue(pssLevel) ?? "restricted", parse.GetValue(pssVersion) ?? "latest"), cancellationToken, parse.GetValue(signaturePolicy))));
 
         // `strata host`: the host audit alone, `strata scan host` with only the options that concern it.
         var hostReport = new ReportOptions<ScanDocument>(ReportWriterFactory.ForScan(io.ReportSettings), shared);
@@ -96,7 +101,7 @@ internal static class ScanCommand
         return (command, host);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, string[] texts, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, PodSecurityScanOptions podSecurity, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, SharedOptions shared, ReportOptions<ScanDocument> reportOptions, CliIo io, string[] texts, Option<string?> kindOption, Option<string?> hostRootOption, Option<string?> kernelCveDataOption, Option<string?> secretConfigOption, Option<string?> dockerfileConfigOption, Option<string?> contextOption, Option<string?> failOnEvidenceOption, ImageOpenOptions imageOpenOptions, PodSecurityScanOptions podSecurity, CancellationToken cancellationToken, string? signaturePolicy = null)
     {
         if (!Kubernetes.PodSecurity.PodSecurityPolicy.TryParse(podSecurity.Level, podSecurity.Version, out _, out var podSecurityError))
         {
@@ -134,6 +139,7 @@ internal static class ScanCommand
             MinimumEvidence = minimumEvidence,
             ImageOpenOptions = imageOpenOptions,
             PodSecurity = podSecurity,
+            SignaturePolicy = signaturePolicy,
         };
         return await ScanAndReportAsync(parse, shared, reportOptions, io, resolved, run, cancellationToken);
     }
@@ -185,6 +191,15 @@ internal static class ScanCommand
 
         var kernelCves = run.KernelCveData is { } cveData ? KernelCveTable.LoadDataset(Path.GetFullPath(cveData, io.WorkingDirectory), limits) : null;
         var registry = ScannerRegistry.CreateDefault(imageOpenOptions, secrets, dockerfileConfig, kernelCves);
+        if (run.SignaturePolicy is { } policyFile)
+        {
+            // --policy adds the SIG- checks of image signatures to the run.
+            var policyPath = Path.GetFullPath(policyFile, io.WorkingDirectory);
+            var policy = await Signing.Policy.ContainersPolicy.LoadAsync(policyPath, cancellationToken);
+            var sources = Signing.Policy.PolicySignatureSources.From(Signing.Lookaside.RegistriesConfiguration.Load());
+            registry = new ScannerRegistry(registry.Scanners.Append(new Signing.Rules.ImageSignatureScanner(policy, policyPath, sources, imageOpenOptions)));
+        }
+
         var engine = new ScanEngine(registry);
         var report = await engine.ScanAsync(
             resolved,
@@ -358,6 +373,9 @@ internal sealed record ScanRun
 
     /// <summary>The Pod Security Standards level and version manifests are checked at (namespace labels override them).</summary>
     public PodSecurityScanOptions PodSecurity { get; init; } = PodSecurityScanOptions.Default;
+
+    /// <summary>--policy: the containers-policy.json image signatures are checked against (SIG- rules); none when null.</summary>
+    public string? SignaturePolicy { get; init; }
 
     /// <summary>Applied to the report before it is written, e.g. to name a temporary file as what it stands for.</summary>
     public Func<ScanReport, ScanReport>? Adjust { get; init; }

@@ -8,6 +8,7 @@ using Strata.Oci.Model;
 using Strata.Oci.Registry;
 using Strata.Oci.Sources;
 using Strata.Signing.Cosign;
+using Strata.Signing.Lookaside;
 
 /// <summary>
 /// Reads what a policy needs of an image: its top manifest and its signatures, where containers/image finds them:
@@ -64,22 +65,27 @@ public static class PolicyImageLoader
     private static async Task<PolicyImage> LoadOciLayoutAsync(PolicyImageName name, CancellationToken cancellationToken)
     {
         var rest = name.Text["oci:".Length..];
-        var colon = rest.IndexOf(':', StringComparison.Ordinal);
-        var tagOrDigest = colon >= 0 ? rest[(colon + 1)..] : null;
-        Digest? digest = tagOrDigest is not null && tagOrDigest.StartsWith('@') && Digest.TryParse(tagOrDigest[1..], out var d) ? d : null;
-        var source = OciLayoutSource.OpenDirectory(name.Text, name.Identity, digest is null ? tagOrDigest : null, digest);
+        string? tag = null;
+        Digest? digest = null;
+        var at = rest.LastIndexOf('@');
+        if (at > rest.LastIndexOf('/'))
+        {
+            digest = Digest.Parse(rest[(at + 1)..], name.Text);
+        }
+        else if (rest.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
+        {
+            tag = rest[(colon + 1)..];
+        }
+
+        var source = OciLayoutSource.OpenDirectory(name.Text, name.Identity, tag, digest);
         var manifest = await source.GetTopManifestAsync(cancellationToken).ConfigureAwait(false);
         var attachmentTag = AttachmentTag(Digest.Sha256Of(manifest.Bytes));
         var signatures = new List<ImageSignatureBlob>();
-        try
+        if (await LayoutHasTagAsync(name.Identity, attachmentTag, cancellationToken).ConfigureAwait(false))
         {
             var attachments = OciLayoutSource.OpenDirectory(name.Text, name.Identity, attachmentTag, null);
             var attachmentManifest = await attachments.GetTopManifestAsync(cancellationToken).ConfigureAwait(false);
             await ReadAttachmentsAsync(attachmentManifest.Bytes, $"{name.Identity}:{attachmentTag}", attachments.OpenBlobAsync, signatures, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StrataException e) when (e.ExitCode == ExitCode.Usage)
-        {
-            // No such tag: no signatures.
         }
 
         return new PolicyImage(name, manifest.Bytes, signatures);
@@ -131,6 +137,33 @@ public static class PolicyImageLoader
         }
 
         return new PolicyImage(name, manifest.Bytes, signatures);
+    }
+
+    // Whether index.json names a manifest with this tag (org.opencontainers.image.ref.name).
+    private static async Task<bool> LayoutHasTagAsync(string layout, string tag, CancellationToken cancellationToken)
+    {
+        var index = await ReadFileAsync(Path.Combine(layout, "index.json"), Limits.Default.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        if (index is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(index);
+            return document.RootElement.TryGetProperty("manifests", out var manifests)
+                && manifests.ValueKind == JsonValueKind.Array
+                && manifests.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.Object
+                    && m.TryGetProperty("annotations", out var annotations)
+                    && annotations.ValueKind == JsonValueKind.Object
+                    && annotations.TryGetProperty(OciLayoutSource.RefNameAnnotation, out var name)
+                    && name.ValueKind == JsonValueKind.String
+                    && name.GetString() == tag);
+        }
+        catch (JsonException e)
+        {
+            throw StrataException.BadInput($"{layout}/index.json: not valid JSON ({e.Message}).");
+        }
     }
 
     /// <summary>The tag cosign stores signatures under: <c>sha256-&lt;hex&gt;.sig</c>.</summary>
@@ -199,4 +232,23 @@ public sealed record PolicySignatureSources
 
     /// <summary>Whether sigstore attachments are read for an image (registries.d <c>use-sigstore-attachments</c>).</summary>
     public Func<ImageReference, bool> UseSigstoreAttachments { get; init; } = _ => false;
+
+    /// <summary>
+    /// As containers/image reads a registry image's signatures: the lookaside configured in registries.d (or the built-in
+    /// default), plus the sigstore attachments where <c>use-sigstore-attachments</c> is true.
+    /// </summary>
+    public static PolicySignatureSources From(RegistriesConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new PolicySignatureSources
+        {
+            Lookaside = async (image, digest, cancellationToken) =>
+            {
+                using var store = new LookasideStore();
+                var found = await store.ReadAsync(configuration.LookasideBaseFor(image, write: false), digest, cancellationToken).ConfigureAwait(false);
+                return [.. found.Select(s => new ImageSignatureBlob(s.Bytes, s.Location.ToString()))];
+            },
+            UseSigstoreAttachments = configuration.UseSigstoreAttachments,
+        };
+    }
 }

@@ -46,7 +46,9 @@ public sealed partial record PolicyImageName(string Transport, string Identity, 
             case "oci":
             case "oci-archive":
                 {
-                    var path = rest.Split(':', 2)[0];
+                    // oci:DIR[:TAG] as containers/image writes it; Strata also reads oci:DIR@DIGEST.
+                    var at = rest.LastIndexOf('@');
+                    var path = at > rest.LastIndexOf('/') && transport == "oci" ? rest[..at] : rest.Split(':', 2)[0];
                     return PathBased(transport, ResolvePath(path, reference), includeSelf: true, reference);
                 }
 

@@ -56,11 +56,16 @@ public abstract class PolicyRequirement
 
     private protected RequirementResult Accept(string reason) => new(this, true, reason);
 
-    private protected RequirementResult Reject(string reason) => new(this, false, reason);
+    private protected RequirementResult Reject(string reason, IReadOnlyList<string>? signatureRejections = null)
+        => new(this, false, reason) { SignatureRejections = signatureRejections ?? [] };
 }
 
 /// <summary>What one requirement decided, and why.</summary>
-public sealed record RequirementResult(PolicyRequirement Requirement, bool Accepted, string Reason);
+public sealed record RequirementResult(PolicyRequirement Requirement, bool Accepted, string Reason)
+{
+    /// <summary>Why each signature present was not accepted (wrong key, tampered, wrong digest or identity); empty when none was present.</summary>
+    public IReadOnlyList<string> SignatureRejections { get; init; } = [];
+}
 
 /// <summary><c>insecureAcceptAnything</c>: accepts every image, signed or not.</summary>
 public sealed class InsecureAcceptAnythingRequirement : PolicyRequirement

@@ -81,7 +81,7 @@ public sealed class SignedByRequirement : PolicyRequirement
             rejections.Add(reason);
         }
 
-        return Reject(SignatureChecks.Summarize(rejections, "no simple-signing signature exists"));
+        return Reject(SignatureChecks.Summarize(rejections, "no simple-signing signature exists"), rejections);
     }
 
     private bool Check(PolicyImage image, ImageSignatureBlob signature, OpenPgpKeyring keyring, out string reason)

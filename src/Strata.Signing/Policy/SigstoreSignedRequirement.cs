@@ -114,7 +114,7 @@ public sealed class SigstoreSignedRequirement : PolicyRequirement
         var none = nonSigstore == 0 && nonSignatureAttachments == 0
             ? "no sigstore signature exists"
             : $"no sigstore signature exists ({nonSigstore} non-sigstore signatures, {nonSignatureAttachments} sigstore non-signature attachments)";
-        return Reject(SignatureChecks.Summarize(rejections, none));
+        return Reject(SignatureChecks.Summarize(rejections, none), rejections);
     }
 
     private bool Check(PolicyImage image, string origin, SigstoreSignature signature, IReadOnlyList<PublicKeyMaterial> keys, out string reason)
