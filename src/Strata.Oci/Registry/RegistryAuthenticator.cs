@@ -239,7 +239,12 @@ internal sealed class RegistryAuthenticator
             query.Add("service=" + Uri.EscapeDataString(service));
         }
 
-        query.Add("scope=" + Uri.EscapeDataString(scope));
+        // Several scopes (a cross-repository mount asks for two) go as one scope parameter each, as docker sends them.
+        foreach (var one in scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            query.Add("scope=" + Uri.EscapeDataString(one));
+        }
+
         request.Method = HttpMethod.Get;
         request.RequestUri = new Uri(realm + (realm.Query.Length > 0 ? "&" : "?") + string.Join('&', query));
         if (credential is { Password.Length: > 0 })

@@ -19,7 +19,7 @@ using Strata.Oci.Model;
 /// request); at most <see cref="MaxRedirects"/> redirects, never a loop; and the Authorization header never
 /// leaves the registry's own origin. Messages name the registry, repository and digest, never a credential.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IDisposable
 {
     public const int MaxRedirects = 5;
 
@@ -63,16 +63,32 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>A manifest or index of the reference's repository by tag or digest.</summary>
-    public async Task<RegistryManifest> GetManifestAsync(ImageReference reference, string tagOrDigest, CancellationToken cancellationToken)
+    public async Task<RegistryManifest> GetManifestAsync(ImageReference reference, string tagOrDigest, CancellationToken cancellationToken) =>
+        (await GetManifestAsync(reference, tagOrDigest, missingIsNull: false, cancellationToken))!;
+
+    /// <summary>A manifest or index by tag or digest, or null when the registry has none (404): a writer's look before it appends.</summary>
+    public Task<RegistryManifest?> TryGetManifestAsync(ImageReference reference, string tagOrDigest, CancellationToken cancellationToken) =>
+        GetManifestAsync(reference, tagOrDigest, missingIsNull: true, cancellationToken);
+
+    private async Task<RegistryManifest?> GetManifestAsync(ImageReference reference, string tagOrDigest, bool missingIsNull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(tagOrDigest);
         Digest? requested = Digest.TryParse(tagOrDigest, out var d) ? d : null;
-        var request = ManifestRequest(HttpMethod.Get, reference, tagOrDigest);
+        var request = ManifestRequest(HttpMethod.Get, reference, tagOrDigest) with
+        {
+            NotFoundIsAnswer = missingIsNull,
+            Scope = missingIsNull ? PushScope(reference) : null,
+        };
         var context = Context(request);
-        return await retry.RunAsync(context, async attempt =>
+        return await retry.RunAsync<RegistryManifest?>(context, async attempt =>
         {
             using var response = await AttemptAsync(request, context, attempt, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
             var bytes = await ReadManifestAsync(response, context, cancellationToken);
 
             // Wrong bytes are never accepted; fetching again may give the right ones (a corrupting proxy, a
@@ -325,7 +341,7 @@ public sealed class RegistryClient : IDisposable
             throw new TransientRegistryFailure($"{request.Reference.ApiHost} did not answer within {RegistryRetryPolicy.Seconds(options.Timeout)}", null, e);
         }
 
-        if (response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode || (request.NotFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound))
         {
             return response;
         }
@@ -376,11 +392,11 @@ public sealed class RegistryClient : IDisposable
     /// <summary>One request, answering at most one authentication challenge.</summary>
     private async Task<HttpResponseMessage> SendAuthorizedAsync(RegistryRequest request, string context, CancellationToken cancellationToken)
     {
-        var scope = $"repository:{request.Reference.Repository}:pull";
+        var scope = request.Scope ?? $"repository:{request.Reference.Repository}:pull";
         var origin = await BaseUriAsync(request.Reference, cancellationToken);
-        var uri = new Uri(origin, request.Path);
+        var uri = request.Location ?? new Uri(origin, request.Path);
         var header = await authenticator.HeaderAsync(request.Reference, scope, context, cancellationToken);
-        var response = await SendFollowingRedirectsAsync(request, uri, header, context, cancellationToken);
+        var response = await SendFollowingRedirectsAsync(request, uri, origin, header, context, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -394,12 +410,11 @@ public sealed class RegistryClient : IDisposable
 
         response.Dispose();
         header = await authenticator.HeaderAsync(request.Reference, scope, context, cancellationToken);
-        return await SendFollowingRedirectsAsync(request, uri, header, context, cancellationToken);
+        return await SendFollowingRedirectsAsync(request, uri, origin, header, context, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(RegistryRequest request, Uri uri, AuthenticationHeaderValue? authorization, string context, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(RegistryRequest request, Uri uri, Uri origin, AuthenticationHeaderValue? authorization, string context, CancellationToken cancellationToken)
     {
-        var origin = uri;
         var visited = new HashSet<Uri> { uri };
         for (var hop = 0; ; hop++)
         {
@@ -407,6 +422,12 @@ public sealed class RegistryClient : IDisposable
             foreach (var type in request.Accept)
             {
                 message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            // A body goes with the first hop only (registries do not redirect writes; a redirect is then refused below).
+            if (request.Content is { } content && hop == 0)
+            {
+                message.Content = content();
             }
 
             if (request.Offset is long offset && offset > 0)
@@ -423,7 +444,7 @@ public sealed class RegistryClient : IDisposable
             HttpResponseMessage response;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                timeout.CancelAfter(options.Timeout);
+                timeout.CancelAfter(request.Budget ?? options.Timeout);
                 response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             }
 
@@ -437,6 +458,11 @@ public sealed class RegistryClient : IDisposable
             if (location is null)
             {
                 throw StrataException.BadInput($"{context}: redirect without a Location header.");
+            }
+
+            if (request.Content is not null)
+            {
+                throw StrataException.BadInput($"{context}: the registry redirects a {request.Method} with a body (HTTP {(int)response.StatusCode}); not followed.");
             }
 
             var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
@@ -542,5 +568,21 @@ public sealed class RegistryClient : IDisposable
         string.IsNullOrWhiteSpace(response.ReasonPhrase) ? response.StatusCode.ToString() : authenticator.Echo(response.ReasonPhrase);
 
     /// <param name="Offset">For a blob resumed part-way: the first byte wanted (a Range request).</param>
-    private sealed record RegistryRequest(HttpMethod Method, ImageReference Reference, string Path, string What, IReadOnlyList<string> Accept, long? Offset);
+    /// <param name="Location">An absolute URL the registry gave (an upload session), used instead of <paramref name="Path"/>.</param>
+    /// <param name="Content">Makes the request body, afresh for each send (a 401 answered sends it again).</param>
+    /// <param name="Scope">The token scope; pull access to the repository unless given.</param>
+    /// <param name="NotFoundIsAnswer">404 is returned as a response (does the blob exist?), not an error.</param>
+    /// <param name="Budget">How long the request may take before its headers come back; <see cref="RegistryOptions.Timeout"/> unless given (an upload needs longer).</param>
+    private sealed record RegistryRequest(
+        HttpMethod Method,
+        ImageReference Reference,
+        string Path,
+        string What,
+        IReadOnlyList<string> Accept,
+        long? Offset,
+        Uri? Location = null,
+        Func<HttpContent>? Content = null,
+        string? Scope = null,
+        bool NotFoundIsAnswer = false,
+        TimeSpan? Budget = null);
 }
