@@ -28,6 +28,11 @@ public static partial class StrataCli
         root.Subcommands.Add(SeccompCommand.Create(shared, io));
         root.Subcommands.Add(AppArmorCommand.Create(shared, io));
         root.Subcommands.Add(K8sCommand.Create(shared, io));
+        foreach (var crypt in CryptCommand.Create(shared, io))
+        {
+            root.Subcommands.Add(crypt);
+        }
+
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
