@@ -31,11 +31,11 @@ public sealed class EncryptionWorld : IAsyncLifetime, IDisposable
         var layout = dir.Combine("img");
         await ExternalTool.RunCheckedAsync("umoci", "init", "--layout", layout);
         await ExternalTool.RunCheckedAsync("umoci", "new", "--image", layout + ":v1");
-        foreach (var (bundle, file, content) in new[] { ("b1", "hello.txt", "hello"), ("b2", "etc/app.conf", "answer=42") })
+        foreach (var (bundle, file, content) in new[] { ("b1", "hello.txt", "hello"), ("b2", "etc/app.conf", "token=" + SecretTokens.WithChecksum("ghp_", "Zq8Rt2Lm5Xv9Bn3Kc7Hd1Fg4Js6Wp0")) })
         {
             await ExternalTool.RunCheckedAsync("umoci", "unpack", "--rootless", "--image", layout + ":v1", dir.Combine(bundle));
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(dir.Combine(bundle, "rootfs", file))!);
-            File.WriteAllText(dir.Combine(bundle, "rootfs", file), content + new string('.', 5000));
+            File.WriteAllText(dir.Combine(bundle, "rootfs", file), content + "\n" + new string('#', 5000) + "\n");
             await ExternalTool.RunCheckedAsync("umoci", "repack", "--image", layout + ":v1", dir.Combine(bundle));
         }
 
@@ -212,5 +212,51 @@ public sealed class EncryptionInteropTests(EncryptionWorld world) : IClassFixtur
         var bad = await EncryptionWorld.StrataAsync(["encrypt", "-r", "jwe:" + world.Path("rsa.pub"), "--layer", "2", world.Image, $"oci:{world.Path("never")}:v1"]);
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--layer 2: the image has 2 layers", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_names_schemes_and_recipients_without_a_key_and_reads_the_files_with_one()
+    {
+        var encrypted = world.Path("inspect-enc");
+        var copy = await world.SkopeoAsync("copy", "-q", "--encryption-key", "jwe:" + world.Path("rsa.pub"), "--encryption-key", "jwe:" + world.Path("ec.pub"), "--encryption-key", "pkcs7:" + world.Path("p7.crt"), "--encryption-key", "pgp:layer@example.test", world.Image, $"oci:{encrypted}:v1");
+        Assert.True(copy.ExitCode == 0, copy.StdErr);
+
+        var locked = await EncryptionWorld.StrataAsync("image", "inspect", "--format", "json", $"oci:{encrypted}:v1");
+        Assert.True(locked.Exit == 0, locked.Err);
+        var layer = JsonNode.Parse(locked.Out)!["imageLayers"]![1]!;
+        var encryption = layer["encryption"]!;
+        Assert.Equal(["jwe", "pgp", "pkcs7"], encryption["schemes"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var recipients = encryption["recipients"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Contains("jwe RSA-OAEP", recipients);
+        Assert.Contains("jwe ECDH-ES+A256KW P-256", recipients);
+        Assert.Contains(recipients, r => r.StartsWith("pkcs7 issuer \"CN=strata-layer\" serial ", StringComparison.Ordinal));
+        Assert.Contains(recipients, r => r.StartsWith("pgp key ", StringComparison.Ordinal));
+        Assert.False(encryption["decrypted"]!.GetValue<bool>());
+        Assert.Equal(0, layer["entries"]!.GetValue<int>());
+
+        var opened = await EncryptionWorld.StrataAsync("image", "inspect", "--format", "json", "--decryption-key", world.Path("ec.key"), $"oci:{encrypted}:v1");
+        Assert.True(opened.Exit == 0, opened.Err);
+        var openedLayer = JsonNode.Parse(opened.Out)!["imageLayers"]![1]!;
+        Assert.True(openedLayer["encryption"]!["decrypted"]!.GetValue<bool>());
+        Assert.True(openedLayer["entries"]!.GetValue<int>() > 0);
+    }
+
+    [Fact]
+    public async Task Scan_reads_config_and_history_without_a_key_and_the_files_with_one()
+    {
+        var encrypted = world.Path("scan-enc");
+        var run = await EncryptionWorld.StrataAsync("encrypt", "-q", "-r", "pgp:" + world.Path("pub.gpg"), world.Image, $"oci:{encrypted}:v1");
+        Assert.True(run.Exit == 0, run.Err);
+
+        var locked = await EncryptionWorld.StrataAsync("scan", "--format", "json", "--no-progress", $"oci:{encrypted}:v1");
+        Assert.True(locked.Exit is 0 or 1, locked.Err);
+        Assert.Contains("are encrypted and no --decryption-key opens them", locked.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("etc/app.conf", locked.Out, StringComparison.Ordinal);
+
+        var opened = await EncryptionWorld.StrataAsync("scan", "--format", "json", "--no-progress", "--decryption-key", world.Path("sec.gpg"), $"oci:{encrypted}:v1");
+        Assert.True(opened.Exit is 0 or 1, opened.Err);
+        Assert.DoesNotContain("are encrypted", opened.Err, StringComparison.Ordinal);
+        Assert.Contains("etc/app.conf", opened.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zq8Rt2Lm5Xv9Bn3Kc7Hd1Fg4Js6Wp0", opened.Out, StringComparison.Ordinal);
     }
 }

@@ -55,7 +55,7 @@ public sealed class EncryptionTamperTests(EncryptionWorld world) : IClassFixture
         var image = await ImageResolver.OpenAsync($"oci:{layout}:v1", ImageOpenOptions.Default, CancellationToken.None);
         await using (image.Source)
         {
-            using var keys = await DecryptionKeys.ParseAsync([world.Path("rsa.key")], CancellationToken.None);
+            using var keys = DecryptionKeys.Parse([world.Path("rsa.key")]);
             var options = new LayerDecryptor(keys).Unwrap(image.Layers[0].Descriptor, "layer 0");
             var forged = options with { Digest = Digest.Parse("sha256:" + new string('b', 64), "test") };
             using var publicKey = AsymmetricKeys.LoadPublic(File.ReadAllBytes(world.Path("rsa.pub")), "rsa.pub");

@@ -70,7 +70,7 @@ internal static class CryptCommand
         decryptDestinationAccess.AddTo(decrypt);
         decrypt.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), async () =>
         {
-            using var parsed = await DecryptionKeys.ParseAsync(parse.GetValue(keys) ?? [], ct);
+            using var parsed = DecryptionKeys.Parse(parse.GetValue(keys) ?? []);
             return await RunAsync(io, parse.GetValue(shared.Quiet), "decrypted", parse.GetValue(decryptSource)!, parse.GetValue(decryptDestination)!,
                 decryptAccess.Read(parse, parse.GetValue(shared.Limits)), decryptDestinationAccess.Read(parse),
                 (image, destination, tag, token) => ImageEncryption.DecryptAsync(image, destination, tag, parsed, parse.GetValue(decryptLayers), token), ct);
@@ -78,10 +78,6 @@ internal static class CryptCommand
 
         return [encrypt, decrypt];
     }
-
-    /// <summary>The decryptor for <c>--decryption-key</c> of other commands (scan, image): null without keys.</summary>
-    public static async Task<LayerDecryptor?> DecryptorAsync(string[]? values, CancellationToken cancellationToken) =>
-        values is { Length: > 0 } ? new LayerDecryptor(await DecryptionKeys.ParseAsync(values, cancellationToken)) : null;
 
     private static Option<int[]> LayerOption(string description) => new("--layer")
     {

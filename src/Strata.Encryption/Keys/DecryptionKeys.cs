@@ -23,7 +23,8 @@ public sealed class DecryptionKeys : IDisposable
 
     public bool IsEmpty => PrivateKeys.Count == 0 && Pgp.Count == 0;
 
-    public static async Task<DecryptionKeys> ParseAsync(IEnumerable<string> values, CancellationToken cancellationToken)
+    /// <summary>Reads the keys (small files, read synchronously: this runs while options are read, before any image is opened).</summary>
+    public static DecryptionKeys Parse(IEnumerable<string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         var keys = new DecryptionKeys();
@@ -39,8 +40,8 @@ public sealed class DecryptionKeys : IDisposable
                 }
 
                 var path = parts[0];
-                var password = parts.Length == 2 ? await PasswordAsync(parts[1], path, cancellationToken) : string.Empty;
-                var data = await EncryptionRecipients.ReadAsync(path, cancellationToken);
+                var password = parts.Length == 2 ? Password(parts[1], path) : string.Empty;
+                var data = EncryptionRecipients.Read(path);
                 keys.Add(data, password, path);
             }
 
@@ -124,7 +125,7 @@ public sealed class DecryptionKeys : IDisposable
         }
     }
 
-    private static async Task<string> PasswordAsync(string spec, string path, CancellationToken cancellationToken)
+    private static string Password(string spec, string path)
     {
         if (spec.StartsWith("pass=", StringComparison.Ordinal))
         {
@@ -140,7 +141,7 @@ public sealed class DecryptionKeys : IDisposable
                 throw StrataException.Usage($"{path}: the password file '{Redaction.Quote(file, 200)}' does not exist or is too large");
             }
 
-            return (await File.ReadAllTextAsync(file, cancellationToken)).TrimEnd('\n', '\r');
+            return File.ReadAllText(file).TrimEnd('\n', '\r');
         }
 
         if (spec.StartsWith("fd=", StringComparison.Ordinal))
@@ -151,9 +152,9 @@ public sealed class DecryptionKeys : IDisposable
             }
 
             using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
-            await using var stream = new FileStream(handle, FileAccess.Read);
+            using var stream = new FileStream(handle, FileAccess.Read);
             var buffer = new byte[64];
-            var n = await stream.ReadAsync(buffer, cancellationToken);
+            var n = stream.Read(buffer);
             return Encoding.UTF8.GetString(buffer, 0, n);
         }
 

@@ -105,6 +105,18 @@ public sealed class EncryptionRecipients : IDisposable
 
     internal static async Task<byte[]> ReadAsync(string path, CancellationToken cancellationToken)
     {
+        Check(path);
+        return await File.ReadAllBytesAsync(path, cancellationToken);
+    }
+
+    internal static byte[] Read(string path)
+    {
+        Check(path);
+        return File.ReadAllBytes(path);
+    }
+
+    private static void Check(string path)
+    {
         var info = new FileInfo(path);
         if (!info.Exists)
         {
@@ -115,8 +127,6 @@ public sealed class EncryptionRecipients : IDisposable
         {
             throw StrataException.BadInput($"{path}: {info.Length} bytes is too large for a key or certificate");
         }
-
-        return await File.ReadAllBytesAsync(path, cancellationToken);
     }
 
     /// <summary>The public key of a user ID or key ID from the user's gpg keyring (<c>gpg --export</c>).</summary>
