@@ -32,6 +32,10 @@ public static partial class StrataCli
         root.Subcommands.Add(SignCommand.Create(shared, io));
         root.Subcommands.Add(VerifyCommand.Create(shared, io));
         root.Subcommands.Add(PolicyCommand.Create(shared, io));
+        foreach (var crypt in CryptCommand.Create(shared, io))
+        {
+            root.Subcommands.Add(crypt);
+        }
 
         var parse = root.Parse(args);
         var stdout = new StreamWriter(io.Out, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

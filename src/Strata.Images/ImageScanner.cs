@@ -125,6 +125,11 @@ public sealed partial class ImageScanner : ITargetScanner
         var image = await ImageResolver.OpenAsync(target.Locator, options.OpenOptions, cancellationToken);
         await using (image.Source)
         {
+            if (image.Layers.Where(l => !l.Readable).Select(l => l.Index).ToList() is { Count: > 0 } encrypted)
+            {
+                LogEncryptedLayers(context.Logger, target.Name, string.Join(", ", encrypted), image.Layers.Count);
+            }
+
             var subject = new ImageSubject(target.Name, target.Kind, image, ConfigTexts(image.Config), null) { Context = context };
             var analyses = options.Analyzers.Select(a => a.Begin(subject)).ToList();
             var fileSystem = new LayeredFileSystem.Builder();
@@ -217,6 +222,9 @@ public sealed partial class ImageScanner : ITargetScanner
             texts.Add(new ConfigText(FormattableString.Invariant($"{path}[{i}]"), values[i]));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: image layers {Layers} of {Count} are encrypted and no --decryption-key opens them: their files were not scanned (the config and history were)")]
+    private static partial void LogEncryptedLayers(ILogger logger, string target, string layers, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Target}: read {Layers} layers, {Paths} paths in the merged image")]
     private static partial void LogImageRead(ILogger logger, string target, int layers, int paths);

@@ -18,7 +18,27 @@ public sealed record LayerSummary(
     int FilesModified,
     int FilesDeleted,
     long ContentBytes,
-    long WastedBytes);
+    long WastedBytes)
+{
+    /// <summary>How the layer is encrypted, when it is (ocicrypt); null for a plain layer.</summary>
+    public LayerEncryption? Encryption { get; init; }
+}
+
+/// <summary>
+/// An encrypted layer as <c>image inspect</c> shows it: the key-wrapping schemes its annotations name, the recipients
+/// readable without a key (filled in by Strata.Encryption), and whether it was decrypted (a key was given).
+/// </summary>
+public sealed record LayerEncryption(IReadOnlyList<string> Schemes, IReadOnlyList<string> Recipients, bool Decrypted)
+{
+    private const string KeysPrefix = "org.opencontainers.image.enc.keys.";
+
+    /// <summary>The schemes of a layer's <c>org.opencontainers.image.enc.keys.*</c> annotations, sorted.</summary>
+    public static IReadOnlyList<string> SchemesOf(Descriptor layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return [.. layer.Annotations.Keys.Where(k => k.StartsWith(KeysPrefix, StringComparison.Ordinal)).Select(k => k[KeysPrefix.Length..]).Order(StringComparer.Ordinal)];
+    }
+}
 
 /// <summary>What <c>strata image inspect</c> shows.</summary>
 public sealed record ImageSummary(
@@ -77,7 +97,10 @@ public static class ImageInspector
                 changes.Modified,
                 changes.Deleted,
                 changes.ContentBytes,
-                changes.WastedBytes));
+                changes.WastedBytes)
+            {
+                Encryption = layer.Encrypted ? new LayerEncryption(LayerEncryption.SchemesOf(layer.Descriptor), [], layer.Readable) : null,
+            });
         }
 
         return new ImageSummary(

@@ -20,6 +20,9 @@ public sealed record ImageOpenOptions
     /// <summary>Credentials, TLS and timeouts for <c>docker://</c> sources.</summary>
     public RegistryOptions Registry { get; init; } = new();
 
+    /// <summary>Opens encrypted layers (<c>--decryption-key</c>); without one, encrypted layers are left unread.</summary>
+    public Layers.ILayerDecryptor? LayerDecryptor { get; init; }
+
     /// <summary>Layers read at once (default: processor count, at most 4).</summary>
     public int MaxParallelLayers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 

@@ -63,6 +63,12 @@ internal static class ImageCommand
         await using (image.Source)
         {
             var summary = Safe(await ImageInspector.InspectAsync(image, cancellationToken));
+            summary = summary with
+            {
+                Layers = [.. summary.Layers.Select(l => l.Encryption is { } encryption
+                    ? l with { Encryption = encryption with { Recipients = Encryption.EncryptedLayerInfo.Recipients(image.Layers[l.Index].Descriptor, $"{image.Reference}: {image.Layers[l.Index].Describe()}") } }
+                    : l)],
+            };
             await report.WriteAsync(parse, io, new ImageInspectDocument(image, summary), cancellationToken);
         }
 
@@ -237,16 +243,28 @@ internal sealed class ImageAccessArguments
         DefaultValueFactory = _ => true,
     };
 
+    public Option<string[]> DecryptionKeys { get; } = new("--decryption-key")
+    {
+        HelpName = "file[:password]",
+        Description = "Open ocicrypt-encrypted layers with this key (repeatable; as for 'strata decrypt --key'); without one, encrypted layers are not read.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Platform);
         command.Options.Add(Credentials);
         command.Options.Add(AuthFile);
         command.Options.Add(TlsVerify);
+        command.Options.Add(DecryptionKeys);
     }
 
     /// <summary>Reads and checks the options: a malformed platform or credentials is a usage error before anything is opened.</summary>
     /// <param name="limits">The run's <c>--limits</c> (default <see cref="Limits.Default"/>).</param>
     public ImageOpenOptions Read(ParseResult parse, Limits? limits = null) =>
-        ImageOpenOptions.FromCommandLine(parse.GetValue(Platform), parse.GetValue(Credentials), parse.GetValue(AuthFile), parse.GetValue(TlsVerify), ImageOpenOptions.Default with { Limits = limits ?? Limits.Default });
+        ImageOpenOptions.FromCommandLine(parse.GetValue(Platform), parse.GetValue(Credentials), parse.GetValue(AuthFile), parse.GetValue(TlsVerify), ImageOpenOptions.Default with { Limits = limits ?? Limits.Default }) with
+        {
+            // The keys live as long as the command (one process): they are not disposed earlier.
+            LayerDecryptor = parse.GetValue(DecryptionKeys) is { Length: > 0 } keys ? new Encryption.LayerDecryptor(Encryption.Keys.DecryptionKeys.Parse(keys)) : null,
+        };
 }

@@ -57,8 +57,13 @@ public static class ImageWalker
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, image.Options.MaxParallelLayers), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(image.Layers, parallel, async (layer, token) =>
         {
-            var dispatcher = new EntryDispatcher(perLayer[layer.Index], image.Options.Limits.MaxBufferedFileBytes);
-            await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, dispatcher.DispatchAsync, token);
+            // An encrypted layer with no key is left unread: the visitors see it empty, config and history are still scanned.
+            if (layer.Readable)
+            {
+                var dispatcher = new EntryDispatcher(perLayer[layer.Index], image.Options.Limits.MaxBufferedFileBytes);
+                await LayerReader.ReadAsync(image.Source, layer, image.Options.Limits, budget, dispatcher.DispatchAsync, token);
+            }
+
             foreach (var visitor in perLayer[layer.Index])
             {
                 await visitor.EndLayerAsync(token);

@@ -31,11 +31,12 @@ public static class LayerReader
         var what = layer.Describe();
         await using var raw = await source.OpenBlobAsync(layer.Descriptor, cancellationToken);
         await using var blob = new VerifyingStream(raw, layer.Descriptor.Digest, layer.Descriptor.Size, $"{what} blob", leaveOpen: true);
+        await using var plain = await OpenPlainBlobAsync(layer, blob, what, cancellationToken);
         Stream decompressed = layer.Compression switch
         {
-            LayerCompression.Gzip => new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true),
-            LayerCompression.Zstd => OpenZstd(blob),
-            _ => new NonClosingReadStream(blob),
+            LayerCompression.Gzip => new GZipStream(plain, CompressionMode.Decompress, leaveOpen: true),
+            LayerCompression.Zstd => OpenZstd(plain),
+            _ => new NonClosingReadStream(plain),
         };
         await using var guard = new DecompressionGuard(decompressed, () => blob.BytesRead, limits, budget, what);
         await using var diff = new VerifyingStream(guard, layer.DiffId, null, $"{what} uncompressed content (diffID)", leaveOpen: true);
@@ -64,6 +65,11 @@ public static class LayerReader
             // Whatever follows the end-of-archive blocks is part of the diffID and the blob digest.
             await DrainAsync(buffered, cancellationToken);
             await diff.DrainAsync(cancellationToken);
+            if (plain is VerifyingStream decrypted)
+            {
+                await decrypted.DrainAsync(cancellationToken);
+            }
+
             await blob.DrainAsync(cancellationToken);
         }
         catch (Exception error) when (error is StrataException or InvalidDataException or ZstdException or EndOfStreamException)
@@ -86,6 +92,23 @@ public static class LayerReader
 
             throw StrataException.BadInput($"{what}: corrupt compressed stream: {error.Message}", error);
         }
+    }
+
+    /// <summary>
+    /// The blob as it was before encryption: the blob itself, or for an encrypted layer its decrypted plaintext, verified
+    /// against the digest the private layer options give (a changed digest there fails here).
+    /// </summary>
+    private static async Task<Stream> OpenPlainBlobAsync(ImageLayer layer, VerifyingStream blob, string what, CancellationToken cancellationToken)
+    {
+        if (!layer.Encrypted)
+        {
+            return new NonClosingReadStream(blob);
+        }
+
+        var decryptor = layer.Decryptor
+            ?? throw StrataException.BadInput($"{what} is encrypted ('{Redaction.Quote(layer.Descriptor.MediaType, 100)}'); give a key to decrypt it (--decryption-key).");
+        var opened = await decryptor.OpenAsync(layer.Descriptor, new NonClosingReadStream(blob), what, cancellationToken);
+        return new VerifyingStream(opened.Plaintext, opened.Digest, null, $"{what} decrypted blob (the digest its private options name)", leaveOpen: false);
     }
 
     /// <summary>Turns a tar header into an entry; null for entries that carry nothing (the root, aufs metadata).</summary>

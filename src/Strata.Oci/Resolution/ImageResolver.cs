@@ -128,14 +128,15 @@ public static class ImageResolver
         for (var i = 0; i < manifest.Layers.Count; i++)
         {
             var descriptor = manifest.Layers[i];
-            if (MediaTypes.IsEncrypted(descriptor.MediaType))
-            {
-                throw StrataException.BadInput($"{what}: $.layers[{i}] ({descriptor.Digest}) is encrypted ('{Redaction.Quote(descriptor.MediaType, 100)}'); decrypt the image first.");
-            }
-
-            var compression = MediaTypes.LayerCompressionOf(descriptor.MediaType)
+            var encrypted = MediaTypes.IsEncrypted(descriptor.MediaType);
+            var plainMediaType = encrypted ? descriptor.MediaType.Replace("+encrypted", string.Empty, StringComparison.Ordinal) : descriptor.MediaType;
+            var compression = MediaTypes.LayerCompressionOf(plainMediaType)
                 ?? throw StrataException.BadInput($"{what}: $.layers[{i}] ({descriptor.Digest}): unknown layer media type '{Redaction.Quote(descriptor.MediaType, 100)}'.");
-            layers.Add(new ImageLayer(i, descriptor, config.DiffIds[i], compression, history.Count == manifest.Layers.Count ? history[i] : null));
+            layers.Add(new ImageLayer(i, descriptor, config.DiffIds[i], compression, history.Count == manifest.Layers.Count ? history[i] : null)
+            {
+                Encrypted = encrypted,
+                Decryptor = encrypted ? options.LayerDecryptor : null,
+            });
         }
 
         return new ResolvedImage

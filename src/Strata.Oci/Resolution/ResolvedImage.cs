@@ -44,4 +44,13 @@ public sealed record ImageLayer(int Index, Descriptor Descriptor, Digest DiffId,
     public string Describe() => $"image layer {Index} ({Descriptor.Digest})";
 
     public string? CreatedBy => History?.CreatedBy;
+
+    /// <summary>The blob is encrypted (ocicrypt); <see cref="Compression"/> is that of the plaintext.</summary>
+    public bool Encrypted { get; init; }
+
+    /// <summary>Opens the blob when it is encrypted; null when no key was given.</summary>
+    public Layers.ILayerDecryptor? Decryptor { get; init; }
+
+    /// <summary>False for an encrypted layer with no key to open it: its content cannot be read.</summary>
+    public bool Readable => !Encrypted || Decryptor is not null;
 }

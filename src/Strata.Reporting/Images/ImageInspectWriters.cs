@@ -103,6 +103,21 @@ public sealed class ImageInspectTableWriter(ReportSettings settings) : IReportWr
             settings.Width);
         var total = summary.Layers.Sum(l => l.Size);
         text.Append(CultureInfo.InvariantCulture, $"{summary.Layers.Count} image layers, {ImageText.Bytes(total)} compressed; wasted {ImageText.Bytes(summary.WastedBytes)} ({summary.WastedBytes} bytes overwritten or deleted by a later image layer)\n");
+        var encrypted = summary.Layers.Where(l => l.Encryption is not null).ToList();
+        if (encrypted.Count > 0)
+        {
+            text.Append("\nEncrypted image layers (ocicrypt):\n");
+            foreach (var layer in encrypted)
+            {
+                var encryption = layer.Encryption!;
+                text.Append(CultureInfo.InvariantCulture, $"  {layer.Index}: {string.Join(", ", encryption.Schemes)}; {(encryption.Decrypted ? "decrypted with the key given" : "not read (no --decryption-key): its files are not counted")}\n");
+                foreach (var recipient in encryption.Recipients)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"     recipient: {recipient}\n");
+                }
+            }
+        }
+
         await DisplayText.WriteAsync(text.ToString(), output, cancellationToken);
     }
 }
@@ -183,6 +198,19 @@ public sealed class ImageInspectJsonWriter(ReportSettings settings) : IReportWri
             json.WriteNumber("filesDeleted", layer.FilesDeleted);
             json.WriteNumber("contentBytes", layer.ContentBytes);
             json.WriteNumber("wastedBytes", layer.WastedBytes);
+            if (layer.Encryption is { } encryption)
+            {
+                json.WriteStartObject("encryption");
+                ReportSchema.WriteStrings(json, "schemes", encryption.Schemes);
+                ReportSchema.WriteStrings(json, "recipients", encryption.Recipients);
+                json.WriteBoolean("decrypted", encryption.Decrypted);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("encryption");
+            }
+
             json.WriteEndObject();
         }
 
