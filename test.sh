@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(buildah skopeo umoci docker-registry runc apache2-utils zstd busybox-static debootstrap openssl openssh-client gnupg putty-tools libcap2-bin linux-libc-dev procps clang zlib1g-dev lynis rpm seccomp strace apparmor)
+packages=(buildah skopeo umoci docker-registry runc apache2-utils zstd busybox-static debootstrap openssl openssh-client gnupg putty-tools libcap2-bin linux-libc-dev procps clang zlib1g-dev lynis rpm seccomp strace apparmor python3 libsodium23)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
