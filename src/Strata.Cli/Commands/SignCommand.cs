@@ -9,6 +9,7 @@ using Strata.Oci.Destinations;
 using Strata.Oci.Registry;
 using Strata.Signing.Cosign;
 using Strata.Signing.Keys;
+using Strata.Signing.SimpleSigning;
 
 /// <summary><c>strata sign --key cosign.key IMAGE</c>: a cosign signature stored beside the image.</summary>
 internal static class SignCommand
@@ -16,7 +17,10 @@ internal static class SignCommand
     public static Command Create(SharedOptions shared, CliIo io)
     {
         var image = new Argument<string>("image") { Description = $"The image to sign: {ImageDestinations.Syntaxes} (a bare REF is docker://REF)." };
-        var key = new Option<string>("--key") { HelpName = "file", Description = "The private key (cosign.key as 'strata key generate' or cosign writes it, or an unencrypted PKCS#8/EC/RSA PEM key).", Required = true };
+        var key = new Option<string?>("--key") { HelpName = "file", Description = "cosign: the private key (cosign.key as 'strata key generate' or cosign writes it, or an unencrypted PKCS#8/EC/RSA PEM key)." };
+        var gpgKey = new Option<string?>("--gpg-key") { HelpName = "file", Description = "GPG simple signing instead of cosign: an OpenPGP secret key or keyring (armored or binary); the signature goes to the lookaside (registries.d or --lookaside) or a dir: copy's signature-N." };
+        var signBy = new Option<string?>("--sign-by") { HelpName = "fingerprint", Description = "With --gpg-key: the key to sign with, when the keyring holds several." };
+        var simple = new SimpleSigningArguments();
         var annotations = new Option<string[]>("--annotation", "-a") { HelpName = "key=value", Description = "Add key=value to the payload's 'optional' object, as cosign -a. Repeatable." };
         var identity = new Option<string?>("--identity")
         {
@@ -30,15 +34,41 @@ internal static class SignCommand
             "Sign an image as cosign does: the payload {critical: {identity: {docker-reference}, image: {docker-manifest-digest}, type: 'cosign container image signature'}, optional} signed with the key, "
             + "stored as a layer (media type application/vnd.dev.cosign.simplesigning.v1+json, signature in annotation dev.cosignproject.cosign/signature) of the tag sha256-HEX.sig in the image's repository or OCI layout; re-signing appends a layer.")
         {
-            image, key, annotations, identity, passphraseFile,
+            image, key, gpgKey, signBy, annotations, identity, passphraseFile,
         };
         access.AddTo(command);
+        simple.AddTo(command);
         SharedOptions.Add(command, shared.Debug);
         command.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), async () =>
         {
             var optional = ParseAnnotations(parse.GetValue(annotations) ?? []);
-            var signingKey = SigningKey.Load(Path.GetFullPath(parse.GetValue(key)!, io.WorkingDirectory), () => KeyCommand.Passphrase(parse, passphraseFile, io).Get(confirm: false));
             var target = Target(parse.GetValue(image)!, io);
+            if ((parse.GetValue(key) is null) == (parse.GetValue(gpgKey) is null))
+            {
+                throw StrataException.Usage("give one of --key (cosign) or --gpg-key (GPG simple signing).");
+            }
+
+            if (parse.GetValue(gpgKey) is { } gpgPath)
+            {
+                var gpgFull = Path.GetFullPath(gpgPath, io.WorkingDirectory);
+                SimpleSigner signer;
+                try
+                {
+                    // An unprotected key needs no passphrase: ask for one only when the key says so.
+                    signer = SimpleSigner.Load(gpgFull, parse.GetValue(signBy), ReadOnlySpan<char>.Empty);
+                }
+                catch (Signing.SignatureException e) when (e.Message.Contains("is protected by a passphrase", StringComparison.Ordinal))
+                {
+                    signer = SimpleSigner.Load(gpgFull, parse.GetValue(signBy), KeyCommand.Passphrase(parse, passphraseFile, io).Get(confirm: false));
+                }
+
+                var options = simple.Read(parse, ImageOpenOptions.Default with { Registry = access.Read(parse) }, io);
+                var done = await SimpleSigningWorkflow.SignAsync(target, signer, parse.GetValue(identity), options, ct);
+                await io.Out.WriteAsync(Encoding.UTF8.GetBytes($"Signed {target} ({done.ManifestDigest}) for {done.DockerReference} with GPG key {done.SignerFingerprint}; stored at {done.Location}.\n"), ct);
+                return (int)ExitCode.Clean;
+            }
+
+            var signingKey = SigningKey.Load(Path.GetFullPath(parse.GetValue(key)!, io.WorkingDirectory), () => KeyCommand.Passphrase(parse, passphraseFile, io).Get(confirm: false));
             await using var store = ImageDestinations.Open(target, access.Read(parse));
             var signed = await CosignSigner.SignAsync(store, signingKey, parse.GetValue(identity), optional, ct);
             var text = signed.Stored.Added

@@ -18,7 +18,9 @@ internal static class VerifyCommand
     public static Command Create(SharedOptions shared, CliIo io)
     {
         var image = new Argument<string>("image") { Description = $"The image: {ImageDestinations.Syntaxes} (a bare REF is docker://REF), or dir:PATH (a skopeo dir: copy with signature-N files)." };
-        var keys = new Option<string[]>("--key") { HelpName = "file", Description = "A public key (PEM 'PUBLIC KEY', as cosign.pub). Repeatable: any of them may have signed.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var keys = new Option<string[]>("--key") { HelpName = "file", Description = "cosign: a public key (PEM 'PUBLIC KEY', as cosign.pub). Repeatable: any of them may have signed.", AllowMultipleArgumentsPerToken = false };
+        var gpgKeyrings = new Option<string[]>("--gpg-keyring") { HelpName = "file", Description = "GPG simple signatures instead of cosign: OpenPGP public keys or keyrings (armored or binary). Repeatable.", AllowMultipleArgumentsPerToken = false };
+        var simple = new SimpleSigningArguments();
         var matchRepository = new Option<bool>("--match-repository") { Description = "Accept a signature for the image's repository whatever its tag (signedIdentity matchRepository; cosign itself signs the repository only)." };
         var exactReference = new Option<string?>("--exact-reference") { HelpName = "reference", Description = "Accept only signatures for exactly this reference (signedIdentity exactReference)." };
         var exactRepository = new Option<string?>("--exact-repository") { HelpName = "repository", Description = "Accept only signatures for this repository (signedIdentity exactRepository)." };
@@ -37,13 +39,35 @@ internal static class VerifyCommand
             "Verify an image's cosign signatures with public keys: each signature (the sha256-HEX.sig tag's layers, OCI referrers, or dir: signature-N files) is checked for the key's signature over the exact payload, "
             + "a strictly valid payload, the image's manifest digest, and the signed identity (default matchRepoDigestOrExact). Prints which key verified which signature, or why each failed; exit 1 when none is valid.")
         {
-            image, keys, matchRepository, exactReference, exactRepository, remap, signedIdentity, imageIdentity, format,
+            image, keys, gpgKeyrings, matchRepository, exactReference, exactRepository, remap, signedIdentity, imageIdentity, format,
         };
         access.AddTo(command);
+        simple.AddTo(command);
         SharedOptions.Add(command, shared.Debug);
         command.SetAction((parse, ct) => StrataCli.GuardAsync(io, parse.GetValue(shared.Debug), async () =>
         {
             var identity = Identity(parse, matchRepository, exactReference, exactRepository, remap, signedIdentity);
+            if ((parse.GetValue(keys) is not { Length: > 0 }) == (parse.GetValue(gpgKeyrings) is not { Length: > 0 }))
+            {
+                throw StrataException.Usage("give --key (cosign public keys) or --gpg-keyring (GPG simple signing keys), not both.");
+            }
+
+            if (parse.GetValue(gpgKeyrings) is { Length: > 0 } keyrings)
+            {
+                var gpgGiven = parse.GetValue(imageIdentity) is { } gpgText
+                    ? ImageReference.TryParse(gpgText, out var gpgParsed, out var gpgError) ? gpgParsed : throw StrataException.Usage($"--image-identity '{Redaction.Quote(gpgText)}': {gpgError}")
+                    : null;
+                var gpgTarget = SignCommand.Target(parse.GetValue(image)!, io);
+                return await SimpleSigningArguments.VerifyAsync(
+                    gpgTarget,
+                    [.. keyrings.Select(k => Path.GetFullPath(k, io.WorkingDirectory))],
+                    SimpleSigningArguments.DockerIdentity(gpgTarget, gpgGiven),
+                    identity,
+                    simple.Read(parse, ImageOpenOptions.Default with { Registry = access.Read(parse) }, io),
+                    io,
+                    ct);
+            }
+
             var publicKeys = PublicKeyMaterial.Load((parse.GetValue(keys) ?? []).Select(k => Path.GetFullPath(k, io.WorkingDirectory)));
             var given = parse.GetValue(imageIdentity) is { } text
                 ? ImageReference.TryParse(text, out var parsed, out var error) ? parsed : throw StrataException.Usage($"--image-identity '{Redaction.Quote(text)}': {error}")
