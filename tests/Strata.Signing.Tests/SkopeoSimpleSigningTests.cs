@@ -5,6 +5,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 using Strata.Oci;
 using Strata.Oci.Registry;
 using Strata.Signing.Lookaside;
+using Strata.Signing.Policy;
 using Strata.Signing.SimpleSigning;
 using Strata.Testing;
 using Strata.Testing.Images;
@@ -212,6 +213,22 @@ public sealed class SkopeoSimpleSigningTests
         var wrongIdentity = await CopyAsync("team/wrong-identity:v1");
         Assert.NotEqual(0, wrongIdentity.ExitCode);
         Assert.Contains($"Signature for identity {registry.HostPort}/team/signed:v1 is not accepted", wrongIdentity.StdErr, StringComparison.Ordinal);
+
+        // Strata's own policy evaluation (what `strata policy check` runs) gives the same three verdicts from the registry.
+        var loaded = await ContainersPolicy.LoadAsync(policy, CancellationToken.None);
+        async Task<PolicyDecision> DecideAsync(string repository)
+        {
+            var name = PolicyImageName.Parse($"docker://{registry.HostPort}/{repository}");
+            var image = await PolicyImageLoader.LoadAsync(name, PolicySignatureSources.From(options.Registries), options.Image, CancellationToken.None);
+            return await PolicyEvaluator.EvaluateAsync(loaded, image, CancellationToken.None);
+        }
+
+        Assert.True((await DecideAsync("team/signed:v1")).Accepted);
+        var unsignedDecision = await DecideAsync("team/unsigned:v1");
+        Assert.False(unsignedDecision.Accepted);
+        var wrongDecision = await DecideAsync("team/wrong-identity:v1");
+        Assert.False(wrongDecision.Accepted);
+        Assert.Contains("identity", wrongDecision.FirstRejection, StringComparison.Ordinal);
     }
 
     /// <summary>The packets inside the compressed packet: one-pass signature, literal data, signature.</summary>
