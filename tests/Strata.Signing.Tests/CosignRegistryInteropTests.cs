@@ -6,6 +6,8 @@ using Strata.Oci.Registry;
 using Strata.Signing.Cosign;
 using Strata.Signing.Identity;
 using Strata.Signing.Keys;
+using Strata.Signing.Policy;
+using Strata.Signing.Lookaside;
 using Strata.Testing;
 
 /// <summary>
@@ -54,6 +56,29 @@ public sealed class CosignRegistryInteropTests
         Assert.Equal(image, fromDir.ManifestDigest);
         verdict = Assert.Single(CosignImageVerifier.Verify(fromDir, [key.PublicKey], Check(fromDir, SignedIdentity.MatchRepoDigestOrExact)));
         Assert.True(verdict.Accepted, verdict.Reason);
+
+        // A sigstoreSigned policy (what `strata policy check` evaluates) accepts the signed image straight from the
+        // registry and rejects an unsigned one and a key that did not sign.
+        await using (var store = ImageDestinations.Open($"docker://{registry.HostPort}/team/app:unsigned", Plain))
+        {
+            await CosignTestImages.WriteAsync(store, "unsigned", "not signed");
+        }
+
+        var other = SigningKey.GenerateEcdsaP256(out _);
+        File.WriteAllText(dir.Combine("other.pub"), other.PublicKey.ToPem());
+        async Task<PolicyDecision> DecideAsync(string image, string publicKey)
+        {
+            var policy = dir.WriteFile($"policy-{Path.GetFileNameWithoutExtension(publicKey)}.json", "{\"default\":[{\"type\":\"sigstoreSigned\",\"keyPath\":\"" + dir.Combine(publicKey) + "\"}]}");
+            var loaded = await ContainersPolicy.LoadAsync(policy, CancellationToken.None);
+            var name = PolicyImageName.Parse("docker://" + image);
+            var loadedImage = await PolicyImageLoader.LoadAsync(name, PolicySignatureSources.From(RegistriesConfiguration.Load(registriesD)), new ImageOpenOptions { Registry = Plain }, CancellationToken.None);
+            return await PolicyEvaluator.EvaluateAsync(loaded, loadedImage, CancellationToken.None);
+        }
+
+        var accepted = await DecideAsync(reference, "cosign.pub");
+        Assert.True(accepted.Accepted, accepted.FirstRejection);
+        Assert.False((await DecideAsync($"{registry.HostPort}/team/app:unsigned", "cosign.pub")).Accepted);
+        Assert.False((await DecideAsync(reference, "other.pub")).Accepted);
     }
 
     private static Func<string, string?> Check(CosignImage image, SignedIdentity identity) =>
