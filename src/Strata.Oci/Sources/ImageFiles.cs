@@ -118,31 +118,7 @@ internal sealed class TarArchiveFiles : IImageFiles
         throw StrataException.BadInput($"{Origin}: archive member {name}: too many links.");
     }
 
-    private static string Normalize(string name)
-    {
-        var parts = new List<string>();
-        foreach (var part in name.Split('/'))
-        {
-            if (part.Length == 0 || part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return string.Join('/', parts);
-    }
+    private static string Normalize(string name) => LexicalPath.Fold(name);
 
     private sealed record Member(char Type, long Offset, long Size, string LinkName);
 }

@@ -2,6 +2,7 @@ namespace Strata.Runtime.Recording;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Strata.Core;
 using Strata.Runtime.Seccomp;
 
 /// <summary>
@@ -472,28 +473,8 @@ public sealed partial class StraceLog
     /// <summary>Folds . and .. (lexically, as the path was given) and repeated slashes.</summary>
     private static string Normalize(string path)
     {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/'))
-        {
-            if (part.Length == 0 || part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return "/" + string.Join('/', parts) + (path.EndsWith('/') && parts.Count > 0 ? "/" : string.Empty);
+        var folded = LexicalPath.Fold(path);
+        return "/" + folded + (path.EndsWith('/') && folded.Length > 0 ? "/" : string.Empty);
     }
 
     /// <summary>/proc/self, /proc/thread-self and /proc/1234 become AppArmor's @{pid} (and @{tid} under task/).</summary>

@@ -146,31 +146,7 @@ public sealed partial record PolicyImageName(string Transport, string Identity, 
     }
 
     /// <summary>Go's filepath.Clean for absolute Unix paths.</summary>
-    internal static string CleanPath(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/'))
-        {
-            if (part.Length == 0 || part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    internal static string CleanPath(string path) => "/" + LexicalPath.Fold(path);
 
     private static PolicyImageName Registry(string transport, string text, string reference)
     {
