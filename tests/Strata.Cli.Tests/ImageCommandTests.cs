@@ -374,7 +374,7 @@ public sealed class ImageCommandTests(BuiltImageFixture fixture)
         AssertFields(inspect, "schemaVersion kind tool toolVersion reference manifest indexDigests platform config imageLayers totalSize wastedBytes");
         AssertFields(inspect!["manifest"], "digest mediaType synthesized");
         AssertFields(inspect["config"], "digest created author user entrypoint cmd workingDir env exposedPorts volumes labels healthcheck stopSignal");
-        AssertFields(inspect["imageLayers"]![0], "index digest mediaType size diffId createdBy entries filesAdded filesModified filesDeleted contentBytes wastedBytes");
+        AssertFields(inspect["imageLayers"]![0], "index digest mediaType size diffId createdBy entries filesAdded filesModified filesDeleted contentBytes wastedBytes encryption");
 
         var files = JsonNode.Parse((await CliRunner.RunAsync("image", "files", Oci, "--format", "json")).StdOut);
         AssertFields(files, "schemaVersion kind tool toolVersion reference manifestDigest imageLayer deletedOnly files");
