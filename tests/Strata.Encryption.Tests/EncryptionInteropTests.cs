@@ -180,6 +180,26 @@ public sealed class EncryptionInteropTests(EncryptionWorld world) : IClassFixtur
         Assert.Equal(world.LayerDigests, OciLayout.Digests(output));
     }
 
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task Each_scheme_crosses_a_real_registry_both_ways(string name, string[] recipients, string[] keys)
+    {
+        var registry = world.Registry.HostPort;
+        var strataRecipients = recipients.SelectMany(r => new[] { "--recipient", r.Replace(":", ":" + world.Root + "/", StringComparison.Ordinal) });
+        var pushed = await EncryptionWorld.StrataAsync(["encrypt", "-q", "--dest-tls-verify=false", .. strataRecipients, world.Image, $"docker://{registry}/strata/{name}:v1"]);
+        Assert.True(pushed.Exit == 0, pushed.Err);
+        var pulled = await world.SkopeoAsync(["copy", "-q", "--src-tls-verify=false", .. keys.SelectMany(k => new[] { "--decryption-key", world.Path(k) }), $"docker://{registry}/strata/{name}:v1", $"oci:{world.Path($"reg-{name}-sk")}:v1"]);
+        Assert.True(pulled.ExitCode == 0, pulled.StdErr);
+        Assert.Equal(world.LayerDigests, OciLayout.Digests(world.Path($"reg-{name}-sk")));
+
+        var skopeoRecipients = recipients.Select(r => r.StartsWith("pgp:", StringComparison.Ordinal) ? "pgp:layer@example.test" : r.Replace(":", ":" + world.Root + "/", StringComparison.Ordinal));
+        var skopeoPush = await world.SkopeoAsync(["copy", "-q", "--dest-tls-verify=false", .. skopeoRecipients.SelectMany(r => new[] { "--encryption-key", r }), world.Image, $"docker://{registry}/skopeo/{name}:v1"]);
+        Assert.True(skopeoPush.ExitCode == 0, skopeoPush.StdErr);
+        var decrypted = await EncryptionWorld.StrataAsync(["decrypt", "-q", "--tls-verify=false", .. keys.SelectMany(k => new[] { "--key", world.Path(k) }), $"docker://{registry}/skopeo/{name}:v1", $"oci:{world.Path($"reg-{name}-st")}:v1"]);
+        Assert.True(decrypted.Exit == 0, decrypted.Err);
+        Assert.Equal(world.LayerDigests, OciLayout.Digests(world.Path($"reg-{name}-st")));
+    }
+
     [Fact]
     public async Task Encrypted_images_go_through_a_real_registry_both_ways()
     {
